@@ -1,0 +1,299 @@
+package io.walgate.devstack;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A set of real servers on loopback, with their data under one folder.
+ *
+ * <p>Three users share it: the {@code walgate} launcher ({@link Main}), integration tests through
+ * {@link DevstackExtension}, and e2e. A {@link Builder} decides which servers exist and on which
+ * ports; {@link #start()} starts them (in parallel), {@link #close()} stops them in reverse order.
+ * A shutdown hook stops whatever is still running when the JVM exits, and each child also dies by
+ * itself when this JVM is killed (see {@link ManagedServer}).
+ */
+public final class Devstack implements AutoCloseable {
+    public static final String STATE_FILE = "devstack.env";
+
+    private final Path dataRoot;
+    private final Map<Component, ManagedServer> servers;
+    private final Thread shutdownHook;
+
+    private Devstack(Path dataRoot, Map<Component, ManagedServer> servers) {
+        this.dataRoot = dataRoot;
+        this.servers = servers;
+        this.shutdownHook = new Thread(this::stopQuietly, "walgate-devstack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    public static Builder builder(Path dataRoot) {
+        return new Builder(dataRoot.toAbsolutePath().normalize());
+    }
+
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
+    public KafkaServer kafka() {
+        return server(Component.KAFKA, KafkaServer.class);
+    }
+
+    public SqsServer sqs() {
+        return server(Component.SQS, SqsServer.class);
+    }
+
+    public PostgresServer postgres() {
+        return server(Component.POSTGRES, PostgresServer.class);
+    }
+
+    public RedisServer redis() {
+        return server(Component.REDIS, RedisServer.class);
+    }
+
+    public KeycloakServer keycloak() {
+        return server(Component.KEYCLOAK, KeycloakServer.class);
+    }
+
+    public Set<Component> components() {
+        return servers.keySet();
+    }
+
+    public ManagedServer server(Component component) {
+        ManagedServer server = servers.get(component);
+        if (server == null) {
+            throw new IllegalStateException(component.id() + " is not part of this devstack; add it to the builder");
+        }
+        return server;
+    }
+
+    private <T extends ManagedServer> T server(Component component, Class<T> type) {
+        return type.cast(server(component));
+    }
+
+    /**
+     * Starts every server that is not running yet, in parallel, and returns once all answer.
+     *
+     * @throws DevstackException naming each server that failed; the others keep running
+     */
+    public void start() {
+        ExecutorService pool = Executors.newFixedThreadPool(servers.size(), r -> {
+            Thread t = new Thread(r, "walgate-devstack-start");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ManagedServer server : servers.values()) {
+                futures.add(pool.submit(server::start));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause().getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new DevstackException(String.join("\n\n", failures));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DevstackException("interrupted while starting the devstack", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every running server's endpoints, as {@code WALGATE_*} variables. */
+    public Map<String, String> endpoints() {
+        Map<String, String> all = new TreeMap<>();
+        servers.values().stream().filter(ManagedServer::isRunning).forEach(s -> all.putAll(s.endpoints()));
+        return all;
+    }
+
+    /**
+     * Writes {@code devstack.env} into the data folder: the endpoints, for {@code source} in a shell
+     * and for {@code walgate status}.
+     */
+    public Path writeStateFile() throws IOException {
+        StringBuilder text = new StringBuilder("# Written by the Walgate devstack; removed when it stops.\n");
+        endpoints().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        text.append("WALGATE_DEVSTACK_PID=")
+                .append(ProcessHandle.current().pid())
+                .append('\n');
+        Path file = dataRoot.resolve(STATE_FILE);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** Stops every server, in reverse order of the components. */
+    @Override
+    public void close() {
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running or has run
+        }
+    }
+
+    private void stopQuietly() {
+        List<ManagedServer> reversed = new ArrayList<>(servers.values());
+        java.util.Collections.reverse(reversed);
+        for (ManagedServer server : reversed) {
+            try {
+                server.stop();
+            } catch (RuntimeException e) {
+                System.err.println("walgate devstack: could not stop " + server.name() + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.deleteIfExists(dataRoot.resolve(STATE_FILE));
+        } catch (IOException e) {
+            // harmless: status checks that the pids in it are alive
+        }
+    }
+
+    /**
+     * Kills the servers a crashed run left behind in {@code dataRoot}: each pid file whose process
+     * is alive and was started for this folder. Returns the names of those killed.
+     */
+    public static List<String> reap(Path dataRoot) {
+        Path root = dataRoot.toAbsolutePath().normalize();
+        List<String> reaped = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return reaped;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Path pidFile = dir.resolve("server.pid");
+                ChildProcess.fromPidFile(pidFile, dir.toString()).ifPresent(process -> {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.onExit().join();
+                    reaped.add(dir.getFileName().toString() + " (pid " + process.pid() + ")");
+                });
+                Files.deleteIfExists(pidFile);
+            }
+        } catch (IOException e) {
+            throw new DevstackException("cannot read " + root + ": " + e.getMessage(), e);
+        }
+        return reaped;
+    }
+
+    /** Deletes everything in {@code dataRoot} but the entries named in {@code keep}. */
+    static void wipe(Path dataRoot, Set<String> keep) {
+        if (!Files.isDirectory(dataRoot)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataRoot)) {
+            for (Path entry : entries) {
+                if (!keep.contains(entry.getFileName().toString())) {
+                    Unpacker.deleteTree(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new DevstackException("cannot wipe " + dataRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Chooses the servers, their ports and the data folder. */
+    public static final class Builder {
+        private final Path dataRoot;
+        private final Set<Component> components = EnumSet.noneOf(Component.class);
+        private boolean randomPorts;
+        private boolean fresh;
+
+        private Builder(Path dataRoot) {
+            this.dataRoot = dataRoot;
+        }
+
+        public Builder with(Component... chosen) {
+            components.addAll(List.of(chosen));
+            return this;
+        }
+
+        public Builder with(Set<Component> chosen) {
+            components.addAll(chosen);
+            return this;
+        }
+
+        /** Free ports chosen at build time instead of the defaults: for tests, which may run side by side. */
+        public Builder randomPorts() {
+            this.randomPorts = true;
+            return this;
+        }
+
+        /** Wipe the data folder first (after reaping anything left running in it). */
+        public Builder fresh() {
+            this.fresh = true;
+            return this;
+        }
+
+        public Devstack build() {
+            if (components.isEmpty()) {
+                throw new IllegalStateException("choose at least one component");
+            }
+            reap(dataRoot);
+            if (fresh) {
+                wipe(dataRoot, Set.of());
+            }
+            try {
+                Files.createDirectories(dataRoot);
+            } catch (IOException e) {
+                throw new DevstackException("cannot create " + dataRoot + ": " + e.getMessage(), e);
+            }
+            Map<Component, ManagedServer> servers = new EnumMap<>(Component.class);
+            for (Component c : components) {
+                int[] ports = randomPorts ? freePorts(c.defaultPorts().length) : c.defaultPorts();
+                servers.put(c, create(c, ports));
+            }
+            return new Devstack(dataRoot, servers);
+        }
+
+        private ManagedServer create(Component c, int[] ports) {
+            return switch (c) {
+                case KAFKA -> new KafkaServer(dataRoot, ports[0], ports[1]);
+                case SQS -> new SqsServer(dataRoot, ports[0]);
+                case POSTGRES -> new PostgresServer(dataRoot, ports[0]);
+                case REDIS -> new RedisServer(dataRoot, ports[0]);
+                case KEYCLOAK -> new KeycloakServer(dataRoot, ports[0], ports[1]);
+            };
+        }
+
+        private static int[] freePorts(int count) {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                int port;
+                do {
+                    port = Ports.free();
+                } while (contains(ports, i, port));
+                ports[i] = port;
+            }
+            return ports;
+        }
+
+        private static boolean contains(int[] ports, int upTo, int port) {
+            for (int i = 0; i < upTo; i++) {
+                if (ports[i] == port) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.walgate.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The devstack's command line, behind {@code ./walgate up|down|status}.
+ *
+ * <pre>
+ * up     [--data-dir DIR] [--fresh] [--with-keycloak] [--only kafka,sqs,…] [--random-ports]
+ * down   [--data-dir DIR]
+ * status [--data-dir DIR]
+ * </pre>
+ *
+ * Exit codes: 0 ok, 1 usage, 2 could not start, 3 not running (status).
+ */
+public final class Main {
+    static final String LAUNCHER_PID = "launcher.pid";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length == 0 || Set.of("-h", "--help", "help").contains(args[0])) {
+            System.out.println(usage());
+            System.exit(args.length == 0 ? 1 : 0);
+        }
+        Options options;
+        try {
+            options = Options.parse(Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println("walgate: " + e.getMessage() + "\n" + usage());
+            System.exit(1);
+            return;
+        }
+        int code = switch (args[0]) {
+            case "up" -> up(options);
+            case "down" -> down(options);
+            case "status" -> status(options);
+            default -> {
+                System.err.println("walgate: unknown command '" + args[0] + "'\n" + usage());
+                yield 1;
+            }
+        };
+        System.exit(code);
+    }
+
+    static String usage() {
+        return String.join(
+                "\n",
+                "usage: walgate up     [--data-dir DIR] [--fresh] [--with-keycloak] [--only kafka,sqs,postgres,redis]"
+                        + " [--random-ports]",
+                "       walgate down   [--data-dir DIR]",
+                "       walgate status [--data-dir DIR]");
+    }
+
+    static int up(Options options) {
+        Path root = options.dataDir;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            System.err.println("walgate: cannot create " + root + ": " + e.getMessage());
+            return 2;
+        }
+        try (FileChannel lockChannel = FileChannel.open(
+                        root.resolve("launcher.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = lockChannel.tryLock()) {
+            if (lock == null) {
+                System.err.println("walgate: another 'walgate up' already runs on " + root + " (pid "
+                        + readPid(root.resolve(LAUNCHER_PID))
+                                .map(String::valueOf)
+                                .orElse("?")
+                        + "). Use './walgate status' to see it, './walgate down' to stop it.");
+                return 2;
+            }
+            Files.writeString(
+                    root.resolve(LAUNCHER_PID),
+                    Long.toString(ProcessHandle.current().pid()));
+            return runUntilStopped(options);
+        } catch (IOException e) {
+            System.err.println("walgate: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int runUntilStopped(Options options) throws IOException {
+        Devstack.Builder builder = Devstack.builder(options.dataDir).with(options.components);
+        if (options.randomPorts) {
+            builder.randomPorts();
+        }
+        System.out.println("Starting " + options.components + " in " + options.dataDir + " …");
+        Devstack devstack = builder.build();
+        try {
+            devstack.start();
+        } catch (DevstackException e) {
+            System.err.println("walgate: the devstack did not start.\n" + e.getMessage());
+            devstack.close();
+            return 2;
+        }
+        Path state = devstack.writeStateFile();
+        printReady(devstack, state);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> System.out.println("\nStopping the devstack …"), "walgate-bye"));
+        try {
+            Thread.currentThread().join(); // until Ctrl-C or ./walgate down; the shutdown hook stops the servers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printReady(Devstack devstack, Path state) {
+        System.out.println();
+        System.out.println("Walgate devstack is ready (data in " + devstack.dataRoot() + "):");
+        for (Component c : devstack.components()) {
+            ManagedServer s = devstack.server(c);
+            System.out.printf(
+                    "  %-9s %-44s started in %5.1f s, pid %d, %d MB resident%n",
+                    c.id(),
+                    s.endpoint(),
+                    s.lastStartTime().toMillis() / 1000.0,
+                    s.pid().orElse(-1L),
+                    s.residentBytes() / (1024 * 1024));
+        }
+        System.out.println();
+        System.out.println("Endpoints for scripts: source " + state);
+        System.out.println("Press Ctrl-C to stop everything (or run ./walgate down elsewhere).");
+    }
+
+    static int down(Options options) {
+        Path root = options.dataDir;
+        boolean stopped = false;
+        Optional<ProcessHandle> launcher = readPid(root.resolve(LAUNCHER_PID))
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> ChildProcess.commandLine(p).contains(Main.class.getName()));
+        if (launcher.isPresent()) {
+            System.out.println("Stopping the devstack (pid " + launcher.get().pid() + ") …");
+            ChildProcess.signal(launcher.get().pid(), "TERM");
+            try {
+                launcher.get().onExit().get(90, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("walgate: the launcher did not stop within 90 s; killing what is left");
+            }
+            stopped = true;
+        }
+        List<String> reaped = Devstack.reap(root);
+        if (!reaped.isEmpty()) {
+            System.out.println("Killed servers left behind: " + String.join(", ", reaped));
+        }
+        try {
+            Files.deleteIfExists(root.resolve(Devstack.STATE_FILE));
+            Files.deleteIfExists(root.resolve(LAUNCHER_PID));
+        } catch (IOException e) {
+            // harmless
+        }
+        System.out.println(stopped || !reaped.isEmpty() ? "Stopped." : "Nothing was running in " + root + ".");
+        return 0;
+    }
+
+    static int status(Options options) {
+        Path state = options.dataDir.resolve(Devstack.STATE_FILE);
+        Map<String, String> endpoints = readEnv(state);
+        Optional<Long> launcherPid = readPid(options.dataDir.resolve(LAUNCHER_PID))
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        if (endpoints.isEmpty() || launcherPid.isEmpty()) {
+            System.out.println("The devstack is not running in " + options.dataDir + ". Start it with ./walgate up");
+            return 3;
+        }
+        System.out.println("Walgate devstack (pid " + launcherPid.get() + ", data in " + options.dataDir + "):");
+        boolean allUp = true;
+        for (Map.Entry<String, String> e : endpoints.entrySet()) {
+            Optional<Integer> port = portOf(e.getValue());
+            if (port.isEmpty()) {
+                continue;
+            }
+            boolean up = Ports.isListening(port.get());
+            allUp &= up;
+            System.out.printf("  %-26s %-48s %s%n", e.getKey(), e.getValue(), up ? "up" : "NOT ANSWERING");
+        }
+        return allUp ? 0 : 2;
+    }
+
+    static Optional<Integer> portOf(String endpoint) {
+        try {
+            String withScheme = endpoint.contains("://") ? endpoint.replaceFirst("^jdbc:", "") : "tcp://" + endpoint;
+            int port = URI.create(withScheme).getPort();
+            return port > 0 ? Optional.of(port) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Map<String, String> readEnv(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (!line.startsWith("#") && eq > 0 && !line.startsWith("WALGATE_DEVSTACK_PID")) {
+                    values.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            // no state file: not running
+        }
+        return values;
+    }
+
+    private static Optional<Long> readPid(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Parsed command-line options. */
+    static final class Options {
+        Path dataDir = Path.of(".walgate").toAbsolutePath().normalize();
+        boolean fresh;
+        boolean randomPorts;
+        Set<Component> components = EnumSet.of(Component.KAFKA, Component.SQS, Component.POSTGRES, Component.REDIS);
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            List<String> rest = new ArrayList<>(List.of(args));
+            while (!rest.isEmpty()) {
+                String arg = rest.remove(0);
+                switch (arg) {
+                    case "--data-dir" ->
+                        o.dataDir = Path.of(value(arg, rest)).toAbsolutePath().normalize();
+                    case "--fresh" -> o.fresh = true;
+                    case "--random-ports" -> o.randomPorts = true;
+                    case "--with-keycloak" -> o.components.add(Component.KEYCLOAK);
+                    case "--only" -> {
+                        o.components = EnumSet.noneOf(Component.class);
+                        for (String id : value(arg, rest).split(",")) {
+                            o.components.add(Component.parse(id));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+                }
+            }
+            return o;
+        }
+
+        private static String value(String option, List<String> rest) {
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return rest.remove(0);
+        }
+    }
+}

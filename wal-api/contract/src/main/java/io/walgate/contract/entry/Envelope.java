@@ -1,0 +1,130 @@
+package io.walgate.contract.entry;
+
+import io.walgate.contract.EntryId;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An entry as it travels through the log, from the gateway to the worker that applies it.
+ *
+ * @param id time-ordered identity, issued by the gateway
+ * @param namespace the namespace it belongs to
+ * @param attempt 1 for the first delivery, raised by one on each retry
+ * @param deliverAt when the entry is due (delay and jitter already applied)
+ * @param acceptedAt when the gateway accepted it
+ * @param originalWriteTime the client's clock at write time, if it said; may be null
+ * @param partitionKey ordering key; may be null
+ * @param idempotencyKey dedup key; may be null
+ * @param contentType MIME type of the payload
+ * @param traceparent W3C trace context of the write call; may be null
+ * @param headers user headers
+ * @param target what to do at the target
+ * @param payload the opaque bytes
+ */
+public record Envelope(
+        EntryId id,
+        String namespace,
+        int attempt,
+        Instant deliverAt,
+        Instant acceptedAt,
+        Instant originalWriteTime,
+        String partitionKey,
+        String idempotencyKey,
+        String contentType,
+        String traceparent,
+        Map<String, String> headers,
+        TargetOverride target,
+        byte[] payload) {
+
+    public Envelope {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(deliverAt, "deliverAt");
+        Objects.requireNonNull(acceptedAt, "acceptedAt");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(payload, "payload");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempts count from 1: " + attempt);
+        }
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /**
+     * The envelope of a validated request, accepted now.
+     *
+     * @param dueAt when it becomes due, see {@link Lifecycle#dueAt}
+     */
+    public static Envelope accept(
+            WriteRequest request, EntryId id, Instant acceptedAt, Instant dueAt, String traceparent) {
+        return new Envelope(
+                id,
+                request.namespace(),
+                1,
+                dueAt,
+                acceptedAt,
+                request.lifecycle().originalWriteTime(),
+                request.partitionKey(),
+                request.idempotencyKey(),
+                request.contentType(),
+                traceparent,
+                request.headers(),
+                request.target(),
+                request.payload());
+    }
+
+    /** The same entry, due again at {@code dueAt} for its next attempt. */
+    public Envelope retryAt(Instant dueAt) {
+        return new Envelope(
+                id,
+                namespace,
+                attempt + 1,
+                dueAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload);
+    }
+
+    /** The key at the target: the override's key, else the partition key; may be null. */
+    public String effectiveKey() {
+        return target.key() != null && !target.key().isEmpty() ? target.key() : partitionKey;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Envelope other
+                && id.equals(other.id)
+                && namespace.equals(other.namespace)
+                && attempt == other.attempt
+                && deliverAt.equals(other.deliverAt)
+                && acceptedAt.equals(other.acceptedAt)
+                && Objects.equals(originalWriteTime, other.originalWriteTime)
+                && Objects.equals(partitionKey, other.partitionKey)
+                && Objects.equals(idempotencyKey, other.idempotencyKey)
+                && contentType.equals(other.contentType)
+                && Objects.equals(traceparent, other.traceparent)
+                && headers.equals(other.headers)
+                && target.equals(other.target)
+                && Arrays.equals(payload, other.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, attempt);
+    }
+
+    @Override
+    public String toString() {
+        // Payloads are never logged: print only their size.
+        return "Envelope[id=" + id + ", namespace=" + namespace + ", attempt=" + attempt + ", deliverAt=" + deliverAt
+                + ", partitionKey=" + partitionKey + ", target=" + target + ", payload=" + payload.length + " bytes]";
+    }
+}

@@ -1,0 +1,248 @@
+package io.walgate.contract.namespace;
+
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a namespace spec must keep. {@link #validate} reports every violation with its field
+ * path, so that a user fixes a spec in one round trip instead of one per mistake.
+ */
+public final class NamespaceSpecValidator {
+    static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final int MAX_OWNER_LENGTH = 128;
+    static final int MAX_PRINCIPAL_LENGTH = 256;
+
+    private NamespaceSpecValidator() {}
+
+    /** Every rule {@code spec} breaks, in field order; empty when it is valid. */
+    public static List<Violation> validate(NamespaceSpec spec) {
+        Checks checks = new Checks();
+        NamespaceSpec s = spec.withDefaults();
+        checkIdentity(s, checks);
+        checkBackend(s.backend(), checks);
+        checkDelivery(s.delivery(), checks);
+        checkRetry(s.retry(), checks);
+        checkTarget(s.target(), checks);
+        checkLimits(s.limits(), checks);
+        checkAccess(s.access(), checks);
+        return checks.violations;
+    }
+
+    private static void checkIdentity(NamespaceSpec s, Checks checks) {
+        if (s.name() == null) {
+            checks.add("name", ErrorCode.INVALID_NAMESPACE_NAME, "is required");
+        } else if (!NamespaceSpec.NAME.matcher(s.name()).matches()) {
+            checks.add(
+                    "name",
+                    ErrorCode.INVALID_NAMESPACE_NAME,
+                    "must be 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit; got '" + s.name()
+                            + "'");
+        }
+        if (!NamespaceSpec.NAME.matcher(s.shard()).matches()) {
+            checks.add(
+                    "shard",
+                    ErrorCode.INVALID_SHARD,
+                    "must be 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit; got '" + s.shard()
+                            + "'");
+        }
+        if (s.owner() == null || s.owner().isBlank()) {
+            checks.add("owner", ErrorCode.INVALID_OWNER, "is required: the team that owns the namespace");
+        } else if (s.owner().length() > MAX_OWNER_LENGTH || hasControlCharacters(s.owner())) {
+            checks.add(
+                    "owner", ErrorCode.INVALID_OWNER, "must be at most " + MAX_OWNER_LENGTH + " printable characters");
+        }
+        if (s.state() == NamespaceState.DELETED) {
+            checks.add("state", ErrorCode.INVALID_STATE, "must be ACTIVE or PAUSED; delete a namespace with DELETE");
+        }
+    }
+
+    private static void checkBackend(BackendSpec backend, Checks checks) {
+        if (backend == null || backend.type() == null) {
+            checks.add("backend.type", ErrorCode.INVALID_BACKEND, "is required: kafka or sqs");
+            return;
+        }
+        if (backend.type() == BackendType.KAFKA) {
+            if (backend.partitions() < 1 || backend.partitions() > BackendSpec.MAX_PARTITIONS) {
+                checks.add(
+                        "backend.partitions",
+                        ErrorCode.INVALID_PARTITIONS,
+                        "must be between 1 and " + BackendSpec.MAX_PARTITIONS + "; got " + backend.partitions());
+            }
+        } else if (backend.partitions() != null) {
+            checks.add(
+                    "backend.partitions",
+                    ErrorCode.INVALID_PARTITIONS,
+                    "applies to kafka only: an SQS queue has no partitions");
+        }
+        // A null topic here means the name was invalid too; that is reported once, under "name".
+        if (backend.topic() != null && !ResourceNames.isValidLogName(backend.type(), backend.topic())) {
+            checks.add(
+                    "backend.topic",
+                    ErrorCode.INVALID_RESOURCE_NAME,
+                    backend.type() == BackendType.KAFKA
+                            ? "must be 1 to 200 of a-z, A-Z, 0-9, '.', '_' and '-'"
+                            : "must be 1 to 76 of a-z, A-Z, 0-9, '_' and '-'");
+        }
+    }
+
+    private static void checkDelivery(DeliverySpec delivery, Checks checks) {
+        Duration maxDelay = delivery.maxDelay();
+        if (maxDelay.isNegative() || maxDelay.compareTo(DeliverySpec.MAX_MAX_DELAY) > 0) {
+            checks.add(
+                    "delivery.maxDelay",
+                    ErrorCode.INVALID_MAX_DELAY,
+                    "must be between PT0S and " + DeliverySpec.MAX_MAX_DELAY + "; got " + maxDelay);
+        }
+    }
+
+    private static void checkRetry(RetryPolicy retry, Checks checks) {
+        if (retry.maxAttempts() < 1 || retry.maxAttempts() > RetryPolicy.MAX_MAX_ATTEMPTS) {
+            checks.add(
+                    "retry.maxAttempts",
+                    ErrorCode.INVALID_MAX_ATTEMPTS,
+                    "must be between 1 and " + RetryPolicy.MAX_MAX_ATTEMPTS + "; got " + retry.maxAttempts());
+        }
+        boolean maxOk =
+                isPositive(retry.maxBackoff()) && retry.maxBackoff().compareTo(RetryPolicy.MAX_MAX_BACKOFF) <= 0;
+        if (!maxOk) {
+            checks.add(
+                    "retry.maxBackoff",
+                    ErrorCode.INVALID_BACKOFF,
+                    "must be more than zero and at most " + RetryPolicy.MAX_MAX_BACKOFF + "; got "
+                            + retry.maxBackoff());
+        }
+        if (!isPositive(retry.initialBackoff())) {
+            checks.add(
+                    "retry.initialBackoff",
+                    ErrorCode.INVALID_BACKOFF,
+                    "must be more than zero; got " + retry.initialBackoff());
+        } else if (maxOk && retry.initialBackoff().compareTo(retry.maxBackoff()) > 0) {
+            checks.add(
+                    "retry.initialBackoff",
+                    ErrorCode.INVALID_BACKOFF,
+                    "must not exceed retry.maxBackoff (" + retry.maxBackoff() + "); got " + retry.initialBackoff());
+        }
+        double multiplier = retry.multiplier();
+        if (!(multiplier >= 1.0 && multiplier <= RetryPolicy.MAX_MULTIPLIER)) {
+            checks.add(
+                    "retry.multiplier",
+                    ErrorCode.INVALID_MULTIPLIER,
+                    "must be between 1.0 and " + RetryPolicy.MAX_MULTIPLIER + "; got " + multiplier);
+        }
+    }
+
+    private static void checkTarget(TargetSpec target, Checks checks) {
+        if (target == null || target.type() == null) {
+            checks.add(
+                    "target.type", ErrorCode.INVALID_TARGET_TYPE, "is required: postgres, redis, http, kafka or wal");
+            return;
+        }
+        if (target.regions().isEmpty()) {
+            checks.add("target.regions", ErrorCode.INVALID_REGION, "must name at least one region and its endpoint");
+        }
+        for (Map.Entry<String, RegionTarget> region : target.regions().entrySet()) {
+            String path = "target.regions." + region.getKey();
+            if (!REGION.matcher(region.getKey()).matches()) {
+                checks.add(
+                        path,
+                        ErrorCode.INVALID_REGION,
+                        "region names are 1 to 32 of a-z, 0-9 and '-', starting with a letter or digit");
+            }
+            checkUrl(target.type(), region.getValue(), path + ".url", checks);
+        }
+    }
+
+    private static void checkUrl(TargetType type, RegionTarget region, String path, Checks checks) {
+        String url = region == null ? null : region.url();
+        if (url == null || url.isBlank()) {
+            checks.add(path, ErrorCode.INVALID_TARGET_URL, "is required");
+            return;
+        }
+        String scheme;
+        try {
+            URI uri = new URI(url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url);
+            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getHost() == null) {
+                checks.add(path, ErrorCode.INVALID_TARGET_URL, "must name a host; got '" + url + "'");
+                return;
+            }
+        } catch (URISyntaxException e) {
+            checks.add(path, ErrorCode.INVALID_TARGET_URL, "is not a URL: " + e.getReason());
+            return;
+        }
+        if (!type.urlSchemes().contains(scheme)) {
+            checks.add(
+                    path,
+                    ErrorCode.INVALID_TARGET_URL,
+                    "a " + type.name().toLowerCase(Locale.ROOT) + " target takes " + type.urlSchemes() + " URLs; got '"
+                            + scheme + "'");
+        }
+    }
+
+    private static void checkLimits(Limits limits, Checks checks) {
+        if (limits.maxPayloadBytes() < 1 || limits.maxPayloadBytes() > Limits.MAX_MAX_PAYLOAD_BYTES) {
+            checks.add(
+                    "limits.maxPayloadBytes",
+                    ErrorCode.INVALID_PAYLOAD_LIMIT,
+                    "must be between 1 and " + Limits.MAX_MAX_PAYLOAD_BYTES + "; got " + limits.maxPayloadBytes());
+        }
+        if (limits.writesPerSecond() < 1 || limits.writesPerSecond() > Limits.MAX_WRITES_PER_SECOND) {
+            checks.add(
+                    "limits.writesPerSecond",
+                    ErrorCode.INVALID_RATE_LIMIT,
+                    "must be between 1 and " + Limits.MAX_WRITES_PER_SECOND + "; got " + limits.writesPerSecond());
+        }
+        Duration window = limits.dedupWindow();
+        if (window.isNegative() || window.compareTo(Limits.MAX_DEDUP_WINDOW) > 0) {
+            checks.add(
+                    "limits.dedupWindow",
+                    ErrorCode.INVALID_DEDUP_WINDOW,
+                    "must be between PT0S (no dedup) and " + Limits.MAX_DEDUP_WINDOW + "; got " + window);
+        }
+    }
+
+    private static void checkAccess(AccessSpec access, Checks checks) {
+        checkPrincipals("access.writers", access.writers(), checks);
+        checkPrincipals("access.operators", access.operators(), checks);
+    }
+
+    private static void checkPrincipals(String path, List<String> principals, Checks checks) {
+        for (int i = 0; i < principals.size(); i++) {
+            String principal = principals.get(i);
+            if (principal == null
+                    || principal.isBlank()
+                    || principal.length() > MAX_PRINCIPAL_LENGTH
+                    || principal.chars().anyMatch(Character::isWhitespace)) {
+                checks.add(
+                        path + "[" + i + "]",
+                        ErrorCode.INVALID_ACCESS,
+                        "must be a client id or role name: 1 to " + MAX_PRINCIPAL_LENGTH
+                                + " characters without spaces");
+            }
+        }
+    }
+
+    private static boolean isPositive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    static boolean hasControlCharacters(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
+    }
+
+    private static final class Checks {
+        final List<Violation> violations = new ArrayList<>();
+
+        void add(String field, ErrorCode code, String message) {
+            violations.add(new Violation(field, code, message));
+        }
+    }
+}
