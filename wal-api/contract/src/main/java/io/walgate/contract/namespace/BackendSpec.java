@@ -14,7 +14,10 @@ public record BackendSpec(BackendType type, String topic, Integer partitions) {
     /** This spec with the defaults filled in for the namespace called {@code namespace}. */
     public BackendSpec withDefaults(String namespace) {
         String resolvedTopic = topic != null ? topic : ResourceNames.defaultLogName(type, namespace);
-        Integer resolvedPartitions = partitions == null && type == BackendType.KAFKA ? DEFAULT_PARTITIONS : partitions;
+        Integer resolvedPartitions = partitions;
+        if (partitions == null && type == BackendType.KAFKA) {
+            resolvedPartitions = DEFAULT_PARTITIONS; // SQS keeps null: a queue has no partitions
+        }
         return new BackendSpec(type, resolvedTopic, resolvedPartitions);
     }
 }

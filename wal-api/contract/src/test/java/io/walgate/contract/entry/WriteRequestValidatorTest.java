@@ -1,0 +1,258 @@
+package io.walgate.contract.entry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Specs;
+import io.walgate.contract.namespace.TargetType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WriteRequestValidatorTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    /** An HTTP target: keys are optional. maxDelay P7D, maxPayloadBytes 1 MiB. */
+    private static final NamespaceSpec HTTP_NS = Specs.minimal(
+                    "orders", BackendType.KAFKA, TargetType.HTTP, "https://orders.internal")
+            .withDefaults();
+
+    private static final NamespaceSpec REDIS_NS = Specs.full().withDefaults();
+
+    private static WriteRequest request(Lifecycle lifecycle, byte[] payload, TargetOverride target) {
+        return new WriteRequest("orders", lifecycle, payload, target, "order-42", null, Map.of(), null);
+    }
+
+    private static List<Violation> validate(WriteRequest request) {
+        return WriteRequestValidator.validate(request, HTTP_NS, NOW);
+    }
+
+    private static void assertOnly(List<Violation> violations, String field, ErrorCode code) {
+        assertThat(violations).as("violations").hasSize(1);
+        assertThat(violations.get(0).field()).isEqualTo(field);
+        assertThat(violations.get(0).code()).isEqualTo(code);
+    }
+
+    @Test
+    void aPlainWriteWithADelayIsValid() {
+        WriteRequest ok = new WriteRequest(
+                "orders",
+                new Lifecycle(Duration.ofSeconds(30), null, Duration.ofSeconds(5), NOW.minusSeconds(1)),
+                "hello".getBytes(StandardCharsets.UTF_8),
+                new TargetOverride("order-42", TargetOp.PUT, Map.of("path", "/orders/42")),
+                "order-42",
+                "c0ffee",
+                Map.of("source", "checkout"),
+                "application/json");
+        assertThat(validate(ok)).isEmpty();
+    }
+
+    @Test
+    void delayAndDeliverAtTogetherAreRefused() {
+        assertOnly(
+                validate(request(new Lifecycle(Duration.ofSeconds(1), NOW.plusSeconds(5), null, null), null, null)),
+                "lifecycle",
+                ErrorCode.INVALID_LIFECYCLE);
+    }
+
+    @Test
+    void aNegativeDelayIsRefused() {
+        assertOnly(
+                validate(request(Lifecycle.after(Duration.ofSeconds(-1)), null, null)),
+                "lifecycle.delay",
+                ErrorCode.INVALID_LIFECYCLE);
+    }
+
+    @Test
+    void aDelayLongerThanTheNamespacesMaxDelayIsRefused() {
+        assertOnly(
+                validate(request(Lifecycle.after(Duration.ofDays(7).plusSeconds(1)), null, null)),
+                "lifecycle.delay",
+                ErrorCode.INVALID_LIFECYCLE);
+        assertThat(validate(request(Lifecycle.after(Duration.ofDays(7)), null, null)))
+                .isEmpty();
+    }
+
+    @Test
+    void aDeliverAtBeyondMaxDelayIsRefusedButOneInThePastIsDueAtOnce() {
+        assertOnly(
+                validate(request(new Lifecycle(null, NOW.plus(Duration.ofDays(8)), null, null), null, null)),
+                "lifecycle.deliverAt",
+                ErrorCode.INVALID_LIFECYCLE);
+        assertThat(validate(request(new Lifecycle(null, NOW.minusSeconds(3600), null, null), null, null)))
+                .isEmpty();
+    }
+
+    @Test
+    void jitterMayNotBeNegativeNorPushTheWaitPastMaxDelay() {
+        assertOnly(
+                validate(request(new Lifecycle(null, null, Duration.ofSeconds(-1), null), null, null)),
+                "lifecycle.jitter",
+                ErrorCode.INVALID_LIFECYCLE);
+        assertOnly(
+                validate(request(new Lifecycle(Duration.ofDays(7), null, Duration.ofSeconds(1), null), null, null)),
+                "lifecycle.delay",
+                ErrorCode.INVALID_LIFECYCLE);
+    }
+
+    @Test
+    void aPayloadOverTheNamespaceLimitIsTooLargeAndOneAtTheLimitIsNot() {
+        int max = HTTP_NS.limits().maxPayloadBytes();
+        assertOnly(validate(request(null, new byte[max + 1], null)), "payload", ErrorCode.PAYLOAD_TOO_LARGE);
+        assertThat(validate(request(null, new byte[max], null))).isEmpty();
+    }
+
+    @Test
+    void aDeleteCarriesNoPayloadAndNeedsAKey() {
+        TargetOverride delete = new TargetOverride(null, TargetOp.DELETE, null);
+        assertOnly(validate(request(null, new byte[] {1}, delete)), "payload", ErrorCode.INVALID_PAYLOAD);
+        WriteRequest keyless = new WriteRequest("orders", null, null, delete, null, null, null, null);
+        assertOnly(validate(keyless), "target.key", ErrorCode.INVALID_KEY);
+    }
+
+    @Test
+    void aKeyedTargetNeedsAKeyEvenForAPut() {
+        WriteRequest keyless = new WriteRequest("evcache_profiles", null, new byte[] {1}, null, null, null, null, null);
+        assertOnly(WriteRequestValidator.validate(keyless, REDIS_NS, NOW), "target.key", ErrorCode.INVALID_KEY);
+        assertThat(validate(keyless)).as("an HTTP target takes keyless entries").isEmpty();
+    }
+
+    @Test
+    void keysAreBoundedInSizeAndPrintable() {
+        String tooLong = "k".repeat(WriteRequestValidator.MAX_KEY_BYTES + 1);
+        assertOnly(
+                validate(new WriteRequest("orders", null, null, null, tooLong, null, null, null)),
+                "partitionKey",
+                ErrorCode.INVALID_KEY);
+        assertOnly(
+                validate(request(null, null, new TargetOverride("a\nb", TargetOp.PUT, null))),
+                "target.key",
+                ErrorCode.INVALID_KEY);
+        // Multi-byte characters count by their UTF-8 size.
+        String wide = "é".repeat(WriteRequestValidator.MAX_KEY_BYTES / 2 + 1);
+        assertOnly(
+                validate(new WriteRequest("orders", null, null, null, wide, null, null, null)),
+                "partitionKey",
+                ErrorCode.INVALID_KEY);
+    }
+
+    @Test
+    void anIdempotencyKeyIsOneTo256PrintableAsciiCharacters() {
+        for (String bad : List.of("", "x".repeat(257), "has space", "ünïcode")) {
+            assertOnly(
+                    validate(new WriteRequest("orders", null, null, null, "k", bad, null, null)),
+                    "idempotencyKey",
+                    ErrorCode.INVALID_KEY);
+        }
+        assertThat(validate(new WriteRequest("orders", null, null, null, "k", "x".repeat(256), null, null)))
+                .isEmpty();
+    }
+
+    @Test
+    void reservedMalformedOrOversizedHeadersAreRefused() {
+        assertOnly(
+                validate(withHeaders(Map.of("walgate-attempt", "1"))),
+                "headers.walgate-attempt",
+                ErrorCode.INVALID_HEADER);
+        assertOnly(
+                validate(withHeaders(Map.of("Walgate-Attempt", "1"))),
+                "headers.Walgate-Attempt",
+                ErrorCode.INVALID_HEADER);
+        assertOnly(validate(withHeaders(Map.of("bad header", "1"))), "headers.bad header", ErrorCode.INVALID_HEADER);
+        assertOnly(validate(withHeaders(Map.of("trace", "a\u0000b"))), "headers.trace", ErrorCode.INVALID_HEADER);
+
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i <= WriteRequestValidator.MAX_HEADERS; i++) {
+            many.put("h" + i, "v");
+        }
+        assertOnly(validate(withHeaders(many)), "headers", ErrorCode.INVALID_HEADER);
+        assertOnly(
+                validate(withHeaders(Map.of("big", "v".repeat(WriteRequestValidator.MAX_HEADER_BYTES)))),
+                "headers",
+                ErrorCode.INVALID_HEADER);
+    }
+
+    @Test
+    void anEntryMaySetOnlyTheOptionsItsTargetTypeAllows() {
+        assertOnly(
+                validate(request(null, null, new TargetOverride("k", TargetOp.PUT, Map.of("table", "users")))),
+                "target.options.table",
+                ErrorCode.INVALID_TARGET);
+        WriteRequest ttl = new WriteRequest(
+                "evcache_profiles",
+                null,
+                new byte[] {1},
+                new TargetOverride("k", TargetOp.PUT, Map.of("ttl", "PT1H")),
+                null,
+                null,
+                null,
+                null);
+        assertThat(WriteRequestValidator.validate(ttl, REDIS_NS, NOW)).isEmpty();
+    }
+
+    @Test
+    void aRedisTtlMustBeAPositiveIsoDuration() {
+        WriteRequest garbled = new WriteRequest(
+                "evcache_profiles",
+                null,
+                null,
+                new TargetOverride("k", TargetOp.PUT, Map.of("ttl", "1 hour")),
+                null,
+                null,
+                null,
+                null);
+        assertOnly(
+                WriteRequestValidator.validate(garbled, REDIS_NS, NOW),
+                "target.options.ttl",
+                ErrorCode.INVALID_DURATION);
+        WriteRequest zero = new WriteRequest(
+                "evcache_profiles",
+                null,
+                null,
+                new TargetOverride("k", TargetOp.PUT, Map.of("ttl", "PT0S")),
+                null,
+                null,
+                null,
+                null);
+        assertOnly(WriteRequestValidator.validate(zero, REDIS_NS, NOW), "target.options.ttl", ErrorCode.INVALID_TARGET);
+    }
+
+    @Test
+    void theContentTypeMustBeAMimeType() {
+        WriteRequest bad = new WriteRequest("orders", null, null, null, "k", null, null, "json");
+        assertOnly(validate(bad), "contentType", ErrorCode.INVALID_HEADER);
+        WriteRequest good =
+                new WriteRequest("orders", null, null, null, "k", null, null, "application/json; charset=utf-8");
+        assertThat(validate(good)).isEmpty();
+    }
+
+    @Test
+    void severalMistakesAreAllReported() {
+        WriteRequest bad = new WriteRequest(
+                "orders",
+                Lifecycle.after(Duration.ofSeconds(-5)),
+                new byte[HTTP_NS.limits().maxPayloadBytes() + 1],
+                null,
+                null,
+                "",
+                Map.of("walgate-x", "1"),
+                null);
+        assertThat(validate(bad))
+                .extracting(Violation::code)
+                .containsExactly(
+                        ErrorCode.INVALID_LIFECYCLE,
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        ErrorCode.INVALID_KEY,
+                        ErrorCode.INVALID_HEADER);
+    }
+
+    private static WriteRequest withHeaders(Map<String, String> headers) {
+        return new WriteRequest("orders", null, null, null, "k", null, headers, null);
+    }
+}

@@ -1,0 +1,338 @@
+package io.walgate.contract.namespace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class NamespaceSpecValidatorTest {
+
+    @Test
+    void theDesignBriefsExampleIsValid() {
+        assertThat(NamespaceSpecValidator.validate(Specs.full())).isEmpty();
+    }
+
+    @Test
+    void aMinimalSpecIsValidAndGetsEveryDocumentedDefault() {
+        NamespaceSpec spec = Specs.minimal("orders", BackendType.KAFKA, TargetType.HTTP, "https://orders.internal");
+        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
+
+        NamespaceSpec d = spec.withDefaults();
+        assertThat(d.shard()).isEqualTo("default");
+        assertThat(d.state()).isEqualTo(NamespaceState.ACTIVE);
+        assertThat(d.backend()).isEqualTo(new BackendSpec(BackendType.KAFKA, "wal.orders", 12));
+        assertThat(d.delivery()).isEqualTo(new DeliverySpec(Ordering.NONE, Duration.ofDays(7)));
+        assertThat(d.retry()).isEqualTo(new RetryPolicy(8, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5)));
+        assertThat(d.limits()).isEqualTo(new Limits(1024 * 1024, 5000, Duration.ofHours(24)));
+        assertThat(d.access()).isEqualTo(AccessSpec.none());
+    }
+
+    @Test
+    void anSqsNamespaceGetsAQueueNameAndNoPartitions() {
+        NamespaceSpec spec = Specs.minimal("orders", BackendType.SQS, TargetType.REDIS, "redis://127.0.0.1:6380");
+        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
+        assertThat(spec.withDefaults().backend()).isEqualTo(new BackendSpec(BackendType.SQS, "wal-orders", null));
+    }
+
+    @Test
+    void theLongestNameStillYieldsLegalQueueAndDeadLetterNames() {
+        String name = "n".repeat(64);
+        NamespaceSpec spec = Specs.minimal(name, BackendType.SQS, TargetType.REDIS, "redis://h:1");
+        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
+        String queue = spec.withDefaults().backend().topic();
+        assertThat(ResourceNames.deadLetterName(BackendType.SQS, queue)).hasSizeLessThanOrEqualTo(80);
+    }
+
+    @Test
+    void everyBrokenRuleIsReportedInOneGoNotJustTheFirst() {
+        NamespaceSpec spec =
+                new NamespaceSpec("Bad Name", null, " ", null, null, null, null, null, new Limits(0, null, null), null);
+        assertThat(NamespaceSpecValidator.validate(spec))
+                .extracting(Violation::field)
+                .containsExactly("name", "owner", "backend.type", "target.type", "limits.maxPayloadBytes");
+    }
+
+    static Stream<Arguments> brokenSpecs() {
+        return Stream.of(
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "Orders", s.shard(), s.owner())),
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "-orders", s.shard(), s.owner())),
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "o".repeat(65), s.shard(), s.owner())),
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "orders.v2", s.shard(), s.owner())),
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, null, s.shard(), s.owner())),
+                bad("shard", ErrorCode.INVALID_SHARD, s -> with(s, s.name(), "Cache Shard", s.owner())),
+                bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "")),
+                bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "x".repeat(129))),
+                bad("state", ErrorCode.INVALID_STATE, s -> s.withState(NamespaceState.DELETED)),
+                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> backend(s, null)),
+                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> backend(s, new BackendSpec(null, "t", 1))),
+                bad(
+                        "backend.partitions",
+                        ErrorCode.INVALID_PARTITIONS,
+                        s -> backend(s, new BackendSpec(BackendType.KAFKA, null, 0))),
+                bad(
+                        "backend.partitions",
+                        ErrorCode.INVALID_PARTITIONS,
+                        s -> backend(s, new BackendSpec(BackendType.KAFKA, null, 1001))),
+                bad(
+                        "backend.partitions",
+                        ErrorCode.INVALID_PARTITIONS,
+                        s -> backend(s, new BackendSpec(BackendType.SQS, null, 4))),
+                bad(
+                        "backend.topic",
+                        ErrorCode.INVALID_RESOURCE_NAME,
+                        s -> backend(s, new BackendSpec(BackendType.KAFKA, "wal/orders", 3))),
+                bad(
+                        "backend.topic",
+                        ErrorCode.INVALID_RESOURCE_NAME,
+                        s -> backend(s, new BackendSpec(BackendType.SQS, "wal.orders", null))),
+                bad(
+                        "delivery.maxDelay",
+                        ErrorCode.INVALID_MAX_DELAY,
+                        s -> delivery(s, new DeliverySpec(null, Duration.ofSeconds(-1)))),
+                bad(
+                        "delivery.maxDelay",
+                        ErrorCode.INVALID_MAX_DELAY,
+                        s -> delivery(s, new DeliverySpec(null, Duration.ofDays(31)))),
+                bad(
+                        "retry.maxAttempts",
+                        ErrorCode.INVALID_MAX_ATTEMPTS,
+                        s -> retry(s, new RetryPolicy(0, null, null, null))),
+                bad(
+                        "retry.maxAttempts",
+                        ErrorCode.INVALID_MAX_ATTEMPTS,
+                        s -> retry(s, new RetryPolicy(101, null, null, null))),
+                bad(
+                        "retry.initialBackoff",
+                        ErrorCode.INVALID_BACKOFF,
+                        s -> retry(s, new RetryPolicy(null, Duration.ZERO, null, null))),
+                bad(
+                        "retry.initialBackoff",
+                        ErrorCode.INVALID_BACKOFF,
+                        s -> retry(s, new RetryPolicy(null, Duration.ofMinutes(10), null, Duration.ofMinutes(5)))),
+                bad(
+                        "retry.maxBackoff",
+                        ErrorCode.INVALID_BACKOFF,
+                        s -> retry(s, new RetryPolicy(null, null, null, Duration.ofDays(2)))),
+                bad(
+                        "retry.multiplier",
+                        ErrorCode.INVALID_MULTIPLIER,
+                        s -> retry(s, new RetryPolicy(null, null, 0.5, null))),
+                bad(
+                        "retry.multiplier",
+                        ErrorCode.INVALID_MULTIPLIER,
+                        s -> retry(s, new RetryPolicy(null, null, Double.NaN, null))),
+                bad(
+                        "retry.multiplier",
+                        ErrorCode.INVALID_MULTIPLIER,
+                        s -> retry(s, new RetryPolicy(null, null, 11.0, null))),
+                bad("target.type", ErrorCode.INVALID_TARGET_TYPE, s -> target(s, null)),
+                bad(
+                        "target.regions",
+                        ErrorCode.INVALID_REGION,
+                        s -> target(s, new TargetSpec(TargetType.REDIS, Map.of()))),
+                bad(
+                        "target.regions.US_EAST",
+                        ErrorCode.INVALID_REGION,
+                        s -> target(s, region(TargetType.REDIS, "US_EAST", "redis://h:1"))),
+                bad(
+                        "target.regions.local.url",
+                        ErrorCode.INVALID_TARGET_URL,
+                        s -> target(s, region(TargetType.REDIS, "local", "https://h:1"))),
+                bad(
+                        "target.regions.local.url",
+                        ErrorCode.INVALID_TARGET_URL,
+                        s -> target(s, region(TargetType.POSTGRES, "local", "redis://h:1"))),
+                bad(
+                        "target.regions.local.url",
+                        ErrorCode.INVALID_TARGET_URL,
+                        s -> target(s, region(TargetType.HTTP, "local", null))),
+                bad(
+                        "target.regions.local.url",
+                        ErrorCode.INVALID_TARGET_URL,
+                        s -> target(s, region(TargetType.HTTP, "local", "http:///no-host"))),
+                bad(
+                        "target.regions.local.url",
+                        ErrorCode.INVALID_TARGET_URL,
+                        s -> target(s, region(TargetType.HTTP, "local", "http://bad host/"))),
+                bad(
+                        "limits.maxPayloadBytes",
+                        ErrorCode.INVALID_PAYLOAD_LIMIT,
+                        s -> limits(s, new Limits(16 * 1024 * 1024 + 1, null, null))),
+                bad("limits.writesPerSecond", ErrorCode.INVALID_RATE_LIMIT, s -> limits(s, new Limits(null, 0, null))),
+                bad(
+                        "limits.dedupWindow",
+                        ErrorCode.INVALID_DEDUP_WINDOW,
+                        s -> limits(s, new Limits(null, null, Duration.ofDays(8)))),
+                bad(
+                        "limits.dedupWindow",
+                        ErrorCode.INVALID_DEDUP_WINDOW,
+                        s -> limits(s, new Limits(null, null, Duration.ofSeconds(-5)))),
+                bad(
+                        "access.writers[1]",
+                        ErrorCode.INVALID_ACCESS,
+                        s -> access(s, new AccessSpec(List.of("svc-a", " "), null))),
+                bad(
+                        "access.operators[0]",
+                        ErrorCode.INVALID_ACCESS,
+                        s -> access(s, new AccessSpec(null, List.of("team oncall")))));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("brokenSpecs")
+    void aBrokenRuleIsReportedWithItsFieldAndItsOwnCode(
+            String field, ErrorCode code, UnaryOperator<NamespaceSpec> breakIt) {
+        List<Violation> violations = NamespaceSpecValidator.validate(breakIt.apply(Specs.full()));
+
+        assertThat(violations).hasSize(1);
+        assertThat(violations.get(0).field()).isEqualTo(field);
+        assertThat(violations.get(0).code()).isEqualTo(code);
+        assertThat(violations.get(0).message()).isNotBlank();
+    }
+
+    @Test
+    void aPostgresTargetAcceptsBothJdbcAndPlainUrls() {
+        for (String url : List.of("jdbc:postgresql://db:5432/app", "postgresql://db:5432/app", "postgres://db/app")) {
+            assertThat(NamespaceSpecValidator.validate(target(Specs.full(), region(TargetType.POSTGRES, "local", url))))
+                    .as(url)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theBackoffGrowsByTheMultiplierUntilTheCap() {
+        RetryPolicy policy = new RetryPolicy(8, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10));
+        assertThat(List.of(
+                        policy.backoff(1), policy.backoff(2), policy.backoff(3), policy.backoff(4), policy.backoff(5)))
+                .containsExactly(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(8),
+                        Duration.ofSeconds(10));
+        assertThat(policy.backoff(60)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void deadLetterNamesFollowTheirLogsName() {
+        assertThat(ResourceNames.defaultLogName(BackendType.KAFKA, "orders")).isEqualTo("wal.orders");
+        assertThat(ResourceNames.deadLetterName(BackendType.KAFKA, "wal.orders"))
+                .isEqualTo("wal.orders.dlq");
+        assertThat(ResourceNames.defaultLogName(BackendType.SQS, "orders")).isEqualTo("wal-orders");
+        assertThat(ResourceNames.deadLetterName(BackendType.SQS, "wal-orders")).isEqualTo("wal-orders-dlq");
+    }
+
+    private static Arguments bad(String field, ErrorCode code, UnaryOperator<NamespaceSpec> breakIt) {
+        return Arguments.of(field, code, breakIt);
+    }
+
+    private static NamespaceSpec with(NamespaceSpec s, String name, String shard, String owner) {
+        return new NamespaceSpec(
+                name,
+                shard,
+                owner,
+                s.state(),
+                s.backend(),
+                s.delivery(),
+                s.retry(),
+                s.target(),
+                s.limits(),
+                s.access());
+    }
+
+    private static NamespaceSpec backend(NamespaceSpec s, BackendSpec b) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                b,
+                s.delivery(),
+                s.retry(),
+                s.target(),
+                s.limits(),
+                s.access());
+    }
+
+    private static NamespaceSpec delivery(NamespaceSpec s, DeliverySpec d) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                s.backend(),
+                d,
+                s.retry(),
+                s.target(),
+                s.limits(),
+                s.access());
+    }
+
+    private static NamespaceSpec retry(NamespaceSpec s, RetryPolicy r) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                s.backend(),
+                s.delivery(),
+                r,
+                s.target(),
+                s.limits(),
+                s.access());
+    }
+
+    private static NamespaceSpec target(NamespaceSpec s, TargetSpec t) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                s.backend(),
+                s.delivery(),
+                s.retry(),
+                t,
+                s.limits(),
+                s.access());
+    }
+
+    private static NamespaceSpec limits(NamespaceSpec s, Limits l) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                s.backend(),
+                s.delivery(),
+                s.retry(),
+                s.target(),
+                l,
+                s.access());
+    }
+
+    private static NamespaceSpec access(NamespaceSpec s, AccessSpec a) {
+        return new NamespaceSpec(
+                s.name(),
+                s.shard(),
+                s.owner(),
+                s.state(),
+                s.backend(),
+                s.delivery(),
+                s.retry(),
+                s.target(),
+                s.limits(),
+                a);
+    }
+
+    private static TargetSpec region(TargetType type, String region, String url) {
+        return new TargetSpec(type, Map.of(region, new RegionTarget(url, null)));
+    }
+}
