@@ -43,7 +43,8 @@ public final class Ports {
             socket.bind(new InetSocketAddress(LOOPBACK, port));
         } catch (IOException e) {
             throw new DevstackException("port " + port + " (" + what + ") is already in use on " + LOOPBACK
-                    + ". Is another Walgate or " + what + " running? Stop it (./walgate down), or pick another port.");
+                    + ". Is another Walgate or " + what + " running? Stop it (./walgate down),"
+                    + " or start on free ports with ./walgate up --random-ports.");
         }
     }
 }
