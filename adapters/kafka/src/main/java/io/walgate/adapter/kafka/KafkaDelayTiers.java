@@ -1,0 +1,41 @@
+package io.walgate.adapter.kafka;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Kafka has no per-record delay, so a namespace gets a ladder of delay topics. An entry waits in
+ * the largest tier not longer than its remaining delay; each tier is FIFO in due time, so its
+ * consumer only pauses until the head is due, then moves the entry on (to a smaller tier or to the
+ * main topic). Retries use the same ladder.
+ */
+public final class KafkaDelayTiers {
+    /** The rungs, shortest first. */
+    public static final List<Duration> TIERS = List.of(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(10),
+            Duration.ofHours(1),
+            Duration.ofHours(6));
+
+    private KafkaDelayTiers() {}
+
+    /** {@code wal.orders.delay.30s} for the main topic {@code wal.orders} and a 30 s tier. */
+    public static String topicName(String logTopic, Duration tier) {
+        return logTopic + ".delay." + label(tier);
+    }
+
+    /** A short label: 1s, 30s, 2m, 1h. */
+    static String label(Duration tier) {
+        long seconds = tier.toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+}

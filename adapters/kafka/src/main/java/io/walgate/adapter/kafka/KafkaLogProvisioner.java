@@ -1,0 +1,210 @@
+package io.walgate.adapter.kafka;
+
+import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.LogResource;
+import io.walgate.adapter.spi.ProvisioningException;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.ResourceNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * A namespace on Kafka is its main topic, a {@code .dlq} topic and the delay tiers of {@link
+ * KafkaDelayTiers}, all with the namespace's partition count (so that a key keeps its partition
+ * number through delays and dead-lettering). The replication factor is the broker's default.
+ */
+final class KafkaLogProvisioner implements LogProvisioner {
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+
+    KafkaLogProvisioner(Admin admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public BackendType backend() {
+        return BackendType.KAFKA;
+    }
+
+    @Override
+    public List<LogResource> plan(NamespaceSpec namespace) {
+        String topic = namespace.backend().topic();
+        Map<String, String> partitions =
+                Map.of("partitions", Integer.toString(namespace.backend().partitions()));
+        List<LogResource> plan = new ArrayList<>();
+        plan.add(new LogResource(topic, LogResource.Role.LOG, partitions));
+        plan.add(new LogResource(
+                ResourceNames.deadLetterName(BackendType.KAFKA, topic), LogResource.Role.DEAD_LETTER, partitions));
+        for (Duration tier : KafkaDelayTiers.TIERS) {
+            plan.add(new LogResource(KafkaDelayTiers.topicName(topic, tier), LogResource.Role.DELAY_TIER, partitions));
+        }
+        return plan;
+    }
+
+    @Override
+    public List<LogResource> reconcile(NamespaceSpec namespace) {
+        int wanted = namespace.backend().partitions();
+        Map<String, Optional<TopicDescription>> current = describeTopics(plan(namespace));
+        List<NewTopic> missing = new ArrayList<>();
+        Map<String, NewPartitions> grow = new LinkedHashMap<>();
+        for (Map.Entry<String, Optional<TopicDescription>> topic : current.entrySet()) {
+            if (topic.getValue().isEmpty()) {
+                missing.add(new NewTopic(topic.getKey(), Optional.of(wanted), Optional.empty()));
+                continue;
+            }
+            int has = topic.getValue().get().partitions().size();
+            if (has < wanted) {
+                grow.put(topic.getKey(), NewPartitions.increaseTo(wanted));
+            } else if (has > wanted) {
+                throw new ProvisioningException(
+                        "topic " + topic.getKey() + " has " + has + " partitions and Kafka cannot shrink it to "
+                                + wanted + "; set backend.partitions to " + has + " or more",
+                        false);
+            }
+        }
+        if (!missing.isEmpty()) {
+            for (Map.Entry<String, KafkaFuture<Void>> created :
+                    admin.createTopics(missing).values().entrySet()) {
+                await(created.getValue(), "create topic " + created.getKey(), true);
+            }
+        }
+        if (!grow.isEmpty()) {
+            for (Map.Entry<String, KafkaFuture<Void>> grown :
+                    admin.createPartitions(grow).values().entrySet()) {
+                await(grown.getValue(), "add partitions to " + grown.getKey(), false);
+            }
+        }
+        if (!missing.isEmpty() || !grow.isEmpty()) {
+            awaitMetadata(plan(namespace), wanted);
+        }
+        return describe(namespace);
+    }
+
+    /** Creations and new partitions reach the brokers' metadata a moment after they are accepted. */
+    private void awaitMetadata(List<LogResource> plan, int partitions) {
+        waitUntil(
+                () -> describeTopics(plan).values().stream()
+                        .allMatch(d -> d.isPresent() && d.get().partitions().size() == partitions),
+                "topics of " + plan.get(0).name() + " are not visible with " + partitions + " partitions");
+    }
+
+    @Override
+    public List<LogResource> describe(NamespaceSpec namespace) {
+        List<LogResource> plan = plan(namespace);
+        Map<String, Optional<TopicDescription>> current = describeTopics(plan);
+        List<LogResource> existing = new ArrayList<>();
+        for (LogResource planned : plan) {
+            current.get(planned.name())
+                    .ifPresent(d -> existing.add(new LogResource(
+                            planned.name(),
+                            planned.role(),
+                            Map.of("partitions", Integer.toString(d.partitions().size())))));
+        }
+        return existing;
+    }
+
+    @Override
+    public void delete(NamespaceSpec namespace) {
+        List<LogResource> plan = plan(namespace);
+        List<String> names = plan.stream().map(LogResource::name).toList();
+        for (Map.Entry<String, KafkaFuture<Void>> deleted :
+                admin.deleteTopics(names).topicNameValues().entrySet()) {
+            try {
+                deleted.getValue().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw failure("delete topic " + deleted.getKey(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("interrupted while deleting " + deleted.getKey(), true, e);
+            }
+        }
+        awaitGone(plan);
+    }
+
+    /** Deletion completes on the brokers after the controller accepted it; wait for that. */
+    private void awaitGone(List<LogResource> plan) {
+        waitUntil(
+                () -> describeTopics(plan).values().stream().noneMatch(Optional::isPresent),
+                "topics of " + plan.get(0).name() + " still exist after their deletion was accepted");
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier done, String failure) {
+        long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new ProvisioningException(failure + " within " + METADATA_TIMEOUT.toSeconds() + " s", true);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("interrupted: " + failure, true, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    /** Each planned topic's description, or empty when it does not exist. */
+    private Map<String, Optional<TopicDescription>> describeTopics(List<LogResource> plan) {
+        List<String> names = plan.stream().map(LogResource::name).toList();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(names).topicNameValues();
+        Map<String, Optional<TopicDescription>> result = new LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                result.put(name, Optional.of(futures.get(name).get()));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    result.put(name, Optional.empty());
+                } else {
+                    throw failure("describe topic " + name, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("interrupted while describing " + name, true, e);
+            }
+        }
+        return result;
+    }
+
+    private static void await(KafkaFuture<Void> future, String what, boolean existsIsFine) {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            if (existsIsFine && e.getCause() instanceof TopicExistsException) {
+                return; // created concurrently by another controller: the same outcome
+            }
+            throw failure(what, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("interrupted: " + what, true, e);
+        }
+    }
+
+    private static ProvisioningException failure(String what, Throwable cause) {
+        boolean retryable =
+                cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+        return new ProvisioningException("cannot " + what + ": " + cause.getMessage(), retryable, cause);
+    }
+}

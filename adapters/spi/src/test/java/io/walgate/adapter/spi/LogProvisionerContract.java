@@ -1,0 +1,130 @@
+package io.walgate.adapter.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walgate.contract.namespace.BackendSpec;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.NamespaceSpecValidator;
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.TargetSpec;
+import io.walgate.contract.namespace.TargetType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link LogProvisioner} does, against its real backend. A backend's {@code *IT}
+ * extends this and says how to look at the backend behind the provisioner's back.
+ */
+public abstract class LogProvisionerContract {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    /** The provisioner under test; the same one for every test of the class. */
+    protected abstract LogProvisioner provisioner();
+
+    /** Every topic or queue name the backend has now, asked directly. */
+    protected abstract Set<String> existingResources();
+
+    /** Removes one resource behind the provisioner's back, as a crash half-way through leaves it. */
+    protected abstract void removeBehindTheBack(String resource);
+
+    /** A valid namespace of this backend with a name no other test uses. */
+    protected NamespaceSpec newNamespace() {
+        String name = "ns" + SEQ.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 100_000, 36);
+        NamespaceSpec spec = new NamespaceSpec(
+                name,
+                null,
+                "team-contract",
+                null,
+                new BackendSpec(provisioner().backend(), null, provisioner().backend() == BackendType.KAFKA ? 3 : null),
+                null,
+                null,
+                new TargetSpec(TargetType.HTTP, Map.of("local", new RegionTarget("http://127.0.0.1:1", null))),
+                null,
+                null);
+        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
+        return spec.withDefaults();
+    }
+
+    private static List<String> names(List<LogResource> resources) {
+        return resources.stream().map(LogResource::name).toList();
+    }
+
+    @Test
+    void thePlanHasOneLogAndOneDeadLetterQueue() {
+        List<LogResource> plan = provisioner().plan(newNamespace());
+        assertThat(plan).filteredOn(r -> r.role() == LogResource.Role.LOG).hasSize(1);
+        assertThat(plan)
+                .filteredOn(r -> r.role() == LogResource.Role.DEAD_LETTER)
+                .hasSize(1);
+        assertThat(names(plan)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void reconcileCreatesEveryPlannedResource() {
+        NamespaceSpec ns = newNamespace();
+
+        List<LogResource> made = provisioner().reconcile(ns);
+
+        assertThat(names(made)).containsExactlyElementsOf(names(provisioner().plan(ns)));
+        assertThat(existingResources()).containsAll(names(made));
+        assertThat(names(provisioner().describe(ns))).containsExactlyElementsOf(names(made));
+    }
+
+    @Test
+    void reconcilingAgainChangesNothingAndFailsNothing() {
+        NamespaceSpec ns = newNamespace();
+        List<LogResource> first = provisioner().reconcile(ns);
+
+        List<LogResource> second = provisioner().reconcile(ns);
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void aReconcileAfterAHalfDoneOneCompletesIt() {
+        NamespaceSpec ns = newNamespace();
+        List<LogResource> plan = provisioner().plan(ns);
+        provisioner().reconcile(ns);
+        String lost = plan.get(0).name();
+        removeBehindTheBack(lost);
+        assertThat(names(provisioner().describe(ns))).doesNotContain(lost);
+
+        provisioner().reconcile(ns);
+
+        assertThat(existingResources()).containsAll(names(plan));
+    }
+
+    @Test
+    void deleteRemovesEveryResourceAndMayBeRepeated() {
+        NamespaceSpec ns = newNamespace();
+        List<String> made = names(provisioner().reconcile(ns));
+
+        provisioner().delete(ns);
+        provisioner().delete(ns);
+
+        assertThat(provisioner().describe(ns)).isEmpty();
+        assertThat(existingResources()).doesNotContainAnyElementsOf(made);
+    }
+
+    @Test
+    void deletingOneNamespaceLeavesAnotherAlone() {
+        NamespaceSpec doomed = newNamespace();
+        NamespaceSpec kept = newNamespace();
+        provisioner().reconcile(doomed);
+        List<String> keptResources = names(provisioner().reconcile(kept));
+
+        provisioner().delete(doomed);
+
+        assertThat(existingResources()).containsAll(keptResources);
+        assertThat(Set.copyOf(names(provisioner().plan(doomed)))).doesNotContainAnyElementsOf(keptResources);
+    }
+
+    @Test
+    void describingANamespaceThatWasNeverProvisionedFindsNothing() {
+        assertThat(provisioner().describe(newNamespace())).isEmpty();
+    }
+}

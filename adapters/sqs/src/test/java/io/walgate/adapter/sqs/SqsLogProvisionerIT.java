@@ -1,0 +1,98 @@
+package io.walgate.adapter.sqs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.LogProvisionerContract;
+import io.walgate.adapter.spi.LogResource;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.devstack.DevstackExtension;
+import io.walgate.devstack.SqsServer;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+@ExtendWith(DevstackExtension.class)
+class SqsLogProvisionerIT extends LogProvisionerContract {
+    private static SqsClient sqs;
+    private static LogProvisioner provisioner;
+
+    @BeforeAll
+    static void connect(SqsServer server) {
+        sqs = SqsAdapters.client(
+                URI.create(server.endpoint()),
+                SqsServer.REGION,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("walgate", "walgate")));
+        provisioner = SqsAdapters.provisioner(sqs);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        provisioner.close();
+        sqs.close();
+    }
+
+    @Override
+    protected LogProvisioner provisioner() {
+        return provisioner;
+    }
+
+    @Override
+    protected Set<String> existingResources() {
+        Set<String> names = new HashSet<>();
+        for (String url : sqs.listQueues().queueUrls()) {
+            names.add(url.substring(url.lastIndexOf('/') + 1));
+        }
+        return names;
+    }
+
+    @Override
+    protected void removeBehindTheBack(String resource) {
+        sqs.deleteQueue(
+                b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(resource)).queueUrl()));
+    }
+
+    @Test
+    void theMainQueueRedrivesToItsOwnDeadLetterQueue() {
+        NamespaceSpec ns = newNamespace();
+
+        List<LogResource> made = provisioner.reconcile(ns);
+
+        LogResource dlq = made.stream()
+                .filter(r -> r.role() == LogResource.Role.DEAD_LETTER)
+                .findFirst()
+                .orElseThrow();
+        String mainUrl = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic())).queueUrl();
+        String redrive = sqs.getQueueAttributes(
+                        b -> b.queueUrl(mainUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
+                .attributes()
+                .get(QueueAttributeName.REDRIVE_POLICY);
+        assertThat(redrive).contains(dlq.attributes().get("arn")).containsPattern("\"maxReceiveCount\"\\s*:\\s*\"?5");
+        assertThat(dlq.name()).isEqualTo(ns.backend().topic() + "-dlq");
+    }
+
+    @Test
+    void aRedrivePolicyChangedBehindTheBackIsRestored() {
+        NamespaceSpec ns = newNamespace();
+        List<LogResource> made = provisioner.reconcile(ns);
+        String dlqArn = made.get(1).attributes().get("arn");
+        String mainUrl = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic())).queueUrl();
+        String drifted = "{\"maxReceiveCount\":\"99\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}";
+        sqs.setQueueAttributes(
+                b -> b.queueUrl(mainUrl).attributes(java.util.Map.of(QueueAttributeName.REDRIVE_POLICY, drifted)));
+
+        List<LogResource> again = provisioner.reconcile(ns);
+
+        assertThat(again.get(0).attributes().get("redrivePolicy"))
+                .containsPattern("\"maxReceiveCount\"\\s*:\\s*\"?5\\b");
+    }
+}
