@@ -25,6 +25,8 @@ public record NamespaceSpec(
     public static final String DEFAULT_SHARD = "default";
     /** Names and shards: lower-case letters, digits, '_' and '-', starting with a letter or digit. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Names the controller's REST paths use under /v1/namespaces/. */
+    public static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("changes");
 
     /** This spec with every absent optional field set to its documented default. */
     public NamespaceSpec withDefaults() {

@@ -39,6 +39,11 @@ public final class NamespaceSpecValidator {
     private static void checkIdentity(NamespaceSpec s, Checks checks) {
         if (s.name() == null) {
             checks.add("name", ErrorCode.INVALID_NAMESPACE_NAME, "is required");
+        } else if (NamespaceSpec.RESERVED_NAMES.contains(s.name())) {
+            checks.add(
+                    "name",
+                    ErrorCode.INVALID_NAMESPACE_NAME,
+                    "'" + s.name() + "' is reserved (it is a path of the controller's API)");
         } else if (!NamespaceSpec.NAME.matcher(s.name()).matches()) {
             checks.add(
                     "name",

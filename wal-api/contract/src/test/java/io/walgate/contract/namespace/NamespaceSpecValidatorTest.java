@@ -68,6 +68,7 @@ class NamespaceSpecValidatorTest {
                 bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "o".repeat(65), s.shard(), s.owner())),
                 bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "orders.v2", s.shard(), s.owner())),
                 bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, null, s.shard(), s.owner())),
+                bad("name", ErrorCode.INVALID_NAMESPACE_NAME, s -> with(s, "changes", s.shard(), s.owner())),
                 bad("shard", ErrorCode.INVALID_SHARD, s -> with(s, s.name(), "Cache Shard", s.owner())),
                 bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "")),
                 bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "x".repeat(129))),

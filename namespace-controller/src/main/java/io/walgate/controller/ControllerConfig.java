@@ -1,0 +1,60 @@
+package io.walgate.controller;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The controller's settings, all under {@code walgate.controller}. */
+@ConfigMapping(prefix = "walgate.controller")
+public interface ControllerConfig {
+
+    /** How often the reconciler looks for namespaces whose backend does not match yet. */
+    @WithDefault("PT2S")
+    Duration reconcileInterval();
+
+    /**
+     * How long a deleted namespace keeps its topics or queues, so that gateways and workers see the
+     * deletion on the change feed and stop serving it before its resources go.
+     */
+    @WithDefault("PT30S")
+    Duration deleteGrace();
+
+    /** The longest wait between two attempts to provision a namespace that failed. */
+    @WithDefault("PT5M")
+    Duration maxRetryBackoff();
+
+    /** The longest a change-feed request may wait for a change. */
+    @WithDefault("PT60S")
+    Duration maxChangeWait();
+
+    /** The role that may create, change and delete namespaces. */
+    @WithDefault("walgate-admin")
+    String adminRole();
+
+    Kafka kafka();
+
+    Sqs sqs();
+
+    interface Kafka {
+        String bootstrapServers();
+
+        /** Extra Kafka admin client settings (security, timeouts). */
+        Map<String, String> admin();
+    }
+
+    interface Sqs {
+        /** An explicit endpoint (ElasticMQ, a VPC endpoint); AWS's own when absent. */
+        Optional<URI> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static credentials; the AWS default chain when absent. */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+    }
+}

@@ -1,0 +1,84 @@
+package io.walgate.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
+import io.walgate.contract.WalException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns a body that does not parse into a violation that names the field and what it takes. */
+final class BodyErrors {
+    /** Enum fields whose bad values have a code of their own. */
+    private static final Map<String, ErrorCode> ENUM_CODES = Map.of(
+            "backend.type", ErrorCode.INVALID_BACKEND,
+            "target.type", ErrorCode.INVALID_TARGET_TYPE,
+            "state", ErrorCode.INVALID_STATE);
+
+    private BodyErrors() {}
+
+    static WalException of(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String field = path(unknown);
+            return WalException.invalid(List.of(new Violation(
+                    field,
+                    ErrorCode.UNKNOWN_FIELD,
+                    "is not a field here; known fields: "
+                            + unknown.getKnownPropertyIds().stream()
+                                    .map(Object::toString)
+                                    .sorted()
+                                    .collect(Collectors.joining(", ")))));
+        }
+        if (e instanceof InvalidFormatException bad) {
+            String field = path(bad);
+            Class<?> target = bad.getTargetType();
+            if (target == Duration.class) {
+                return WalException.invalid(List.of(new Violation(
+                        field, ErrorCode.INVALID_DURATION, "must be an ISO-8601 duration such as PT30S or P7D")));
+            }
+            if (target != null && target.isEnum()) {
+                return WalException.invalid(List.of(new Violation(
+                        field,
+                        ENUM_CODES.getOrDefault(field, ErrorCode.MALFORMED_REQUEST),
+                        "must be one of " + List.of(target.getEnumConstants()) + "; got '" + bad.getValue() + "'")));
+            }
+            return WalException.invalid(List.of(new Violation(
+                    field, ErrorCode.MALFORMED_REQUEST, "has the wrong type: " + bad.getOriginalMessage())));
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = path(mapping);
+            ErrorCode code = mapping.getCause() instanceof java.time.format.DateTimeParseException
+                    ? ErrorCode.INVALID_DURATION
+                    : ErrorCode.MALFORMED_REQUEST;
+            return WalException.invalid(
+                    List.of(new Violation(field, code, "cannot be read: " + mapping.getOriginalMessage())));
+        }
+        return new WalException(
+                ErrorCode.MALFORMED_REQUEST,
+                "the body is not valid JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() != null
+                                ? " (line " + e.getLocation().getLineNr() + ", column "
+                                        + e.getLocation().getColumnNr() + ")"
+                                : ""));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "$" : path.toString();
+    }
+}

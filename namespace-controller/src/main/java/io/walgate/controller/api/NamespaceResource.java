@@ -1,0 +1,240 @@
+package io.walgate.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.WalException;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.NamespaceState;
+import io.walgate.controller.ChangeNotifier;
+import io.walgate.controller.ControllerConfig;
+import io.walgate.controller.NamespaceService;
+import io.walgate.controller.security.AccessPolicy;
+import io.walgate.controller.store.NamespaceRow;
+import io.walgate.controller.store.NamespaceStore;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/** The controller's REST API: namespaces, their state, the change feed and the audit log. */
+@Path("/v1/namespaces")
+@Produces(MediaType.APPLICATION_JSON)
+public class NamespaceResource {
+    static final int MAX_PAGE_SIZE = 500;
+
+    private final NamespaceService service;
+    private final NamespaceStore store;
+    private final ChangeNotifier notifier;
+    private final AccessPolicy access;
+    private final Views views;
+    private final ObjectMapper json;
+    private final ControllerConfig config;
+
+    NamespaceResource(
+            NamespaceService service,
+            NamespaceStore store,
+            ChangeNotifier notifier,
+            AccessPolicy access,
+            Views views,
+            ObjectMapper json,
+            ControllerConfig config) {
+        this.service = service;
+        this.store = store;
+        this.notifier = notifier;
+        this.access = access;
+        this.views = views;
+        this.json = json;
+        this.config = config;
+    }
+
+    /**
+     * Creates a namespace. The body is the spec as JSON; it is read as JSON whatever the
+     * Content-Type says, so that {@code curl -d @file.json} works without {@code -H}.
+     */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> create(String body) {
+        return access.admin()
+                .chain(actor -> service.create(spec(body), actor))
+                .map(row -> withTag(Response.created(URI.create("/v1/namespaces/" + row.name)), row));
+    }
+
+    @GET
+    @Path("{name}")
+    public Uni<Response> get(@PathParam("name") String name) {
+        return access.caller().chain(caller -> store.get(name)).map(row -> withTag(Response.ok(), row));
+    }
+
+    /** Replaces a namespace's spec; needs If-Match with the version read. */
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> replace(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, String body) {
+        return access.admin()
+                .chain(actor -> service.replace(name, spec(body), ifMatch, actor))
+                .map(row -> withTag(Response.ok(), row));
+    }
+
+    /** Deletes a namespace: refused to writers at once, its resources removed after a grace period. */
+    @DELETE
+    @Path("{name}")
+    public Uni<Response> delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
+        return access.admin()
+                .chain(actor -> service.delete(name, ifMatch, actor))
+                .map(row -> withTag(Response.accepted(), row));
+    }
+
+    @POST
+    @Path("{name}/pause")
+    public Uni<Response> pause(@PathParam("name") String name) {
+        return access.admin()
+                .chain(actor -> service.setState(name, NamespaceState.PAUSED, actor))
+                .map(row -> withTag(Response.ok(), row));
+    }
+
+    @POST
+    @Path("{name}/resume")
+    public Uni<Response> resume(@PathParam("name") String name) {
+        return access.admin()
+                .chain(actor -> service.setState(name, NamespaceState.ACTIVE, actor))
+                .map(row -> withTag(Response.ok(), row));
+    }
+
+    /** Namespaces in name order, optionally of one shard or state; deleted ones only when asked. */
+    @GET
+    public Uni<NamespacePage> list(
+            @QueryParam("shard") String shard,
+            @QueryParam("state") String state,
+            @QueryParam("pageToken") String pageToken,
+            @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "pageSize must be 1 to " + MAX_PAGE_SIZE);
+        }
+        NamespaceState wanted = state == null ? null : parseState(state);
+        String after = pageToken == null ? null : decodeToken(pageToken);
+        return access.caller()
+                .chain(caller -> store.list(shard, wanted, after, pageSize + 1))
+                .map(rows -> {
+                    List<NamespaceRow> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
+                    String next = rows.size() > pageSize ? encodeToken(page.get(page.size() - 1).name) : null;
+                    return new NamespacePage(page.stream().map(views::of).toList(), next);
+                });
+    }
+
+    /**
+     * The change feed: every change after version {@code after}, oldest first. When there is none
+     * yet, waits up to {@code wait} (ISO-8601, at most walgate.controller.max-change-wait) for one.
+     */
+    @GET
+    @Path("changes")
+    public Uni<ChangesPage> changes(
+            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("wait") @DefaultValue("PT0S") String wait,
+            @QueryParam("limit") @DefaultValue("500") int limit) {
+        if (after < 0 || limit < 1 || limit > 5000) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "after must be 0 or more, limit 1 to 5000");
+        }
+        Duration waitFor = parseWait(wait);
+        long deadline = System.nanoTime() + waitFor.toNanos();
+        return access.caller().chain(caller -> poll(after, limit, deadline));
+    }
+
+    private Uni<ChangesPage> poll(long after, int limit, long deadline) {
+        return store.changesAfter(after, limit).chain(rows -> {
+            long remaining = deadline - System.nanoTime();
+            if (!rows.isEmpty() || remaining <= 0) {
+                long last = rows.isEmpty() ? after : rows.get(rows.size() - 1).version;
+                return Uni.createFrom()
+                        .item(new ChangesPage(rows.stream().map(views::of).toList(), last));
+            }
+            // Woken at once by a change committed here; re-queried every second for other instances.
+            Duration slice =
+                    Duration.ofNanos(Math.min(remaining, Duration.ofSeconds(1).toNanos()));
+            return notifier.awaitAfter(after, slice).chain(() -> poll(after, limit, deadline));
+        });
+    }
+
+    /** Who changed the namespace, and how, newest first. */
+    @GET
+    @Path("{name}/audit")
+    public Uni<List<AuditView>> audit(
+            @PathParam("name") String name, @QueryParam("limit") @DefaultValue("100") int limit) {
+        return access.caller()
+                .chain(caller -> store.audit(name, Math.max(1, Math.min(limit, 1000))))
+                .map(rows -> rows.stream().map(views::of).toList());
+    }
+
+    private NamespaceSpec spec(String body) {
+        if (body == null || body.isBlank()) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
+        }
+        try {
+            NamespaceSpec spec = json.readValue(body, NamespaceSpec.class);
+            if (spec == null) {
+                throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
+            }
+            return spec;
+        } catch (JsonProcessingException e) {
+            throw BodyErrors.of(e);
+        }
+    }
+
+    private Response withTag(Response.ResponseBuilder builder, NamespaceRow row) {
+        return builder.tag(new EntityTag(Long.toString(row.version)))
+                .entity(views.of(row))
+                .build();
+    }
+
+    private Duration parseWait(String wait) {
+        try {
+            Duration d = Duration.parse(wait);
+            if (d.isNegative()) {
+                throw new WalException(ErrorCode.INVALID_DURATION, "wait must not be negative");
+            }
+            return d.compareTo(config.maxChangeWait()) > 0 ? config.maxChangeWait() : d;
+        } catch (DateTimeParseException e) {
+            throw new WalException(
+                    ErrorCode.INVALID_DURATION, "wait must be an ISO-8601 duration such as PT30S; got " + wait);
+        }
+    }
+
+    private static NamespaceState parseState(String state) {
+        try {
+            return NamespaceState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new WalException(
+                    ErrorCode.MALFORMED_REQUEST, "state must be ACTIVE, PAUSED or DELETED; got " + state);
+        }
+    }
+
+    private static String encodeToken(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeToken(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "pageToken is not one this API handed out");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.walgate.controller.api;
+
+import io.walgate.controller.SpecCodec;
+import io.walgate.controller.store.AuditRow;
+import io.walgate.controller.store.ChangeRow;
+import io.walgate.controller.store.NamespaceRow;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Stored rows to API views. */
+@ApplicationScoped
+class Views {
+    private final SpecCodec codec;
+
+    Views(SpecCodec codec) {
+        this.codec = codec;
+    }
+
+    NamespaceView of(NamespaceRow row) {
+        return new NamespaceView(
+                row.name,
+                row.version,
+                row.createdAt,
+                row.updatedAt,
+                row.updatedBy,
+                codec.spec(row.spec),
+                new NamespaceView.Status(row.phase, row.phaseReason, row.attempts, codec.resources(row.resources)));
+    }
+
+    ChangeView of(ChangeRow row) {
+        return new ChangeView(row.version, row.name, row.kind, codec.spec(row.spec), row.changedAt, row.changedBy);
+    }
+
+    AuditView of(AuditRow row) {
+        return new AuditView(row.at, row.actor, row.action, row.version);
+    }
+}

@@ -1,0 +1,58 @@
+package io.walgate.controller;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.walgate.devstack.Component;
+import io.walgate.devstack.Devstack;
+import io.walgate.devstack.SqsServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Real PostgreSQL, Kafka and ElasticMQ for the controller's tests, from the devstack. One devstack
+ * serves the whole test JVM (also across Quarkus restarts) and stops when the JVM ends.
+ */
+public class ControllerDevstack implements QuarkusTestResourceLifecycleManager {
+    public static final String DATABASE = "walgate_controller";
+    private static Devstack devstack;
+
+    public static synchronized Devstack devstack() {
+        if (devstack == null) {
+            devstack = Devstack.builder(Path.of("target", "devstack"))
+                    .with(Component.POSTGRES, Component.KAFKA, Component.SQS)
+                    .randomPorts()
+                    .fresh()
+                    .build();
+            devstack.start();
+        }
+        return devstack;
+    }
+
+    /** Settings that point a controller at the devstack, with a database of its own. */
+    public static Map<String, String> settings(String database) {
+        Devstack d = devstack();
+        d.postgres().createDatabase(database);
+        Map<String, String> config = new HashMap<>();
+        config.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://127.0.0.1:" + d.postgres().port() + "/" + database);
+        config.put("quarkus.datasource.jdbc.url", d.postgres().jdbcUrl(database));
+        config.put("quarkus.datasource.username", "postgres");
+        config.put("walgate.controller.kafka.bootstrap-servers", d.kafka().bootstrapServers());
+        config.put("walgate.controller.sqs.endpoint", d.sqs().endpoint());
+        config.put("walgate.controller.sqs.region", SqsServer.REGION);
+        config.put("walgate.controller.sqs.access-key-id", "walgate");
+        config.put("walgate.controller.sqs.secret-access-key", "walgate");
+        return config;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return settings(DATABASE);
+    }
+
+    @Override
+    public void stop() {
+        // The devstack outlives one Quarkus app: its shutdown hook stops it with the JVM.
+    }
+}
