@@ -19,11 +19,12 @@ public class ControllerDevstack implements QuarkusTestResourceLifecycleManager {
     public static synchronized Devstack devstack() {
         if (devstack == null) {
             devstack = Devstack.builder(Path.of("target", "devstack"))
-                    .with(Component.POSTGRES, Component.KAFKA, Component.SQS)
+                    .with(Component.POSTGRES, Component.KAFKA, Component.SQS, Component.KEYCLOAK)
                     .randomPorts()
                     .fresh()
                     .build();
-            devstack.start();
+            // Keycloak is slow to start: only ControllerAuthIT starts it, when it runs.
+            devstack.start(Component.POSTGRES, Component.KAFKA, Component.SQS);
         }
         return devstack;
     }

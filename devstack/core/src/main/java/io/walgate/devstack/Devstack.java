@@ -30,6 +30,9 @@ public final class Devstack implements AutoCloseable {
 
     private final Path dataRoot;
     private final Map<Component, ManagedServer> servers;
+    /** Walgate's own services run on top of the servers; they stop first. */
+    private final List<ManagedServer> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final Thread shutdownHook;
 
     private Devstack(Path dataRoot, Map<Component, ManagedServer> servers) {
@@ -89,14 +92,23 @@ public final class Devstack implements AutoCloseable {
      * @throws DevstackException naming each server that failed; the others keep running
      */
     public void start() {
-        ExecutorService pool = Executors.newFixedThreadPool(servers.size(), r -> {
+        start(servers.keySet().toArray(new Component[0]));
+    }
+
+    /** Starts just these servers (in parallel), e.g. to keep a slow one for the tests that need it. */
+    public void start(Component... chosen) {
+        List<ManagedServer> toStart = new ArrayList<>();
+        for (Component c : chosen) {
+            toStart.add(server(c));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, toStart.size()), r -> {
             Thread t = new Thread(r, "walgate-devstack-start");
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (ManagedServer server : servers.values()) {
+            for (ManagedServer server : toStart) {
                 futures.add(pool.submit(server::start));
             }
             List<String> failures = new ArrayList<>();
@@ -118,10 +130,24 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    /** Every running server's endpoints, as {@code WALGATE_*} variables. */
+    /**
+     * Starts one of Walgate's own services on top of the servers; it is stopped before them, and
+     * its endpoints join {@link #endpoints()}.
+     */
+    public void startService(ManagedServer service) {
+        services.add(service);
+        service.start();
+    }
+
+    public List<ManagedServer> services() {
+        return List.copyOf(services);
+    }
+
+    /** Every running server's and service's endpoints, as {@code WALGATE_*} variables. */
     public Map<String, String> endpoints() {
         Map<String, String> all = new TreeMap<>();
         servers.values().stream().filter(ManagedServer::isRunning).forEach(s -> all.putAll(s.endpoints()));
+        services.stream().filter(ManagedServer::isRunning).forEach(s -> all.putAll(s.endpoints()));
         return all;
     }
 
@@ -153,6 +179,7 @@ public final class Devstack implements AutoCloseable {
 
     private void stopQuietly() {
         List<ManagedServer> reversed = new ArrayList<>(servers.values());
+        reversed.addAll(services);
         java.util.Collections.reverse(reversed);
         for (ManagedServer server : reversed) {
             try {

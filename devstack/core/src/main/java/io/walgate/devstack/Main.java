@@ -62,7 +62,7 @@ public final class Main {
         return String.join(
                 "\n",
                 "usage: walgate up     [--data-dir DIR] [--fresh] [--with-keycloak] [--only kafka,sqs,postgres,redis]"
-                        + " [--random-ports]",
+                        + " [--random-ports] [--controller-jar JAR] [--controller-port 8081]",
                 "       walgate down   [--data-dir DIR]",
                 "       walgate status [--data-dir DIR]");
     }
@@ -110,8 +110,26 @@ public final class Main {
             devstack.close();
             return 2;
         }
+        JavaService controller = null;
+        if (options.controllerJar != null) {
+            try {
+                controller = startController(devstack, options);
+            } catch (DevstackException e) {
+                System.err.println("walgate: the namespace controller did not start.\n" + e.getMessage());
+                devstack.close();
+                return 2;
+            }
+        }
         Path state = devstack.writeStateFile();
         printReady(devstack, state);
+        if (controller != null) {
+            System.out.println();
+            System.out.println("Try it: curl -X POST " + controller.endpoint()
+                    + "/v1/namespaces -d @namespace-controller/examples/namespace-kafka.json");
+        }
+        System.out.println();
+        System.out.println("Endpoints for scripts: source " + state);
+        System.out.println("Press Ctrl-C to stop everything (or run ./walgate down elsewhere).");
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> System.out.println("\nStopping the devstack …"), "walgate-bye"));
         try {
@@ -122,22 +140,57 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * Runs the namespace controller against the devstack. Without Keycloak, authentication is off
+     * and the controller says so in its log; with it, tokens of the walgate realm are required.
+     */
+    private static JavaService startController(Devstack devstack, Options options) {
+        for (Component needed : List.of(Component.POSTGRES, Component.KAFKA, Component.SQS)) {
+            if (!devstack.components().contains(needed)) {
+                throw new DevstackException("the controller needs " + needed.id() + "; drop --only or add it");
+            }
+        }
+        devstack.postgres().createDatabase("walgate_controller");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://" + Ports.LOOPBACK + ":" + devstack.postgres().port() + "/walgate_controller");
+        settings.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl("walgate_controller"));
+        settings.put("quarkus.datasource.username", PostgresServer.USER);
+        settings.put(
+                "walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        settings.put("walgate.controller.sqs.endpoint", devstack.sqs().endpoint());
+        settings.put("walgate.controller.sqs.region", SqsServer.REGION);
+        settings.put("walgate.controller.sqs.access-key-id", "walgate");
+        settings.put("walgate.controller.sqs.secret-access-key", "walgate");
+        if (devstack.components().contains(Component.KEYCLOAK)) {
+            settings.put("walgate.auth.enabled", "true");
+            settings.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
+        } else {
+            settings.put("walgate.auth.enabled", "false");
+        }
+        int port = options.randomPorts ? Ports.free() : options.controllerPort;
+        JavaService controller =
+                new JavaService("controller", devstack.dataRoot(), options.controllerJar, port, settings);
+        devstack.startService(controller);
+        return controller;
+    }
+
     private static void printReady(Devstack devstack, Path state) {
         System.out.println();
         System.out.println("Walgate devstack is ready (data in " + devstack.dataRoot() + "):");
-        for (Component c : devstack.components()) {
-            ManagedServer s = devstack.server(c);
+        List<ManagedServer> all = new ArrayList<>();
+        devstack.components().forEach(c -> all.add(devstack.server(c)));
+        all.addAll(devstack.services());
+        for (ManagedServer s : all) {
             System.out.printf(
-                    "  %-9s %-44s started in %5.1f s, pid %d, %d MB resident%n",
-                    c.id(),
+                    "  %-10s %-44s started in %5.1f s, pid %d, %d MB resident%n",
+                    s.name(),
                     s.endpoint(),
                     s.lastStartTime().toMillis() / 1000.0,
                     s.pid().orElse(-1L),
                     s.residentBytes() / (1024 * 1024));
         }
-        System.out.println();
-        System.out.println("Endpoints for scripts: source " + state);
-        System.out.println("Press Ctrl-C to stop everything (or run ./walgate down elsewhere).");
     }
 
     static int down(Options options) {
@@ -232,6 +285,8 @@ public final class Main {
         Path dataDir = Path.of(".walgate").toAbsolutePath().normalize();
         boolean fresh;
         boolean randomPorts;
+        Path controllerJar;
+        int controllerPort = 8081;
         Set<Component> components = EnumSet.of(Component.KAFKA, Component.SQS, Component.POSTGRES, Component.REDIS);
 
         static Options parse(String[] args) {
@@ -245,6 +300,9 @@ public final class Main {
                     case "--fresh" -> o.fresh = true;
                     case "--random-ports" -> o.randomPorts = true;
                     case "--with-keycloak" -> o.components.add(Component.KEYCLOAK);
+                    case "--controller-jar" ->
+                        o.controllerJar = Path.of(value(arg, rest)).toAbsolutePath();
+                    case "--controller-port" -> o.controllerPort = Integer.parseInt(value(arg, rest));
                     case "--only" -> {
                         o.components = EnumSet.noneOf(Component.class);
                         for (String id : value(arg, rest).split(",")) {

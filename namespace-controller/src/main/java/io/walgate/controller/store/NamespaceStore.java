@@ -57,7 +57,8 @@ public class NamespaceStore {
                                 "select coalesce(max(c.version), 0) from ChangeRow c", Long.class)
                         .getSingleResult())
                 .chain(last -> session.find(NamespaceRow.class, name).chain(found -> {
-                    Instant now = clock.instant();
+                    // PostgreSQL keeps microseconds: answer with what a later read returns.
+                    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                     Optional<Change> outcome = mutation.apply(Optional.ofNullable(found), last + 1, now);
                     if (outcome.isEmpty()) {
                         return Uni.createFrom().item(found);

@@ -1,0 +1,105 @@
+package io.walgate.controller;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.walgate.devstack.JavaService;
+import io.walgate.devstack.KeycloakServer;
+import io.walgate.devstack.Ports;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged controller against a real Keycloak: real tokens, real refusals, all problem+json. */
+class ControllerAuthIT {
+    private static JavaService controller;
+    private static KeycloakServer keycloak;
+
+    @BeforeAll
+    static void start() {
+        keycloak = ControllerDevstack.devstack().keycloak();
+        keycloak.start();
+        Map<String, String> settings = new HashMap<>(ControllerDevstack.settings("walgate_auth"));
+        settings.put("walgate.auth.enabled", "true");
+        settings.put("quarkus.oidc.auth-server-url", keycloak.issuerUrl());
+        controller = new JavaService(
+                "controller",
+                Path.of("target", "auth-it"),
+                Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                Ports.free(),
+                settings);
+        controller.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        controller.close();
+    }
+
+    private static String token(String client, String secret) throws Exception {
+        return JsonPath.from(keycloak.clientCredentialsToken(client, secret)).getString("access_token");
+    }
+
+    @Test
+    void withoutATokenEveryCallIsUnauthenticated() {
+        given().baseUri(controller.endpoint())
+                .get("/v1/namespaces")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("code", equalTo("UNAUTHENTICATED"));
+    }
+
+    @Test
+    void aForgedOrGarbledTokenIsUnauthenticatedNotAServerError() {
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2("not.a.jwt")
+                .get("/v1/namespaces")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("UNAUTHENTICATED"));
+    }
+
+    @Test
+    void aWriterServiceMayReadButNotCreate() throws Exception {
+        String writer = token(KeycloakServer.WRITER_CLIENT, KeycloakServer.WRITER_SECRET);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(writer)
+                .get("/v1/namespaces")
+                .then()
+                .statusCode(200);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(writer)
+                .contentType(ContentType.JSON)
+                .body(Specs.kafka("auth-denied", 1))
+                .post("/v1/namespaces")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("FORBIDDEN"));
+    }
+
+    @Test
+    void theAdminClientCreatesNamespacesInItsOwnName() throws Exception {
+        String admin = token(KeycloakServer.ADMIN_CLIENT, KeycloakServer.ADMIN_SECRET);
+        String by = given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(Specs.kafka("auth-created-" + System.nanoTime() % 100_000, 1))
+                .post("/v1/namespaces")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("updatedBy");
+        assertThat(by).isEqualTo("service-account-walgate-admin");
+    }
+}
