@@ -73,7 +73,9 @@ public final class SqsServer extends ManagedServer {
                 "}",
                 "messages-storage {",
                 "  enabled = true",
-                "  uri = \"jdbc:h2:" + dir().resolve("messages") + "\"",
+                // WRITE_DELAY=0: commit to disk at once, so that a kill -9 loses nothing SQS acknowledged
+                // (H2 would otherwise keep the last second in memory; real SQS is durable).
+                "  uri = \"jdbc:h2:" + dir().resolve("messages") + ";WRITE_DELAY=0\"",
                 "}",
                 "aws {",
                 "  region = \"" + REGION + "\"",

@@ -1,10 +1,15 @@
 package io.walgate.adapter.kafka;
 
+import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Entry point of the Kafka backend: builds its SPI implementations. */
 public final class KafkaAdapters {
@@ -20,5 +25,24 @@ public final class KafkaAdapters {
         config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "walgate-provisioner");
         return new KafkaLogProvisioner(Admin.create(config));
+    }
+
+    /**
+     * An appender with one producer for every namespace of the cluster {@code producerConfig}
+     * describes. Durability settings are enforced, not defaulted: {@code acks=all} and the
+     * idempotent producer cannot be turned off here. {@code delivery.timeout.ms} (default 30 s)
+     * bounds how long an append may take before it answers UNKNOWN.
+     */
+    public static LogAppender appender(Map<String, Object> producerConfig) {
+        Map<String, Object> config = new HashMap<>(producerConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "walgate-appender");
+        return new KafkaLogAppender(
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()), Clock.systemUTC());
     }
 }

@@ -2,6 +2,7 @@ package io.walgate.adapter.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Kafka has no per-record delay, so a namespace gets a ladder of delay topics. An entry waits in
@@ -21,6 +22,21 @@ public final class KafkaDelayTiers {
             Duration.ofHours(6));
 
     private KafkaDelayTiers() {}
+
+    /**
+     * The tier an entry waits in when {@code remaining} is left until it is due: the largest tier
+     * not longer than that, or empty when it is due in less than the smallest tier (it then goes
+     * straight to the main topic and the worker holds it the last moment).
+     */
+    public static Optional<Duration> tierFor(Duration remaining) {
+        Duration chosen = null;
+        for (Duration tier : TIERS) {
+            if (tier.compareTo(remaining) <= 0) {
+                chosen = tier;
+            }
+        }
+        return Optional.ofNullable(chosen);
+    }
 
     /** {@code wal.orders.delay.30s} for the main topic {@code wal.orders} and a 30 s tier. */
     public static String topicName(String logTopic, Duration tier) {

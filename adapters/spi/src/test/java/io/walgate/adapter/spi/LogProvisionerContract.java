@@ -2,17 +2,9 @@ package io.walgate.adapter.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.walgate.contract.namespace.BackendSpec;
-import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
-import io.walgate.contract.namespace.NamespaceSpecValidator;
-import io.walgate.contract.namespace.RegionTarget;
-import io.walgate.contract.namespace.TargetSpec;
-import io.walgate.contract.namespace.TargetType;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +12,6 @@ import org.junit.jupiter.api.Test;
  * extends this and says how to look at the backend behind the provisioner's back.
  */
 public abstract class LogProvisionerContract {
-    private static final AtomicInteger SEQ = new AtomicInteger();
-
     /** The provisioner under test; the same one for every test of the class. */
     protected abstract LogProvisioner provisioner();
 
@@ -33,20 +23,7 @@ public abstract class LogProvisionerContract {
 
     /** A valid namespace of this backend with a name no other test uses. */
     protected NamespaceSpec newNamespace() {
-        String name = "ns" + SEQ.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 100_000, 36);
-        NamespaceSpec spec = new NamespaceSpec(
-                name,
-                null,
-                "team-contract",
-                null,
-                new BackendSpec(provisioner().backend(), null, provisioner().backend() == BackendType.KAFKA ? 3 : null),
-                null,
-                null,
-                new TargetSpec(TargetType.HTTP, Map.of("local", new RegionTarget("http://127.0.0.1:1", null))),
-                null,
-                null);
-        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
-        return spec.withDefaults();
+        return TestNamespaces.newNamespace(provisioner().backend());
     }
 
     private static List<String> names(List<LogResource> resources) {

@@ -1,8 +1,11 @@
 package io.walgate.adapter.sqs;
 
+import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,6 +18,21 @@ public final class SqsAdapters {
     /** A provisioner using {@code client}; closing the provisioner does not close the client. */
     public static LogProvisioner provisioner(SqsClient client) {
         return new SqsLogProvisioner(client);
+    }
+
+    /**
+     * An appender using {@code client} from {@code senders} threads (each send holds one thread for
+     * its round trip). Closing the appender waits for sends in flight; it does not close the client.
+     */
+    public static LogAppender appender(SqsClient client, int senders) {
+        return new SqsLogAppender(
+                client,
+                Executors.newFixedThreadPool(senders, r -> {
+                    Thread t = new Thread(r, "walgate-sqs-sender");
+                    t.setDaemon(true);
+                    return t;
+                }),
+                Clock.systemUTC());
     }
 
     /**

@@ -1,0 +1,134 @@
+package io.walgate.adapter.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walgate.contract.Durability;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.TargetOverride;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.namespace.NamespaceSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link LogAppender} does, against its real backend. A backend's {@code *IT} extends
+ * this, runs its own server (the last test kills it) and says how to read the log directly.
+ */
+public abstract class LogAppenderContract {
+    private static final EntryId.Generator IDS = new EntryId.Generator();
+
+    protected abstract LogAppender appender();
+
+    protected abstract LogProvisioner provisioner();
+
+    /** Reads {@code count} entries of the namespace's main log straight from the backend. */
+    protected abstract List<Envelope> readLog(NamespaceSpec namespace, int count, Duration timeout);
+
+    /** {@code kill -9} of the backend server. */
+    protected abstract void killBackend();
+
+    /** Brings the killed backend back, with its data. */
+    protected abstract void startBackend();
+
+    protected NamespaceSpec provisionedNamespace() {
+        NamespaceSpec ns = TestNamespaces.newNamespace(appender().backend());
+        provisioner().reconcile(ns);
+        return ns;
+    }
+
+    protected static Envelope entry(NamespaceSpec ns, String key, String payload) {
+        WriteRequest request = new WriteRequest(
+                ns.name(),
+                Lifecycle.immediate(),
+                payload.getBytes(StandardCharsets.UTF_8),
+                new TargetOverride(key, null, Map.of()),
+                key,
+                "idem-" + payload,
+                Map.of("source", "contract-test"),
+                "text/plain");
+        Instant now = Instant.now();
+        return Envelope.accept(
+                request, IDS.next(), now, now, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    }
+
+    protected static AppendReceipt await(java.util.concurrent.CompletionStage<AppendReceipt> stage) throws Exception {
+        return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAppendedEntryIsReadBackWithItsWholeEnvelope() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        Envelope sent = entry(ns, "order-42", "hello");
+
+        AppendReceipt receipt = await(appender().append(ns, sent));
+
+        assertThat(receipt.resource()).isEqualTo(ns.backend().topic());
+        assertThat(receipt.position()).isNotBlank();
+        assertThat(readLog(ns, 1, Duration.ofSeconds(30))).containsExactly(sent);
+    }
+
+    @Test
+    void manyConcurrentAppendsAreAllDurableAndAllReadBack() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        List<Envelope> sent = new ArrayList<>();
+        List<CompletableFuture<AppendReceipt>> pending = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Envelope e = entry(ns, "key-" + (i % 10), "entry-" + i);
+            sent.add(e);
+            pending.add(appender().append(ns, e).toCompletableFuture());
+        }
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+
+        assertThat(readLog(ns, sent.size(), Duration.ofSeconds(60))).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void anAppendToALogThatWasNeverProvisionedIsNotReportedDurable() {
+        NamespaceSpec ns = TestNamespaces.newNamespace(appender().backend()); // not provisioned
+
+        assertThatThrownBy(() -> await(appender().append(ns, entry(ns, "k", "lost"))))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(AppendException.class)
+                .satisfies(e -> assertThat(((AppendException) e).durability()).isNotEqualTo(Durability.TRUE));
+    }
+
+    @Test
+    void anAppendWhileTheBackendIsDownIsNeverDurableAndAppendsWorkAgainOnceItIsBack() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        await(appender().append(ns, entry(ns, "k", "before")));
+
+        killBackend();
+        try {
+            assertThatThrownBy(() -> await(appender().append(ns, entry(ns, "k", "during"))))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(AppendException.class)
+                    .satisfies(
+                            e -> assertThat(((AppendException) e).durability()).isNotEqualTo(Durability.TRUE));
+        } finally {
+            startBackend();
+        }
+
+        Envelope after = entry(ns, "k", "after");
+        await(appender().append(ns, after));
+        // "during" may or may not be in the log (UNKNOWN is allowed), so read until "after" shows.
+        List<Envelope> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!seen.contains(after) && System.nanoTime() < deadline) {
+            seen.addAll(readLog(ns, 3, Duration.ofSeconds(2)));
+        }
+        assertThat(seen).contains(after);
+    }
+}

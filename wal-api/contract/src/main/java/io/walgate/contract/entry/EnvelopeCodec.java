@@ -1,0 +1,117 @@
+package io.walgate.contract.entry;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import io.walgate.api.v1.LogEnvelope;
+import io.walgate.api.v1.Op;
+import io.walgate.api.v1.Target;
+import io.walgate.contract.EntryId;
+import java.time.Instant;
+
+/**
+ * Envelopes to and from the bytes stored in the log ({@code walgate.v1.LogEnvelope}).
+ *
+ * <p>Decoding refuses what is not an envelope of a format this code understands, rather than
+ * guessing: a worker dead-letters such a record instead of applying garbage.
+ */
+public final class EnvelopeCodec {
+    /** The format this code writes. */
+    public static final int FORMAT = 1;
+
+    private EnvelopeCodec() {}
+
+    public static byte[] encode(Envelope e) {
+        LogEnvelope.Builder b = LogEnvelope.newBuilder()
+                .setFormat(FORMAT)
+                .setEntryId(e.id().toString())
+                .setNamespace(e.namespace())
+                .setAttempt(e.attempt())
+                .setDeliverAt(timestamp(e.deliverAt()))
+                .setAcceptedAt(timestamp(e.acceptedAt()))
+                .setContentType(e.contentType())
+                .putAllHeaders(e.headers())
+                .setTarget(target(e.target()))
+                .setPayload(ByteString.copyFrom(e.payload()));
+        if (e.originalWriteTime() != null) {
+            b.setOriginalWriteTime(timestamp(e.originalWriteTime()));
+        }
+        if (e.partitionKey() != null) {
+            b.setPartitionKey(e.partitionKey());
+        }
+        if (e.idempotencyKey() != null) {
+            b.setIdempotencyKey(e.idempotencyKey());
+        }
+        if (e.traceparent() != null) {
+            b.setTraceparent(e.traceparent());
+        }
+        return b.build().toByteArray();
+    }
+
+    /**
+     * @throws MalformedEnvelopeException when the bytes are not an envelope of a known format
+     */
+    public static Envelope decode(byte[] bytes) {
+        LogEnvelope m;
+        try {
+            m = LogEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedEnvelopeException("not a Walgate log envelope: " + e.getMessage(), e);
+        }
+        if (m.getFormat() != FORMAT) {
+            throw new MalformedEnvelopeException(
+                    "envelope format " + m.getFormat() + " is not one this version reads (" + FORMAT + ")", null);
+        }
+        try {
+            return new Envelope(
+                    EntryId.parse(m.getEntryId()),
+                    m.getNamespace(),
+                    m.getAttempt(),
+                    m.hasDeliverAt() ? instant(m.getDeliverAt()) : null,
+                    m.hasAcceptedAt() ? instant(m.getAcceptedAt()) : null,
+                    m.hasOriginalWriteTime() ? instant(m.getOriginalWriteTime()) : null,
+                    m.hasPartitionKey() ? m.getPartitionKey() : null,
+                    m.hasIdempotencyKey() ? m.getIdempotencyKey() : null,
+                    m.getContentType(),
+                    m.hasTraceparent() ? m.getTraceparent() : null,
+                    m.getHeadersMap(),
+                    new TargetOverride(
+                            m.getTarget().getKey().isEmpty()
+                                    ? null
+                                    : m.getTarget().getKey(),
+                            m.getTarget().getOp() == Op.DELETE ? TargetOp.DELETE : TargetOp.PUT,
+                            m.getTarget().getOptionsMap()),
+                    m.getPayload().toByteArray());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedEnvelopeException("an envelope with missing or invalid fields: " + e.getMessage(), e);
+        }
+    }
+
+    private static Target target(TargetOverride t) {
+        Target.Builder b = Target.newBuilder()
+                .setOp(t.op() == TargetOp.DELETE ? Op.DELETE : Op.PUT)
+                .putAllOptions(t.options());
+        if (t.key() != null) {
+            b.setKey(t.key());
+        }
+        return b.build();
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    /** The bytes are not an envelope this version can read. */
+    public static final class MalformedEnvelopeException extends RuntimeException {
+        MalformedEnvelopeException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.walgate.contract.entry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walgate.api.v1.LogEnvelope;
+import io.walgate.contract.EntryId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeCodecTest {
+    private static final Instant T = Instant.parse("2026-11-27T12:00:00.123456789Z");
+
+    private static Envelope full() {
+        return new Envelope(
+                new EntryId.Generator().next(),
+                "orders",
+                3,
+                T.plusSeconds(30),
+                T,
+                T.minusMillis(5),
+                "order-42",
+                "c0ffee",
+                "application/json",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                Map.of("source", "checkout"),
+                new TargetOverride("row-42", TargetOp.PUT, Map.of("table", "orders")),
+                "{\"total\":12.5}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyFieldSurvivesTheRoundTripToNanoseconds() {
+        Envelope e = full();
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(e))).isEqualTo(e);
+    }
+
+    @Test
+    void absentOptionalFieldsStayAbsentRatherThanBecomingEmptyStrings() {
+        Envelope sparse = new Envelope(
+                new EntryId.Generator().next(),
+                "orders",
+                1,
+                T,
+                T,
+                null,
+                null,
+                null,
+                WriteRequest.DEFAULT_CONTENT_TYPE,
+                null,
+                Map.of(),
+                new TargetOverride("k", TargetOp.DELETE, null),
+                new byte[0]);
+        Envelope back = EnvelopeCodec.decode(EnvelopeCodec.encode(sparse));
+        assertThat(back).isEqualTo(sparse);
+        assertThat(back.partitionKey()).isNull();
+        assertThat(back.idempotencyKey()).isNull();
+        assertThat(back.traceparent()).isNull();
+        assertThat(back.target().op()).isEqualTo(TargetOp.DELETE);
+    }
+
+    @Test
+    void bytesThatAreNotAnEnvelopeAreRefusedNotGuessed() {
+        assertThatThrownBy(() -> EnvelopeCodec.decode("hello".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class);
+        byte[] noId = LogEnvelope.newBuilder()
+                .setFormat(1)
+                .setNamespace("orders")
+                .setAttempt(1)
+                .build()
+                .toByteArray();
+        assertThatThrownBy(() -> EnvelopeCodec.decode(noId))
+                .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class);
+    }
+
+    @Test
+    void anEnvelopeOfAFutureFormatIsRefused() throws Exception {
+        byte[] future = LogEnvelope.newBuilder(LogEnvelope.parseFrom(EnvelopeCodec.encode(full())))
+                .setFormat(2)
+                .build()
+                .toByteArray();
+        assertThatThrownBy(() -> EnvelopeCodec.decode(future))
+                .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class)
+                .hasMessageContaining("format 2");
+    }
+}
