@@ -18,7 +18,7 @@ public class ControllerDevstack implements QuarkusTestResourceLifecycleManager {
 
     public static synchronized Devstack devstack() {
         if (devstack == null) {
-            devstack = Devstack.builder(Path.of("target", "devstack"))
+            devstack = Devstack.builder(Path.of("target", dataDirName()))
                     .with(Component.POSTGRES, Component.KAFKA, Component.SQS, Component.KEYCLOAK)
                     .randomPorts()
                     .fresh()
@@ -45,6 +45,15 @@ public class ControllerDevstack implements QuarkusTestResourceLifecycleManager {
         config.put("walgate.controller.sqs.access-key-id", "walgate");
         config.put("walgate.controller.sqs.secret-access-key", "walgate");
         return config;
+    }
+
+    /**
+     * One folder per class loader: Quarkus loads @QuarkusTest classes in a class loader of its own,
+     * so plain tests and Quarkus tests each hold their own devstack here; sharing a folder would let
+     * the second reap the first one's servers.
+     */
+    private static String dataDirName() {
+        return "devstack-" + Integer.toHexString(System.identityHashCode(ControllerDevstack.class.getClassLoader()));
     }
 
     @Override

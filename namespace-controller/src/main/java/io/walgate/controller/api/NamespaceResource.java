@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
+import io.walgate.contract.json.JsonBodyErrors;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.controller.ChangeNotifier;
@@ -194,7 +195,7 @@ public class NamespaceResource {
             }
             return spec;
         } catch (JsonProcessingException e) {
-            throw BodyErrors.of(e);
+            throw JsonBodyErrors.of(e);
         }
     }
 

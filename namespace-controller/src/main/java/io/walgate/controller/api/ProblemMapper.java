@@ -65,15 +65,7 @@ public class ProblemMapper {
     private static Response problem(WalException e, UriInfo uri, int status) {
         Problem body = Problem.of(e, uri.getPath(), false);
         if (status != body.status()) {
-            body = new Problem(
-                    body.type(),
-                    body.title(),
-                    status,
-                    body.detail(),
-                    body.code(),
-                    null,
-                    body.violations(),
-                    body.instance());
+            body = body.withStatus(status);
         }
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
     }

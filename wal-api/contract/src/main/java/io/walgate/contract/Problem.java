@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param durable for writes: whether the entry may be in the log; null elsewhere
  * @param violations every broken rule, for validation failures; empty otherwise
  * @param instance the request path
+ * @param entryId for writes: the entry's id whenever it is known (always with UNKNOWN), else null
  */
 public record Problem(
         String type,
@@ -24,7 +25,8 @@ public record Problem(
         ErrorCode code,
         Durability durable,
         List<Violation> violations,
-        String instance) {
+        String instance,
+        String entryId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -42,7 +44,18 @@ public record Problem(
                 e.code(),
                 writeCall ? e.durability() : null,
                 e.violations(),
-                instance);
+                instance,
+                null);
+    }
+
+    /** The same problem about the entry {@code id}. */
+    public Problem withEntryId(String id) {
+        return new Problem(type, title, status, detail, code, durable, violations, instance, id);
+    }
+
+    /** The same problem answered with another HTTP status (404 for an unknown path, say). */
+    public Problem withStatus(int newStatus) {
+        return new Problem(type, title, newStatus, detail, code, durable, violations, instance, entryId);
     }
 
     static String title(ErrorCode code) {

@@ -1,4 +1,4 @@
-package io.walgate.controller.api;
+package io.walgate.contract.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -12,17 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Turns a body that does not parse into a violation that names the field and what it takes. */
-final class BodyErrors {
+/**
+ * Turns a JSON body that does not parse into a {@link WalException} that names the field and what
+ * it takes: one place for every Walgate REST API. Needs Jackson, an optional dependency of the
+ * contract that every REST service has.
+ */
+public final class JsonBodyErrors {
     /** Enum fields whose bad values have a code of their own. */
     private static final Map<String, ErrorCode> ENUM_CODES = Map.of(
             "backend.type", ErrorCode.INVALID_BACKEND,
             "target.type", ErrorCode.INVALID_TARGET_TYPE,
-            "state", ErrorCode.INVALID_STATE);
+            "state", ErrorCode.INVALID_STATE,
+            "target.op", ErrorCode.INVALID_TARGET);
 
-    private BodyErrors() {}
+    private JsonBodyErrors() {}
 
-    static WalException of(JsonProcessingException e) {
+    public static WalException of(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             String field = path(unknown);
             return WalException.invalid(List.of(new Violation(

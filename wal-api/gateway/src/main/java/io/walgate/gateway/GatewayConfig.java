@@ -1,0 +1,58 @@
+package io.walgate.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/** The gateway's settings, all under {@code walgate.gateway}. */
+@ConfigMapping(prefix = "walgate.gateway")
+public interface GatewayConfig {
+
+    /** The shard this gateway serves; writes to other shards' namespaces get WRONG_SHARD. */
+    @WithDefault("default")
+    String shard();
+
+    /** The namespace controller whose change feed fills the namespace cache. */
+    @WithDefault("http://127.0.0.1:8081")
+    URI controllerUrl();
+
+    /** A bearer token for the controller's feed, when the controller requires one. */
+    Optional<String> controllerToken();
+
+    /** Writes in flight across all namespaces before new ones are shed with OVERLOADED. */
+    @WithDefault("10000")
+    int maxInFlight();
+
+    /** The most entries one batch call may carry. */
+    @WithDefault("500")
+    int maxBatchEntries();
+
+    Kafka kafka();
+
+    Sqs sqs();
+
+    interface Kafka {
+        @WithDefault("127.0.0.1:9092")
+        String bootstrapServers();
+
+        /** Extra producer settings (security, linger, compression); durability ones are fixed. */
+        Map<String, String> producer();
+    }
+
+    interface Sqs {
+        Optional<URI> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        /** Threads sending to SQS; each send holds one for its round trip. */
+        @WithDefault("64")
+        int senders();
+    }
+}

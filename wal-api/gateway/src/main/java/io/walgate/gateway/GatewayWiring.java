@@ -1,0 +1,89 @@
+package io.walgate.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.gateway.core.ChangeFeedFollower;
+import io.walgate.gateway.core.NamespaceCache;
+import io.walgate.gateway.core.RateLimiter;
+import io.walgate.gateway.core.WriteService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Builds the plain-Java write path from configuration; the only place that knows both sides. */
+@ApplicationScoped
+public class GatewayWiring {
+    private final GatewayConfig config;
+    private final NamespaceCache cache = new NamespaceCache();
+    private final Map<BackendType, LogAppender> appenders = new EnumMap<>(BackendType.class);
+    private SqsClient sqs;
+    private ChangeFeedFollower follower;
+
+    GatewayWiring(GatewayConfig config) {
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event, ObjectMapper json) {
+        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, config::controllerToken);
+        follower.start();
+        Log.infof("gateway serves shard '%s'; namespaces from %s", config.shard(), config.controllerUrl());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (follower != null) {
+            follower.close();
+        }
+        appenders.values().forEach(LogAppender::close);
+        if (sqs != null) {
+            sqs.close();
+        }
+    }
+
+    @Produces
+    @Singleton
+    NamespaceCache namespaceCache() {
+        return cache;
+    }
+
+    @Produces
+    @Singleton
+    WriteService writeService() {
+        Map<String, Object> producer = new HashMap<>(config.kafka().producer());
+        producer.put("bootstrap.servers", config.kafka().bootstrapServers());
+        appenders.put(BackendType.KAFKA, KafkaAdapters.appender(producer));
+        var credentials = config.sqs().accessKeyId().isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        config.sqs().accessKeyId().get(),
+                        config.sqs().secretAccessKey().orElse("")))
+                : DefaultCredentialsProvider.builder().build();
+        sqs = SqsAdapters.client(
+                config.sqs().endpoint().orElse(null), config.sqs().region(), credentials);
+        appenders.put(BackendType.SQS, SqsAdapters.appender(sqs, config.sqs().senders()));
+        return new WriteService(
+                cache,
+                appenders,
+                config.shard(),
+                new RateLimiter(),
+                config.maxInFlight(),
+                new EntryId.Generator(),
+                Clock.systemUTC(),
+                RandomGenerator.getDefault());
+    }
+}

@@ -1,0 +1,14 @@
+package io.walgate.gateway.api;
+
+import io.walgate.contract.Durability;
+import io.walgate.contract.ErrorCode;
+
+/**
+ * The answer for one entry: of a single write (when durable) and of each entry of a batch.
+ *
+ * @param durable TRUE, FALSE or UNKNOWN
+ * @param entryId set whenever an id was issued
+ * @param code why it is not TRUE; absent on success
+ * @param message why it is not TRUE, for a person; absent on success
+ */
+public record WriteResponse(Durability durable, String entryId, String namespace, ErrorCode code, String message) {}

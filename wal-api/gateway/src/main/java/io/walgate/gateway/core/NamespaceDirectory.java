@@ -1,0 +1,10 @@
+package io.walgate.gateway.core;
+
+import io.walgate.contract.namespace.NamespaceSpec;
+import java.util.Optional;
+
+/** Where the gateway looks namespaces up. Reads are cheap and never block. */
+public interface NamespaceDirectory {
+    /** The live namespace of that name (deleted ones are absent). */
+    Optional<NamespaceSpec> find(String name);
+}

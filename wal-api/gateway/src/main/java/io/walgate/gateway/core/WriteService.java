@@ -1,0 +1,167 @@
+package io.walgate.gateway.core;
+
+import io.walgate.adapter.spi.AppendException;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.contract.Durability;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
+import io.walgate.contract.WalException;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.entry.WriteRequestValidator;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.NamespaceState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.random.RandomGenerator;
+
+/**
+ * The write path, protocol-free: look the namespace up, check shard, state, access, the request
+ * and the limits, then append and answer with the truth about durability.
+ *
+ * <p>Every check that can refuse a write runs before an entry id is issued or anything is sent, so
+ * a refusal is always {@link Durability#FALSE}. After the send, only the backend's answer decides.
+ */
+public final class WriteService {
+    private final NamespaceDirectory namespaces;
+    private final Map<BackendType, LogAppender> appenders;
+    private final String shard;
+    private final RateLimiter rateLimiter;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final EntryId.Generator ids;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public WriteService(
+            NamespaceDirectory namespaces,
+            Map<BackendType, LogAppender> appenders,
+            String shard,
+            RateLimiter rateLimiter,
+            int maxInFlight,
+            EntryId.Generator ids,
+            Clock clock,
+            RandomGenerator random) {
+        this.namespaces = namespaces;
+        this.appenders = Map.copyOf(appenders);
+        this.shard = shard;
+        this.rateLimiter = rateLimiter;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
+        this.ids = ids;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /**
+     * Writes one entry. The stage completes with {@link Written}, or fails with a {@link
+     * WalException} (a {@link WriteFailure} once an entry id was issued).
+     */
+    public CompletionStage<Written> write(WriteRequest request, Caller caller, String traceparent) {
+        NamespaceSpec namespace;
+        try {
+            namespace = admit(request, caller);
+        } catch (WalException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new WriteFailure(
+                    ErrorCode.OVERLOADED,
+                    "the gateway has " + maxInFlight + " writes in flight; retry shortly",
+                    Durability.FALSE,
+                    null,
+                    100,
+                    null));
+        }
+        Instant now = clock.instant();
+        EntryId id = ids.next();
+        Envelope envelope =
+                Envelope.accept(request, id, now, request.lifecycle().dueAt(now, random), traceparent);
+        CompletionStage<Written> result;
+        try {
+            result = appenders
+                    .get(namespace.backend().type())
+                    .append(namespace, envelope)
+                    .handle((receipt, error) -> {
+                        if (error == null) {
+                            return new Written(id, namespace.name(), receipt.resource());
+                        }
+                        throw new CompletionException(failure(id, unwrap(error)));
+                    });
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(failure(id, e));
+        }
+        return result.whenComplete((written, error) -> inFlight.release());
+    }
+
+    /** Every check before anything is sent; returns the namespace to write to. */
+    NamespaceSpec admit(WriteRequest request, Caller caller) {
+        NamespaceSpec namespace = namespaces
+                .find(request.namespace())
+                .orElseThrow(() ->
+                        new WalException(ErrorCode.NAMESPACE_NOT_FOUND, "no namespace '" + request.namespace() + "'"));
+        if (!namespace.shard().equals(shard)) {
+            throw new WalException(
+                    ErrorCode.WRONG_SHARD,
+                    "namespace '" + namespace.name() + "' is served by shard '" + namespace.shard()
+                            + "'; this gateway serves '" + shard + "'");
+        }
+        if (!caller.mayWrite(namespace)) {
+            throw new WalException(
+                    ErrorCode.FORBIDDEN,
+                    caller.name() + " may not write to '" + namespace.name() + "': it is not in access.writers");
+        }
+        if (namespace.state() == NamespaceState.PAUSED) {
+            throw new WalException(
+                    ErrorCode.NAMESPACE_PAUSED, "namespace '" + namespace.name() + "' is paused; writes are refused");
+        }
+        List<Violation> violations = WriteRequestValidator.validate(request, namespace, clock.instant());
+        if (!violations.isEmpty()) {
+            throw WalException.invalid(violations);
+        }
+        if (!appenders.containsKey(namespace.backend().type())) {
+            throw new WalException(
+                    ErrorCode.BACKEND_UNAVAILABLE,
+                    "this gateway has no " + namespace.backend().type() + " backend");
+        }
+        long waitMillis =
+                rateLimiter.tryAcquire(namespace.name(), namespace.limits().writesPerSecond());
+        if (waitMillis > 0) {
+            throw new WriteFailure(
+                    ErrorCode.RATE_LIMITED,
+                    "namespace '" + namespace.name() + "' is at its limit of "
+                            + namespace.limits().writesPerSecond() + " writes per second",
+                    Durability.FALSE,
+                    null,
+                    waitMillis,
+                    null);
+        }
+        return namespace;
+    }
+
+    private static WriteFailure failure(EntryId id, Throwable error) {
+        if (error instanceof AppendException a) {
+            return new WriteFailure(a.code(), a.getMessage(), a.durability(), id, 0, a);
+        }
+        // An unexpected error after the entry may have been handed over: never claim it was not written.
+        return new WriteFailure(
+                ErrorCode.BACKEND_UNAVAILABLE,
+                "the write failed: " + error.getMessage(),
+                Durability.UNKNOWN,
+                id,
+                0,
+                error);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

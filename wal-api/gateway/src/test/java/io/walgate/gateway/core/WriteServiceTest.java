@@ -1,0 +1,228 @@
+package io.walgate.gateway.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walgate.adapter.spi.AppendException;
+import io.walgate.adapter.spi.AppendReceipt;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.contract.Durability;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.WalException;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.namespace.AccessSpec;
+import io.walgate.contract.namespace.BackendSpec;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.Limits;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.NamespaceState;
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.TargetSpec;
+import io.walgate.contract.namespace.TargetType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** The write path's decisions, with an in-memory log standing in for the backend. */
+class WriteServiceTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
+    private static final Caller WRITER = new Caller("svc-orders", Set.of(), true);
+
+    /** Records appends; answers with what the test says. */
+    private static final class MemoryLog implements LogAppender {
+        final List<Envelope> appended = new ArrayList<>();
+        CompletableFuture<AppendReceipt> next;
+
+        @Override
+        public BackendType backend() {
+            return BackendType.KAFKA;
+        }
+
+        @Override
+        public CompletionStage<AppendReceipt> append(NamespaceSpec namespace, Envelope envelope) {
+            appended.add(envelope);
+            return next != null
+                    ? next
+                    : CompletableFuture.completedFuture(
+                            new AppendReceipt(namespace.backend().topic(), "0-" + appended.size()));
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static NamespaceSpec namespace(String name, String shard, NamespaceState state, int rate) {
+        return new NamespaceSpec(
+                        name,
+                        shard,
+                        "team",
+                        state,
+                        new BackendSpec(BackendType.KAFKA, null, 3),
+                        null,
+                        null,
+                        new TargetSpec(TargetType.HTTP, Map.of("local", new RegionTarget("http://h:1", null))),
+                        new Limits(1024, rate, null),
+                        new AccessSpec(List.of("svc-orders", "writers-role"), List.of()))
+                .withDefaults();
+    }
+
+    private final MemoryLog log = new MemoryLog();
+
+    private WriteService service(int maxInFlight, NamespaceSpec... specs) {
+        Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
+        for (NamespaceSpec s : specs) {
+            byName.put(s.name(), s);
+        }
+        return new WriteService(
+                name -> Optional.ofNullable(byName.get(name)),
+                Map.of(BackendType.KAFKA, log),
+                "default",
+                new RateLimiter(() -> 0L),
+                maxInFlight,
+                new EntryId.Generator(CLOCK),
+                CLOCK,
+                new Random(1));
+    }
+
+    private static WriteRequest request(String ns, Lifecycle lifecycle) {
+        return new WriteRequest(ns, lifecycle, new byte[] {1, 2}, null, "k", null, null, null);
+    }
+
+    private static WalException failureOf(CompletionStage<Written> stage) {
+        try {
+            stage.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException
+                    ? e.getCause().getCause()
+                    : e.getCause();
+            return (WalException) cause;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the write succeeded");
+    }
+
+    @Test
+    void aValidWriteIsAppendedWithItsDueTimeAndAnsweredWithItsId() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+
+        Written w = writes.write(request("orders", Lifecycle.after(Duration.ofSeconds(30))), WRITER, "00-t-s-01")
+                .toCompletableFuture()
+                .get();
+
+        assertThat(log.appended).hasSize(1);
+        Envelope e = log.appended.get(0);
+        assertThat(e.id()).isEqualTo(w.entryId());
+        assertThat(e.deliverAt()).isEqualTo(CLOCK.instant().plusSeconds(30));
+        assertThat(e.traceparent()).isEqualTo("00-t-s-01");
+        assertThat(w.resource()).isEqualTo("wal.orders");
+    }
+
+    @Test
+    void refusalsHappenBeforeAnythingIsSentAndAreNeverDurable() {
+        WriteService writes = service(
+                10,
+                namespace("paused", "default", NamespaceState.PAUSED, 100),
+                namespace("elsewhere", "cache", NamespaceState.ACTIVE, 100),
+                namespace("orders", "default", NamespaceState.ACTIVE, 100));
+
+        assertThat(failureOf(writes.write(request("nope", null), WRITER, null)).code())
+                .isEqualTo(ErrorCode.NAMESPACE_NOT_FOUND);
+        assertThat(failureOf(writes.write(request("paused", null), WRITER, null))
+                        .code())
+                .isEqualTo(ErrorCode.NAMESPACE_PAUSED);
+        WalException wrongShard = failureOf(writes.write(request("elsewhere", null), WRITER, null));
+        assertThat(wrongShard.code()).isEqualTo(ErrorCode.WRONG_SHARD);
+        assertThat(wrongShard.getMessage()).contains("'cache'");
+        assertThat(failureOf(writes.write(request("orders", null), new Caller("intruder", Set.of(), true), null))
+                        .code())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(failureOf(writes.write(request("orders", Lifecycle.after(Duration.ofDays(9))), WRITER, null))
+                        .code())
+                .isEqualTo(ErrorCode.INVALID_LIFECYCLE);
+
+        assertThat(log.appended).isEmpty();
+    }
+
+    @Test
+    void aCallerMayWriteThroughARoleTheWritersListNames() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        writes.write(request("orders", null), new Caller("svc-x", Set.of("writers-role"), true), null)
+                .toCompletableFuture()
+                .get();
+        assertThat(log.appended).hasSize(1);
+    }
+
+    @Test
+    void aNamespaceOverItsRateIsRefusedWithARetryHint() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 2));
+        writes.write(request("orders", null), WRITER, null)
+                .toCompletableFuture()
+                .get();
+        writes.write(request("orders", null), WRITER, null)
+                .toCompletableFuture()
+                .get();
+
+        WalException limited = failureOf(writes.write(request("orders", null), WRITER, null));
+
+        assertThat(limited.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(limited.durability()).isEqualTo(Durability.FALSE);
+        assertThat(((WriteFailure) limited).retryAfterMillis()).isPositive();
+    }
+
+    @Test
+    void writesBeyondTheInFlightLimitAreShedUntilOneCompletes() throws Exception {
+        WriteService writes = service(1, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = new CompletableFuture<>();
+        CompletionStage<Written> first = writes.write(request("orders", null), WRITER, null);
+
+        assertThat(failureOf(writes.write(request("orders", null), WRITER, null))
+                        .code())
+                .isEqualTo(ErrorCode.OVERLOADED);
+
+        log.next.complete(new AppendReceipt("wal.orders", "0-1"));
+        first.toCompletableFuture().get();
+        log.next = null;
+        writes.write(request("orders", null), WRITER, null)
+                .toCompletableFuture()
+                .get();
+    }
+
+    @Test
+    void aBackendThatMayHaveWrittenTheEntryAnswersUnknownWithTheEntryId() {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.UNKNOWN, "timeout", null));
+
+        WalException e = failureOf(writes.write(request("orders", null), WRITER, null));
+
+        assertThat(e.durability()).isEqualTo(Durability.UNKNOWN);
+        assertThat(e.code()).isEqualTo(ErrorCode.BACKEND_TIMEOUT);
+        assertThat(((WriteFailure) e).entryId()).isEqualTo(log.appended.get(0).id());
+    }
+
+    @Test
+    void withAuthenticationOffEveryoneMayWrite() {
+        NamespaceSpec ns = namespace("orders", "default", NamespaceState.ACTIVE, 100);
+        assertThat(Caller.unauthenticated().mayWrite(ns)).isTrue();
+        assertThat(new Caller("svc-orders", Set.of(), true).mayWrite(ns)).isTrue();
+        assertThat(new Caller("nobody", Set.of("other"), true).mayWrite(ns)).isFalse();
+        assertThatThrownBy(() -> new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.TRUE, "x", null))
+                .as("a failed append can never claim durability")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
