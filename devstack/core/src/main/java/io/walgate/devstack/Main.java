@@ -62,7 +62,8 @@ public final class Main {
         return String.join(
                 "\n",
                 "usage: walgate up     [--data-dir DIR] [--fresh] [--with-keycloak] [--only kafka,sqs,postgres,redis]"
-                        + " [--random-ports] [--controller-jar JAR] [--controller-port 8081]",
+                        + " [--random-ports] [--controller-jar JAR] [--controller-port 8081] [--gateway-jar JAR]"
+                        + " [--gateway-port 8080]",
                 "       walgate down   [--data-dir DIR]",
                 "       walgate status [--data-dir DIR]");
     }
@@ -114,8 +115,11 @@ public final class Main {
         if (options.controllerJar != null) {
             try {
                 controller = startController(devstack, options);
+                if (options.gatewayJar != null) {
+                    startGateway(devstack, controller, options);
+                }
             } catch (DevstackException e) {
-                System.err.println("walgate: the namespace controller did not start.\n" + e.getMessage());
+                System.err.println("walgate: a Walgate service did not start.\n" + e.getMessage());
                 devstack.close();
                 return 2;
             }
@@ -126,6 +130,11 @@ public final class Main {
             System.out.println();
             System.out.println("Try it: curl -X POST " + controller.endpoint()
                     + "/v1/namespaces -d @namespace-controller/examples/namespace-kafka.json");
+            if (options.gatewayJar != null) {
+                System.out.println(
+                        "        curl -X POST localhost:" + options.gatewayPort
+                                + "/v1/namespaces/orders/entries -d '{\"json\": {\"total\": 12.5}, \"partitionKey\": \"order-42\"}'");
+            }
         }
         System.out.println();
         System.out.println("Endpoints for scripts: source " + state);
@@ -163,17 +172,36 @@ public final class Main {
         settings.put("walgate.controller.sqs.region", SqsServer.REGION);
         settings.put("walgate.controller.sqs.access-key-id", "walgate");
         settings.put("walgate.controller.sqs.secret-access-key", "walgate");
+        authSettings(devstack, settings);
+        int port = options.randomPorts ? Ports.free() : options.controllerPort;
+        JavaService controller =
+                new JavaService("controller", devstack.dataRoot(), options.controllerJar, port, settings);
+        devstack.startService(controller);
+        return controller;
+    }
+
+    /** Runs the gateway: namespaces from the controller's feed, entries into the devstack's logs. */
+    private static void startGateway(Devstack devstack, JavaService controller, Options options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("walgate.gateway.controller-url", controller.endpoint());
+        settings.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        settings.put("walgate.gateway.sqs.endpoint", devstack.sqs().endpoint());
+        settings.put("walgate.gateway.sqs.region", SqsServer.REGION);
+        settings.put("walgate.gateway.sqs.access-key-id", "walgate");
+        settings.put("walgate.gateway.sqs.secret-access-key", "walgate");
+        authSettings(devstack, settings);
+        int port = options.randomPorts ? Ports.free() : options.gatewayPort;
+        devstack.startService(new JavaService("gateway", devstack.dataRoot(), options.gatewayJar, port, settings));
+    }
+
+    /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */
+    private static void authSettings(Devstack devstack, Map<String, String> settings) {
         if (devstack.components().contains(Component.KEYCLOAK)) {
             settings.put("walgate.auth.enabled", "true");
             settings.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
         } else {
             settings.put("walgate.auth.enabled", "false");
         }
-        int port = options.randomPorts ? Ports.free() : options.controllerPort;
-        JavaService controller =
-                new JavaService("controller", devstack.dataRoot(), options.controllerJar, port, settings);
-        devstack.startService(controller);
-        return controller;
     }
 
     private static void printReady(Devstack devstack, Path state) {
@@ -287,6 +315,8 @@ public final class Main {
         boolean randomPorts;
         Path controllerJar;
         int controllerPort = 8081;
+        Path gatewayJar;
+        int gatewayPort = 8080;
         Set<Component> components = EnumSet.of(Component.KAFKA, Component.SQS, Component.POSTGRES, Component.REDIS);
 
         static Options parse(String[] args) {
@@ -303,6 +333,9 @@ public final class Main {
                     case "--controller-jar" ->
                         o.controllerJar = Path.of(value(arg, rest)).toAbsolutePath();
                     case "--controller-port" -> o.controllerPort = Integer.parseInt(value(arg, rest));
+                    case "--gateway-jar" ->
+                        o.gatewayJar = Path.of(value(arg, rest)).toAbsolutePath();
+                    case "--gateway-port" -> o.gatewayPort = Integer.parseInt(value(arg, rest));
                     case "--only" -> {
                         o.components = EnumSet.noneOf(Component.class);
                         for (String id : value(arg, rest).split(",")) {

@@ -199,6 +199,35 @@ class GatewayIT {
     }
 
     @Test
+    void writesAreCountedPerNamespaceAndOutcomeWithoutLettingStrangersGrowTheMetrics() {
+        write("orders", Map.of("payload", b64("counted")));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("payload", b64("x")))
+                .post("/v1/namespaces/no-such-ns-123/entries")
+                .then()
+                .statusCode(404);
+
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern(
+                        "walgate_gateway_writes_seconds_count\\{[^}]*durable=\"TRUE\"[^}]*namespace=\"orders\"");
+        assertThat(metrics)
+                .containsPattern(
+                        "walgate_gateway_writes_seconds_count\\{[^}]*code=\"NAMESPACE_NOT_FOUND\"[^}]*namespace=\"_unknown\"");
+        assertThat(metrics).contains("walgate_gateway_writes_seconds_bucket").contains("walgate_gateway_write_bytes");
+        assertThat(metrics).doesNotContain("no-such-ns-123");
+    }
+
+    @Test
+    void theGatewayIsReadyOnceItsNamespaceCacheCaughtUp() {
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'walgate namespace cache' }.status", equalTo("UP"));
+    }
+
+    @Test
     @TestSecurity(user = "intruder")
     void aCallerNotAmongTheWritersIsForbidden() {
         given().contentType(ContentType.JSON)

@@ -38,21 +38,37 @@ public class EntriesResource {
     private final CallerResolver callers;
     private final ObjectMapper json;
     private final GatewayConfig config;
+    private final WriteMetrics metrics;
 
-    EntriesResource(WriteService writes, CallerResolver callers, ObjectMapper json, GatewayConfig config) {
+    EntriesResource(
+            WriteService writes,
+            CallerResolver callers,
+            ObjectMapper json,
+            GatewayConfig config,
+            WriteMetrics metrics) {
         this.writes = writes;
         this.callers = callers;
         this.json = json;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** One entry: 201 when durable; otherwise problem+json with {@code durable} and the entry id. */
     @POST
     public CompletionStage<Response> write(
             @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
-        Caller caller = callers.current();
-        WriteRequest request = Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), "");
+        long start = System.nanoTime();
+        WriteRequest request;
+        Caller caller;
+        try {
+            caller = callers.current();
+            request = Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), "");
+        } catch (WalException e) {
+            metrics.record(namespace, start, 0, e);
+            throw e;
+        }
         return writes.write(request, caller, traceparent)
+                .whenComplete((w, e) -> metrics.record(namespace, start, request.payload().length, e))
                 .thenApply(w -> Response.status(201)
                         .entity(new WriteResponse(Durability.TRUE, w.entryId().toString(), w.namespace(), null, null))
                         .build());
@@ -79,14 +95,17 @@ public class EntriesResource {
         List<CompletableFuture<WriteResponse>> results = new ArrayList<>();
         for (int i = 0; i < batch.entries().size(); i++) {
             CompletableFuture<WriteResponse> result;
+            long start = System.nanoTime();
             try {
                 WriteRequest request =
                         Entries.toRequest(namespace, batch.entries().get(i), "entries[" + i + "]");
                 result = writes.write(request, caller, traceparent)
+                        .whenComplete((w, e) -> metrics.record(namespace, start, request.payload().length, e))
                         .thenApply(EntriesResource::ok)
                         .exceptionally(e -> failed(namespace, e))
                         .toCompletableFuture();
             } catch (WalException e) {
+                metrics.record(namespace, start, 0, e);
                 result = CompletableFuture.completedFuture(failed(namespace, e));
             }
             results.add(result);

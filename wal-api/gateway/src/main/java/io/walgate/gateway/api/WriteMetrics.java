@@ -1,0 +1,55 @@
+package io.walgate.gateway.api;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.walgate.contract.Durability;
+import io.walgate.contract.WalException;
+import io.walgate.gateway.core.NamespaceCache;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Per-namespace write metrics: {@code walgate_gateway_writes_seconds{namespace,durable,code}} (a
+ * latency histogram whose count is the number of writes by outcome) and {@code
+ * walgate_gateway_write_bytes{namespace}}. Names of namespaces that do not exist are recorded as
+ * {@code _unknown}, so a caller cannot grow the metrics without bound.
+ */
+@ApplicationScoped
+class WriteMetrics {
+    private final MeterRegistry registry;
+    private final NamespaceCache namespaces;
+
+    WriteMetrics(MeterRegistry registry, NamespaceCache namespaces) {
+        this.registry = registry;
+        this.namespaces = namespaces;
+    }
+
+    void record(String namespace, long startNanos, int bytes, Throwable error) {
+        String ns = namespaces.find(namespace).isPresent() ? namespace : "_unknown";
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String durable = e == null
+                ? Durability.TRUE.name()
+                : e instanceof WalException w ? w.durability().name() : Durability.UNKNOWN.name();
+        String code = e == null ? "OK" : e instanceof WalException w ? w.code().name() : "INTERNAL";
+        Timer.builder("walgate.gateway.writes")
+                .description("Writes by namespace and outcome, with their latency")
+                .tag("namespace", ns)
+                .tag("durable", durable)
+                .tag("code", code)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+        if (e == null) {
+            DistributionSummary.builder("walgate.gateway.write.bytes")
+                    .description("Payload bytes of durable writes")
+                    .baseUnit("bytes")
+                    .tag("namespace", ns)
+                    .register(registry)
+                    .record(bytes);
+        }
+    }
+}
