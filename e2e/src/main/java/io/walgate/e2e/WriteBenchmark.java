@@ -1,0 +1,338 @@
+package io.walgate.e2e;
+
+import io.walgate.devstack.Component;
+import io.walgate.devstack.Devstack;
+import io.walgate.devstack.JavaService;
+import io.walgate.devstack.Ports;
+import io.walgate.devstack.SqsServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * W1 of the design brief: single-entry REST writes of 1 KiB from 64 concurrent clients against the
+ * same broker's raw baseline, a KafkaProducer doing one synchronous {@code acks=all} send per
+ * request from 64 threads sharing it. Both run in this process, one after the other, on a devstack
+ * of their own; everything stays on loopback and every loop ends by time.
+ *
+ * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl e2e -am && ./mvnw -B -q -pl e2e exec:java}
+ * (system properties {@code bench.seconds}, {@code bench.threads}). Results go to stdout and to
+ * {@code docs/benchmarks.md}.
+ */
+public final class WriteBenchmark {
+    private static final int THREADS = Integer.getInteger("bench.threads", 64);
+    private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 5));
+    private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+    private static final int PAYLOAD_BYTES = 1024;
+
+    private WriteBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = projectRoot();
+        Devstack devstack = Devstack.builder(root.resolve("e2e/target/bench"))
+                .with(Component.KAFKA, Component.POSTGRES, Component.SQS)
+                .randomPorts()
+                .fresh()
+                .build();
+        try {
+            devstack.start();
+            JavaService controller = startController(devstack, root);
+            JavaService gateway = startGateway(devstack, root, controller);
+            createNamespace(controller);
+            awaitWritable(gateway);
+
+            byte[] payload = new byte[PAYLOAD_BYTES];
+            new Random(42).nextBytes(payload);
+
+            System.out.println("W1 baseline: raw producer, " + THREADS + " threads, one sync acks=all send each …");
+            Result raw = rawProducer(devstack.kafka().bootstrapServers(), payload);
+            System.out.println("  " + raw);
+
+            System.out.println("W1 gateway: REST, " + THREADS + " concurrent clients, 1 KiB entries …");
+            long[] peakRss = {0};
+            Result rest = rest(gateway, payload, peakRss);
+            System.out.println("  " + rest);
+            double ratio = rest.perSecond() / raw.perSecond();
+            System.out.printf(
+                    "  ratio %.2f of the raw producer (goal >= 0.40); gateway peak RSS %d MB (goal <= 300)%n",
+                    ratio, peakRss[0] / (1024 * 1024));
+            record(root, raw, rest, ratio, peakRss[0]);
+        } finally {
+            devstack.close();
+        }
+        System.exit(0);
+    }
+
+    /** The checkout's top folder (the one with the walgate launcher), wherever Maven was started. */
+    private static Path projectRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("walgate")) && Files.isDirectory(p.resolve("e2e"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("run the benchmark from inside the Walgate checkout");
+    }
+
+    record Result(long count, long errors, double seconds, long p50Micros, long p99Micros) {
+        double perSecond() {
+            return count / seconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "%.0f writes/s, p50 %.2f ms, p99 %.2f ms, %d errors",
+                    perSecond(), p50Micros / 1000.0, p99Micros / 1000.0, errors);
+        }
+    }
+
+    /** One timed call of a client loop; returns whether it succeeded. */
+    interface Call {
+        boolean run() throws Exception;
+    }
+
+    private static Result measure(Call call) throws InterruptedException {
+        long start = System.nanoTime();
+        long measureFrom = start + WARMUP.toNanos();
+        long end = measureFrom + RUN.toNanos();
+        List<long[]> latencies = new ArrayList<>();
+        long[] counts = new long[THREADS];
+        long[] errors = new long[THREADS];
+        CountDownLatch done = new CountDownLatch(THREADS);
+        for (int t = 0; t < THREADS; t++) {
+            int me = t;
+            long[] mine = new long[1 << 16];
+            latencies.add(mine);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                long before = System.nanoTime();
+                                if (before >= end) {
+                                    return;
+                                }
+                                boolean ok;
+                                try {
+                                    ok = call.run();
+                                } catch (Exception e) {
+                                    ok = false;
+                                }
+                                long after = System.nanoTime();
+                                if (before >= measureFrom) {
+                                    if (ok && counts[me] < mine.length) {
+                                        mine[(int) counts[me]++] = (after - before) / 1000;
+                                    } else if (!ok) {
+                                        errors[me]++;
+                                    }
+                                }
+                            }
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "bench-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        done.await(RUN.plus(WARMUP).toSeconds() + 120, TimeUnit.SECONDS);
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int at = 0;
+        for (int t = 0; t < THREADS; t++) {
+            System.arraycopy(latencies.get(t), 0, all, at, (int) counts[t]);
+            at += (int) counts[t];
+        }
+        Arrays.sort(all);
+        long p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)];
+        long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))];
+        return new Result(total, Arrays.stream(errors).sum(), RUN.toNanos() / 1e9, p50, p99);
+    }
+
+    private static Result rawProducer(String bootstrap, byte[] payload) throws InterruptedException {
+        Map<String, Object> config =
+                Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true, "linger.ms", 1);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            Random keys = new Random();
+            return measure(() -> {
+                byte[] key = Long.toString(keys.nextInt(10_000)).getBytes();
+                producer.send(new ProducerRecord<>("wal.bench", key, payload)).get();
+                return true;
+            });
+        }
+    }
+
+    private static Result rest(JavaService gateway, byte[] payload, long[] peakRss) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String b64 = Base64.getEncoder().encodeToString(payload);
+        URI uri = URI.create(gateway.endpoint() + "/v1/namespaces/bench/entries");
+        Random keys = new Random();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peakRss[0] = Math.max(peakRss[0], gateway.residentBytes());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            return measure(() -> {
+                String body = "{\"payload\":\"" + b64 + "\",\"partitionKey\":\"k" + keys.nextInt(10_000) + "\"}";
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() == 201;
+            });
+        } finally {
+            sampler.interrupt();
+        }
+    }
+
+    private static JavaService startController(Devstack devstack, Path root) {
+        devstack.postgres().createDatabase("walgate_controller");
+        Map<String, String> s = new HashMap<>();
+        s.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://127.0.0.1:" + devstack.postgres().port() + "/walgate_controller");
+        s.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl("walgate_controller"));
+        s.put("quarkus.datasource.username", "postgres");
+        s.put("walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        s.put("walgate.controller.sqs.endpoint", devstack.sqs().endpoint());
+        s.put("walgate.controller.sqs.region", SqsServer.REGION);
+        s.put("walgate.controller.sqs.access-key-id", "walgate");
+        s.put("walgate.controller.sqs.secret-access-key", "walgate");
+        s.put("walgate.auth.enabled", "false");
+        JavaService controller = new JavaService(
+                "controller",
+                devstack.dataRoot(),
+                root.resolve("namespace-controller/target/quarkus-app/quarkus-run.jar"),
+                Ports.free(),
+                s);
+        devstack.startService(controller);
+        return controller;
+    }
+
+    private static JavaService startGateway(Devstack devstack, Path root, JavaService controller) {
+        Map<String, String> s = new HashMap<>();
+        s.put("walgate.gateway.controller-url", controller.endpoint());
+        s.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        s.put("walgate.gateway.sqs.endpoint", devstack.sqs().endpoint());
+        s.put("walgate.gateway.sqs.region", SqsServer.REGION);
+        s.put("walgate.gateway.sqs.access-key-id", "walgate");
+        s.put("walgate.gateway.sqs.secret-access-key", "walgate");
+        s.put("walgate.auth.enabled", "false");
+        s.put("quarkus.log.level", "WARN");
+        JavaService gateway = new JavaService(
+                "gateway",
+                devstack.dataRoot(),
+                root.resolve("wal-api/gateway/target/quarkus-app/quarkus-run.jar"),
+                Ports.free(),
+                s);
+        devstack.startService(gateway);
+        return gateway;
+    }
+
+    private static void createNamespace(JavaService controller) throws IOException, InterruptedException {
+        String spec = "{\"name\":\"bench\",\"owner\":\"bench\",\"backend\":{\"type\":\"kafka\",\"partitions\":12},"
+                + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"http://127.0.0.1:9\"}}},"
+                + "\"limits\":{\"maxPayloadBytes\":16384,\"writesPerSecond\":1000000}}";
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(
+                HttpRequest.newBuilder(URI.create(controller.endpoint() + "/v1/namespaces"))
+                        .POST(HttpRequest.BodyPublishers.ofString(spec))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create(controller.endpoint() + "/v1/namespaces/bench"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (body.contains("\"phase\":\"READY\"")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the bench namespace did not become READY");
+    }
+
+    private static void awaitWritable(JavaService gateway) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            int status = http.send(
+                            HttpRequest.newBuilder(URI.create(gateway.endpoint() + "/v1/namespaces/bench/entries"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"aGk=\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+            if (status == 201) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the gateway did not accept writes to the bench namespace");
+    }
+
+    private static void record(Path root, Result raw, Result rest, double ratio, long rss) throws IOException {
+        Path file = root.resolve("docs/benchmarks.md");
+        String section = String.format(
+                "## W1 — REST single-entry writes, 1 KiB, %d clients (%s, %d s after %d s warm-up)%n%n"
+                        + "| | writes/s | p50 | p99 | errors |%n|---|---|---|---|---|%n"
+                        + "| raw producer, one sync `acks=all` send per request, %d threads | %.0f | %.2f ms | %.2f ms | %d |%n"
+                        + "| gateway REST (`durable` TRUE) | %.0f | %.2f ms | %.2f ms | %d |%n%n"
+                        + "Ratio **%.2f** (goal ≥ 0.40). Gateway peak resident memory **%d MB** (M1 goal ≤ 300 MB).%n",
+                THREADS,
+                LocalDate.now(),
+                RUN.toSeconds(),
+                WARMUP.toSeconds(),
+                THREADS,
+                raw.perSecond(),
+                raw.p50Micros() / 1000.0,
+                raw.p99Micros() / 1000.0,
+                raw.errors(),
+                rest.perSecond(),
+                rest.p50Micros() / 1000.0,
+                rest.p99Micros() / 1000.0,
+                rest.errors(),
+                ratio,
+                rss / (1024 * 1024));
+        String text = Files.exists(file) ? Files.readString(file) : "";
+        String marker = "<!-- W1 -->";
+        int at = text.indexOf(marker);
+        int endAt = at < 0 ? -1 : text.indexOf(marker, at + marker.length());
+        String block = marker + "\n" + section + marker;
+        text = at >= 0 && endAt > at
+                ? text.substring(0, at) + block + text.substring(endAt + marker.length())
+                : text + "\n" + block + "\n";
+        Files.writeString(file, text);
+        System.out.println("Recorded in " + file);
+    }
+}
