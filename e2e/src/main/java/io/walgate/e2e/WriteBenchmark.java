@@ -4,7 +4,7 @@ import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
-import io.walgate.devstack.SqsServer;
+import io.walgate.devstack.WalgateServices;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -215,47 +214,18 @@ public final class WriteBenchmark {
     }
 
     private static JavaService startController(Devstack devstack, Path root) {
-        devstack.postgres().createDatabase("walgate_controller");
-        Map<String, String> s = new HashMap<>();
-        s.put(
-                "quarkus.datasource.reactive.url",
-                "postgresql://127.0.0.1:" + devstack.postgres().port() + "/walgate_controller");
-        s.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl("walgate_controller"));
-        s.put("quarkus.datasource.username", "postgres");
-        s.put("walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        s.put("walgate.controller.sqs.endpoint", devstack.sqs().endpoint());
-        s.put("walgate.controller.sqs.region", SqsServer.REGION);
-        s.put("walgate.controller.sqs.access-key-id", "walgate");
-        s.put("walgate.controller.sqs.secret-access-key", "walgate");
+        Map<String, String> s = WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
         s.put("walgate.auth.enabled", "false");
-        JavaService controller = new JavaService(
-                "controller",
-                devstack.dataRoot(),
-                root.resolve("namespace-controller/target/quarkus-app/quarkus-run.jar"),
-                Ports.free(),
-                s);
-        devstack.startService(controller);
-        return controller;
+        return WalgateServices.startController(
+                devstack, root.resolve("namespace-controller/target/quarkus-app/quarkus-run.jar"), Ports.free(), s);
     }
 
     private static JavaService startGateway(Devstack devstack, Path root, JavaService controller) {
-        Map<String, String> s = new HashMap<>();
-        s.put("walgate.gateway.controller-url", controller.endpoint());
-        s.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        s.put("walgate.gateway.sqs.endpoint", devstack.sqs().endpoint());
-        s.put("walgate.gateway.sqs.region", SqsServer.REGION);
-        s.put("walgate.gateway.sqs.access-key-id", "walgate");
-        s.put("walgate.gateway.sqs.secret-access-key", "walgate");
+        Map<String, String> s = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         s.put("walgate.auth.enabled", "false");
         s.put("quarkus.log.level", "WARN");
-        JavaService gateway = new JavaService(
-                "gateway",
-                devstack.dataRoot(),
-                root.resolve("wal-api/gateway/target/quarkus-app/quarkus-run.jar"),
-                Ports.free(),
-                s);
-        devstack.startService(gateway);
-        return gateway;
+        return WalgateServices.startGateway(
+                devstack, root.resolve("wal-api/gateway/target/quarkus-app/quarkus-run.jar"), Ports.free(), s);
     }
 
     private static void createNamespace(JavaService controller) throws IOException, InterruptedException {

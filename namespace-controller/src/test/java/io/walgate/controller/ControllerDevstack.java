@@ -3,7 +3,7 @@ package io.walgate.controller;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
-import io.walgate.devstack.SqsServer;
+import io.walgate.devstack.WalgateServices;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,20 +31,7 @@ public class ControllerDevstack implements QuarkusTestResourceLifecycleManager {
 
     /** Settings that point a controller at the devstack, with a database of its own. */
     public static Map<String, String> settings(String database) {
-        Devstack d = devstack();
-        d.postgres().createDatabase(database);
-        Map<String, String> config = new HashMap<>();
-        config.put(
-                "quarkus.datasource.reactive.url",
-                "postgresql://127.0.0.1:" + d.postgres().port() + "/" + database);
-        config.put("quarkus.datasource.jdbc.url", d.postgres().jdbcUrl(database));
-        config.put("quarkus.datasource.username", "postgres");
-        config.put("walgate.controller.kafka.bootstrap-servers", d.kafka().bootstrapServers());
-        config.put("walgate.controller.sqs.endpoint", d.sqs().endpoint());
-        config.put("walgate.controller.sqs.region", SqsServer.REGION);
-        config.put("walgate.controller.sqs.access-key-id", "walgate");
-        config.put("walgate.controller.sqs.secret-access-key", "walgate");
-        return config;
+        return new HashMap<>(WalgateServices.controllerSettings(devstack(), database));
     }
 
     /**

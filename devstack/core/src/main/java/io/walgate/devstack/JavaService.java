@@ -1,13 +1,8 @@
 package io.walgate.devstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +15,6 @@ import java.util.TreeMap;
  * health endpoint answers 200. Settings go in as system properties.
  */
 public final class JavaService extends ManagedServer {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     private final Path jar;
     private final int port;
     private final Map<String, String> settings;
@@ -79,18 +71,6 @@ public final class JavaService extends ManagedServer {
         if (!Ports.isListening(port)) {
             return false;
         }
-        try {
-            HttpResponse<Void> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(endpoint() + "/q/health/ready"))
-                            .timeout(Duration.ofSeconds(3))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return HttpProbe.answers200(endpoint() + "/q/health/ready");
     }
 }

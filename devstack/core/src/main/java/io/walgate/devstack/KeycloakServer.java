@@ -113,19 +113,7 @@ public final class KeycloakServer extends ManagedServer {
         if (!Ports.isListening(port)) {
             return false;
         }
-        try {
-            HttpResponse<Void> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(issuerUrl() + "/.well-known/openid-configuration"))
-                            .timeout(Duration.ofSeconds(3))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return HttpProbe.answers200(issuerUrl() + "/.well-known/openid-configuration");
     }
 
     /**

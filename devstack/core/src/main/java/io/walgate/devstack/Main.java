@@ -159,39 +159,19 @@ public final class Main {
                 throw new DevstackException("the controller needs " + needed.id() + "; drop --only or add it");
             }
         }
-        devstack.postgres().createDatabase("walgate_controller");
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(
-                "quarkus.datasource.reactive.url",
-                "postgresql://" + Ports.LOOPBACK + ":" + devstack.postgres().port() + "/walgate_controller");
-        settings.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl("walgate_controller"));
-        settings.put("quarkus.datasource.username", PostgresServer.USER);
-        settings.put(
-                "walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        settings.put("walgate.controller.sqs.endpoint", devstack.sqs().endpoint());
-        settings.put("walgate.controller.sqs.region", SqsServer.REGION);
-        settings.put("walgate.controller.sqs.access-key-id", "walgate");
-        settings.put("walgate.controller.sqs.secret-access-key", "walgate");
+        Map<String, String> settings =
+                WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
         authSettings(devstack, settings);
         int port = options.randomPorts ? Ports.free() : options.controllerPort;
-        JavaService controller =
-                new JavaService("controller", devstack.dataRoot(), options.controllerJar, port, settings);
-        devstack.startService(controller);
-        return controller;
+        return WalgateServices.startController(devstack, options.controllerJar, port, settings);
     }
 
     /** Runs the gateway: namespaces from the controller's feed, entries into the devstack's logs. */
     private static void startGateway(Devstack devstack, JavaService controller, Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("walgate.gateway.controller-url", controller.endpoint());
-        settings.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        settings.put("walgate.gateway.sqs.endpoint", devstack.sqs().endpoint());
-        settings.put("walgate.gateway.sqs.region", SqsServer.REGION);
-        settings.put("walgate.gateway.sqs.access-key-id", "walgate");
-        settings.put("walgate.gateway.sqs.secret-access-key", "walgate");
+        Map<String, String> settings = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         authSettings(devstack, settings);
         int port = options.randomPorts ? Ports.free() : options.gatewayPort;
-        devstack.startService(new JavaService("gateway", devstack.dataRoot(), options.gatewayJar, port, settings));
+        WalgateServices.startGateway(devstack, options.gatewayJar, port, settings);
     }
 
     /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */

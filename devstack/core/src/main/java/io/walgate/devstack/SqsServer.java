@@ -1,13 +1,8 @@
 package io.walgate.devstack;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -104,21 +99,6 @@ public final class SqsServer extends ManagedServer {
         if (!Ports.isListening(port)) {
             return false;
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/?Action=ListQueues"))
-                .timeout(Duration.ofSeconds(2))
-                .GET()
-                .build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return HttpProbe.answers200(endpoint() + "/?Action=ListQueues");
     }
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 }

@@ -8,7 +8,7 @@ import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
-import io.walgate.devstack.SqsServer;
+import io.walgate.devstack.WalgateServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,30 +37,16 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                     .fresh()
                     .build();
             devstack.start();
-            devstack.postgres().createDatabase("walgate_controller");
-            Map<String, String> settings = new HashMap<>();
-            settings.put(
-                    "quarkus.datasource.reactive.url",
-                    "postgresql://127.0.0.1:" + devstack.postgres().port() + "/walgate_controller");
-            settings.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl("walgate_controller"));
-            settings.put("quarkus.datasource.username", "postgres");
-            settings.put(
-                    "walgate.controller.kafka.bootstrap-servers",
-                    devstack.kafka().bootstrapServers());
-            settings.put("walgate.controller.sqs.endpoint", devstack.sqs().endpoint());
-            settings.put("walgate.controller.sqs.region", SqsServer.REGION);
-            settings.put("walgate.controller.sqs.access-key-id", "walgate");
-            settings.put("walgate.controller.sqs.secret-access-key", "walgate");
+            Map<String, String> settings =
+                    WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
             settings.put("walgate.auth.enabled", "false");
             settings.put("walgate.controller.reconcile-interval", "PT1S");
-            controller = new JavaService(
-                    "controller",
-                    devstack.dataRoot(),
+            controller = WalgateServices.startController(
+                    devstack,
                     Path.of(System.getProperty(
                             "walgate.controller.jar", "../../namespace-controller/target/quarkus-app/quarkus-run.jar")),
                     Ports.free(),
                     settings);
-            devstack.startService(controller);
             createNamespaces();
         }
         return devstack;
@@ -154,16 +140,10 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Devstack d = devstack();
-        Map<String, String> config = new HashMap<>();
-        config.put("walgate.gateway.controller-url", controller.endpoint());
-        config.put("walgate.gateway.kafka.bootstrap-servers", d.kafka().bootstrapServers());
-        config.put("walgate.gateway.kafka.producer.\"delivery.timeout.ms\"", "6000");
+        Map<String, String> config = new HashMap<>(WalgateServices.gatewaySettings(d, controller.endpoint()));
+        config.put("walgate.gateway.kafka.producer.\"delivery.timeout.ms\"", "10000");
         config.put("walgate.gateway.kafka.producer.\"request.timeout.ms\"", "2000");
         config.put("walgate.gateway.kafka.producer.\"max.block.ms\"", "3000");
-        config.put("walgate.gateway.sqs.endpoint", d.sqs().endpoint());
-        config.put("walgate.gateway.sqs.region", SqsServer.REGION);
-        config.put("walgate.gateway.sqs.access-key-id", "walgate");
-        config.put("walgate.gateway.sqs.secret-access-key", "walgate");
         return config;
     }
 

@@ -45,8 +45,9 @@ class KafkaLogAppenderIT extends LogAppenderContract {
         String bootstrap = devstack.kafka().bootstrapServers();
         appender = KafkaAdapters.appender(Map.of(
                 "bootstrap.servers", bootstrap,
-                "delivery.timeout.ms", 6000,
-                "request.timeout.ms", 2000,
+                // Short enough for the broker-down test, long enough for a busy CI machine.
+                "delivery.timeout.ms", 20000,
+                "request.timeout.ms", 5000,
                 "max.block.ms", 3000));
         provisioner = KafkaAdapters.provisioner(Map.of("bootstrap.servers", bootstrap));
     }

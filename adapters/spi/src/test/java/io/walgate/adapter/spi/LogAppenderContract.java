@@ -121,8 +121,21 @@ public abstract class LogAppenderContract {
             startBackend();
         }
 
-        Envelope after = entry(ns, "k", "after");
-        await(appender().append(ns, after));
+        // Right after a restart the backend may still be settling (leaders, metadata): an append
+        // may time out once more. It must succeed within a minute.
+        Envelope after = null;
+        long retryUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (after == null) {
+            Envelope attempt = entry(ns, "k", "after");
+            try {
+                await(appender().append(ns, attempt));
+                after = attempt;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > retryUntil) {
+                    throw e;
+                }
+            }
+        }
         // "during" may or may not be in the log (UNKNOWN is allowed), so read until "after" shows.
         List<Envelope> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -1,0 +1,63 @@
+package io.walgate.devstack;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How Walgate's own services are pointed at a devstack: the one place the launcher, the services'
+ * integration tests and the benchmarks take their settings from. Authentication is left to the
+ * caller ({@code walgate.auth.enabled}, {@code quarkus.oidc.auth-server-url}).
+ */
+public final class WalgateServices {
+    public static final String CONTROLLER_DATABASE = "walgate_controller";
+
+    private WalgateServices() {}
+
+    /** The controller's settings for this devstack, with {@code database} created if missing. */
+    public static Map<String, String> controllerSettings(Devstack devstack, String database) {
+        devstack.postgres().createDatabase(database);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://" + Ports.LOOPBACK + ":" + devstack.postgres().port() + "/" + database);
+        s.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl(database));
+        s.put("quarkus.datasource.username", PostgresServer.USER);
+        s.put("walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, "walgate.controller.sqs."));
+        return s;
+    }
+
+    /** The gateway's settings for this devstack and the controller at {@code controllerUrl}. */
+    public static Map<String, String> gatewaySettings(Devstack devstack, String controllerUrl) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("walgate.gateway.controller-url", controllerUrl);
+        s.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, "walgate.gateway.sqs."));
+        return s;
+    }
+
+    /** A started controller service on the devstack, stopped with it. */
+    public static JavaService startController(Devstack devstack, Path jar, int port, Map<String, String> settings) {
+        JavaService controller = new JavaService("controller", devstack.dataRoot(), jar, port, settings);
+        devstack.startService(controller);
+        return controller;
+    }
+
+    /** A started gateway service on the devstack, stopped with it. */
+    public static JavaService startGateway(Devstack devstack, Path jar, int port, Map<String, String> settings) {
+        JavaService gateway = new JavaService("gateway", devstack.dataRoot(), jar, port, settings);
+        devstack.startService(gateway);
+        return gateway;
+    }
+
+    private static Map<String, String> sqs(Devstack devstack, String prefix) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(prefix + "endpoint", devstack.sqs().endpoint());
+        s.put(prefix + "region", SqsServer.REGION);
+        // ElasticMQ takes any credentials; the SDK insists on some.
+        s.put(prefix + "access-key-id", "walgate");
+        s.put(prefix + "secret-access-key", "walgate");
+        return s;
+    }
+}
