@@ -168,9 +168,15 @@ public abstract class ManagedServer implements AutoCloseable {
         return lastStartTime;
     }
 
-    /** Resident memory of the server process in bytes, or 0 when it is not running. */
+    /**
+     * Resident memory of the server's process tree in bytes (a launcher script and its JVM, a
+     * postmaster and its backends), or 0 when it is not running.
+     */
     public final long residentBytes() {
-        return pid().map(ManagedServer::rss).orElse(0L);
+        return pid().flatMap(ProcessHandle::of)
+                .map(p -> rss(p.pid())
+                        + p.descendants().mapToLong(d -> rss(d.pid())).sum())
+                .orElse(0L);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.walgate.contract.WalException;
 import io.walgate.gateway.core.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The caller of the current request, or a refusal with Walgate's codes. */
@@ -31,17 +33,21 @@ class CallerResolver {
         }
     }
 
-    /** Blocks for the deferred identity: call it from a worker thread. */
-    Caller current() {
+    /** The caller, once its token is verified; never blocks. */
+    CompletionStage<Caller> current() {
         if (!authEnabled) {
-            return Caller.unauthenticated();
+            return CompletableFuture.completedFuture(Caller.unauthenticated());
         }
-        SecurityIdentity id;
-        try {
-            id = identities.getDeferredIdentity().await().indefinitely();
-        } catch (AuthenticationFailedException e) {
-            throw new WalException(ErrorCode.UNAUTHENTICATED, "the bearer token was refused: it is invalid or expired");
-        }
+        return identities
+                .getDeferredIdentity()
+                .onFailure(AuthenticationFailedException.class)
+                .transform(e -> new WalException(
+                        ErrorCode.UNAUTHENTICATED, "the bearer token was refused: it is invalid or expired"))
+                .map(CallerResolver::caller)
+                .subscribeAsCompletionStage();
+    }
+
+    private static Caller caller(SecurityIdentity id) {
         if (id == null || id.isAnonymous()) {
             throw new WalException(
                     ErrorCode.UNAUTHENTICATED,

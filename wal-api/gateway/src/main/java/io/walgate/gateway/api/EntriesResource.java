@@ -1,7 +1,7 @@
 package io.walgate.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
@@ -26,13 +26,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * REST writes. Runs on worker threads: a Kafka producer may block while it fetches metadata for a
- * topic it has not seen, and that must never stall the event loop.
+ * REST writes. The body is read and checked on the event loop (cheap, and it avoids streaming the
+ * body to a blocked worker thread); the append itself is started on a worker thread, because a
+ * Kafka producer may block while it fetches metadata for a topic it has not seen, and that must
+ * never stall the event loop.
  */
 @Path("/v1/namespaces/{namespace}/entries")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
-@Blocking
 public class EntriesResource {
     private final WriteService writes;
     private final CallerResolver callers;
@@ -58,17 +59,14 @@ public class EntriesResource {
     public CompletionStage<Response> write(
             @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
         long start = System.nanoTime();
-        WriteRequest request;
-        Caller caller;
-        try {
-            caller = callers.current();
-            request = Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), "");
-        } catch (WalException e) {
-            metrics.record(namespace, start, 0, e);
-            throw e;
-        }
-        return writes.write(request, caller, traceparent)
-                .whenComplete((w, e) -> metrics.record(namespace, start, request.payload().length, e))
+        int[] bytes = {0};
+        return callers.current()
+                .thenCompose(caller -> {
+                    WriteRequest request = Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), "");
+                    bytes[0] = request.payload().length;
+                    return onWorker(() -> writes.write(request, caller, traceparent));
+                })
+                .whenComplete((w, e) -> metrics.record(namespace, start, bytes[0], e))
                 .thenApply(w -> Response.status(201)
                         .entity(new WriteResponse(Durability.TRUE, w.entryId().toString(), w.namespace(), null, null))
                         .build());
@@ -82,7 +80,11 @@ public class EntriesResource {
     @Path("batch")
     public CompletionStage<List<WriteResponse>> batch(
             @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
-        Caller caller = callers.current();
+        return callers.current().thenCompose(caller -> batch(namespace, traceparent, body, caller));
+    }
+
+    private CompletionStage<List<WriteResponse>> batch(
+            String namespace, String traceparent, String body, Caller caller) {
         BatchBody batch = Entries.parse(json, body, BatchBody.class);
         if (batch.entries() == null || batch.entries().isEmpty()) {
             throw new WalException(ErrorCode.MISSING_FIELD, "entries: a batch needs at least one entry");
@@ -99,7 +101,7 @@ public class EntriesResource {
             try {
                 WriteRequest request =
                         Entries.toRequest(namespace, batch.entries().get(i), "entries[" + i + "]");
-                result = writes.write(request, caller, traceparent)
+                result = onWorker(() -> writes.write(request, caller, traceparent))
                         .whenComplete((w, e) -> metrics.record(namespace, start, request.payload().length, e))
                         .thenApply(EntriesResource::ok)
                         .exceptionally(e -> failed(namespace, e))
@@ -112,6 +114,12 @@ public class EntriesResource {
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
                 .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Starts a write on a worker thread; the stage completes when the backend answers. */
+    private static CompletionStage<Written> onWorker(java.util.function.Supplier<CompletionStage<Written>> write) {
+        return CompletableFuture.supplyAsync(write, Infrastructure.getDefaultWorkerPool())
+                .thenCompose(stage -> stage);
     }
 
     private static WriteResponse ok(Written w) {
