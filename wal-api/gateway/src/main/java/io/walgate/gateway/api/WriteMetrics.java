@@ -8,7 +8,10 @@ import io.walgate.contract.WalException;
 import io.walgate.gateway.core.NamespaceCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Per-namespace write metrics: {@code walgate_gateway_writes_seconds{namespace,durable,code}} (a
@@ -20,6 +23,9 @@ import java.util.concurrent.CompletionException;
 class WriteMetrics {
     private final MeterRegistry registry;
     private final NamespaceCache namespaces;
+    // Meters are looked up once per (namespace, outcome), not built on every write.
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> sizes = new ConcurrentHashMap<>();
 
     WriteMetrics(MeterRegistry registry, NamespaceCache namespaces) {
         this.registry = registry;
@@ -33,22 +39,26 @@ class WriteMetrics {
                 ? Durability.TRUE.name()
                 : e instanceof WalException w ? w.durability().name() : Durability.UNKNOWN.name();
         String code = e == null ? "OK" : e instanceof WalException w ? w.code().name() : "INTERNAL";
-        Timer.builder("walgate.gateway.writes")
-                .description("Writes by namespace and outcome, with their latency")
-                .tag("namespace", ns)
-                .tag("durable", durable)
-                .tag("code", code)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+        timers.computeIfAbsent(
+                        ns + '\u0000' + durable + '\u0000' + code,
+                        k -> Timer.builder("walgate.gateway.writes")
+                                .description("Writes by namespace and outcome, with their latency")
+                                .tag("namespace", ns)
+                                .tag("durable", durable)
+                                .tag("code", code)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         if (e == null) {
-            DistributionSummary.builder("walgate.gateway.write.bytes")
-                    .description("Payload bytes of durable writes")
-                    .baseUnit("bytes")
-                    .tag("namespace", ns)
-                    .register(registry)
+            sizes.computeIfAbsent(
+                            ns,
+                            k -> DistributionSummary.builder("walgate.gateway.write.bytes")
+                                    .description("Payload bytes of durable writes")
+                                    .baseUnit("bytes")
+                                    .tag("namespace", ns)
+                                    .register(registry))
                     .record(bytes);
         }
     }
