@@ -62,7 +62,7 @@ public class NamespaceService {
                     ErrorCode.INVALID_NAMESPACE_NAME,
                     "the body names '" + requested.name() + "' but the path '" + name + "'; names never change")));
         }
-        NamespaceSpec spec = validated(withName(requested, name));
+        NamespaceSpec spec = validated(requested.withName(name));
         if (ifMatch == null || ifMatch.isBlank()) {
             throw new WalException(
                     ErrorCode.PRECONDITION_REQUIRED,
@@ -189,19 +189,5 @@ public class NamespaceService {
         if (!violations.isEmpty()) {
             throw WalException.invalid(violations);
         }
-    }
-
-    private static NamespaceSpec withName(NamespaceSpec s, String name) {
-        return new NamespaceSpec(
-                name,
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                s.delivery(),
-                s.retry(),
-                s.target(),
-                s.limits(),
-                s.access());
     }
 }

@@ -107,16 +107,6 @@ class KafkaLogProvisionerIT extends LogProvisionerContract {
     }
 
     private static NamespaceSpec withPartitions(NamespaceSpec s, int partitions) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                new BackendSpec(s.backend().type(), s.backend().topic(), partitions),
-                s.delivery(),
-                s.retry(),
-                s.target(),
-                s.limits(),
-                s.access());
+        return s.withBackend(new BackendSpec(s.backend().type(), s.backend().topic(), partitions));
     }
 }

@@ -43,8 +43,37 @@ public record NamespaceSpec(
                 access != null ? access : AccessSpec.none());
     }
 
-    /** This spec in another state; everything else unchanged. */
+    // Copies with one part changed; everything else unchanged.
+
+    public NamespaceSpec withName(String newName) {
+        return new NamespaceSpec(newName, shard, owner, state, backend, delivery, retry, target, limits, access);
+    }
+
     public NamespaceSpec withState(NamespaceState newState) {
         return new NamespaceSpec(name, shard, owner, newState, backend, delivery, retry, target, limits, access);
+    }
+
+    public NamespaceSpec withBackend(BackendSpec newBackend) {
+        return new NamespaceSpec(name, shard, owner, state, newBackend, delivery, retry, target, limits, access);
+    }
+
+    public NamespaceSpec withDelivery(DeliverySpec newDelivery) {
+        return new NamespaceSpec(name, shard, owner, state, backend, newDelivery, retry, target, limits, access);
+    }
+
+    public NamespaceSpec withRetry(RetryPolicy newRetry) {
+        return new NamespaceSpec(name, shard, owner, state, backend, delivery, newRetry, target, limits, access);
+    }
+
+    public NamespaceSpec withTarget(TargetSpec newTarget) {
+        return new NamespaceSpec(name, shard, owner, state, backend, delivery, retry, newTarget, limits, access);
+    }
+
+    public NamespaceSpec withLimits(Limits newLimits) {
+        return new NamespaceSpec(name, shard, owner, state, backend, delivery, retry, target, newLimits, access);
+    }
+
+    public NamespaceSpec withAccess(AccessSpec newAccess) {
+        return new NamespaceSpec(name, shard, owner, state, backend, delivery, retry, target, limits, newAccess);
     }
 }

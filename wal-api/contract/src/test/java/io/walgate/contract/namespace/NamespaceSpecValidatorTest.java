@@ -73,118 +73,121 @@ class NamespaceSpecValidatorTest {
                 bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "")),
                 bad("owner", ErrorCode.INVALID_OWNER, s -> with(s, s.name(), s.shard(), "x".repeat(129))),
                 bad("state", ErrorCode.INVALID_STATE, s -> s.withState(NamespaceState.DELETED)),
-                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> backend(s, null)),
-                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> backend(s, new BackendSpec(null, "t", 1))),
+                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> s.withBackend(null)),
+                bad("backend.type", ErrorCode.INVALID_BACKEND, s -> s.withBackend(new BackendSpec(null, "t", 1))),
                 bad(
                         "backend.partitions",
                         ErrorCode.INVALID_PARTITIONS,
-                        s -> backend(s, new BackendSpec(BackendType.KAFKA, null, 0))),
+                        s -> s.withBackend(new BackendSpec(BackendType.KAFKA, null, 0))),
                 bad(
                         "backend.partitions",
                         ErrorCode.INVALID_PARTITIONS,
-                        s -> backend(s, new BackendSpec(BackendType.KAFKA, null, 1001))),
+                        s -> s.withBackend(new BackendSpec(BackendType.KAFKA, null, 1001))),
                 bad(
                         "backend.partitions",
                         ErrorCode.INVALID_PARTITIONS,
-                        s -> backend(s, new BackendSpec(BackendType.SQS, null, 4))),
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, null, 4))),
                 bad(
                         "backend.topic",
                         ErrorCode.INVALID_RESOURCE_NAME,
-                        s -> backend(s, new BackendSpec(BackendType.KAFKA, "wal/orders", 3))),
+                        s -> s.withBackend(new BackendSpec(BackendType.KAFKA, "wal/orders", 3))),
                 bad(
                         "backend.topic",
                         ErrorCode.INVALID_RESOURCE_NAME,
-                        s -> backend(s, new BackendSpec(BackendType.SQS, "wal.orders", null))),
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, "wal.orders", null))),
                 bad(
                         "delivery.maxDelay",
                         ErrorCode.INVALID_MAX_DELAY,
-                        s -> delivery(s, new DeliverySpec(null, Duration.ofSeconds(-1)))),
+                        s -> s.withDelivery(new DeliverySpec(null, Duration.ofSeconds(-1)))),
                 bad(
                         "delivery.maxDelay",
                         ErrorCode.INVALID_MAX_DELAY,
-                        s -> delivery(s, new DeliverySpec(null, Duration.ofDays(31)))),
+                        s -> s.withDelivery(new DeliverySpec(null, Duration.ofDays(31)))),
                 bad(
                         "retry.maxAttempts",
                         ErrorCode.INVALID_MAX_ATTEMPTS,
-                        s -> retry(s, new RetryPolicy(0, null, null, null))),
+                        s -> s.withRetry(new RetryPolicy(0, null, null, null))),
                 bad(
                         "retry.maxAttempts",
                         ErrorCode.INVALID_MAX_ATTEMPTS,
-                        s -> retry(s, new RetryPolicy(101, null, null, null))),
+                        s -> s.withRetry(new RetryPolicy(101, null, null, null))),
                 bad(
                         "retry.initialBackoff",
                         ErrorCode.INVALID_BACKOFF,
-                        s -> retry(s, new RetryPolicy(null, Duration.ZERO, null, null))),
+                        s -> s.withRetry(new RetryPolicy(null, Duration.ZERO, null, null))),
                 bad(
                         "retry.initialBackoff",
                         ErrorCode.INVALID_BACKOFF,
-                        s -> retry(s, new RetryPolicy(null, Duration.ofMinutes(10), null, Duration.ofMinutes(5)))),
+                        s -> s.withRetry(new RetryPolicy(null, Duration.ofMinutes(10), null, Duration.ofMinutes(5)))),
                 bad(
                         "retry.maxBackoff",
                         ErrorCode.INVALID_BACKOFF,
-                        s -> retry(s, new RetryPolicy(null, null, null, Duration.ofDays(2)))),
+                        s -> s.withRetry(new RetryPolicy(null, null, null, Duration.ofDays(2)))),
                 bad(
                         "retry.multiplier",
                         ErrorCode.INVALID_MULTIPLIER,
-                        s -> retry(s, new RetryPolicy(null, null, 0.5, null))),
+                        s -> s.withRetry(new RetryPolicy(null, null, 0.5, null))),
                 bad(
                         "retry.multiplier",
                         ErrorCode.INVALID_MULTIPLIER,
-                        s -> retry(s, new RetryPolicy(null, null, Double.NaN, null))),
+                        s -> s.withRetry(new RetryPolicy(null, null, Double.NaN, null))),
                 bad(
                         "retry.multiplier",
                         ErrorCode.INVALID_MULTIPLIER,
-                        s -> retry(s, new RetryPolicy(null, null, 11.0, null))),
-                bad("target.type", ErrorCode.INVALID_TARGET_TYPE, s -> target(s, null)),
+                        s -> s.withRetry(new RetryPolicy(null, null, 11.0, null))),
+                bad("target.type", ErrorCode.INVALID_TARGET_TYPE, s -> s.withTarget(null)),
                 bad(
                         "target.regions",
                         ErrorCode.INVALID_REGION,
-                        s -> target(s, new TargetSpec(TargetType.REDIS, Map.of()))),
+                        s -> s.withTarget(new TargetSpec(TargetType.REDIS, Map.of()))),
                 bad(
                         "target.regions.US_EAST",
                         ErrorCode.INVALID_REGION,
-                        s -> target(s, region(TargetType.REDIS, "US_EAST", "redis://h:1"))),
+                        s -> s.withTarget(region(TargetType.REDIS, "US_EAST", "redis://h:1"))),
                 bad(
                         "target.regions.local.url",
                         ErrorCode.INVALID_TARGET_URL,
-                        s -> target(s, region(TargetType.REDIS, "local", "https://h:1"))),
+                        s -> s.withTarget(region(TargetType.REDIS, "local", "https://h:1"))),
                 bad(
                         "target.regions.local.url",
                         ErrorCode.INVALID_TARGET_URL,
-                        s -> target(s, region(TargetType.POSTGRES, "local", "redis://h:1"))),
+                        s -> s.withTarget(region(TargetType.POSTGRES, "local", "redis://h:1"))),
                 bad(
                         "target.regions.local.url",
                         ErrorCode.INVALID_TARGET_URL,
-                        s -> target(s, region(TargetType.HTTP, "local", null))),
+                        s -> s.withTarget(region(TargetType.HTTP, "local", null))),
                 bad(
                         "target.regions.local.url",
                         ErrorCode.INVALID_TARGET_URL,
-                        s -> target(s, region(TargetType.HTTP, "local", "http:///no-host"))),
+                        s -> s.withTarget(region(TargetType.HTTP, "local", "http:///no-host"))),
                 bad(
                         "target.regions.local.url",
                         ErrorCode.INVALID_TARGET_URL,
-                        s -> target(s, region(TargetType.HTTP, "local", "http://bad host/"))),
+                        s -> s.withTarget(region(TargetType.HTTP, "local", "http://bad host/"))),
                 bad(
                         "limits.maxPayloadBytes",
                         ErrorCode.INVALID_PAYLOAD_LIMIT,
-                        s -> limits(s, new Limits(16 * 1024 * 1024 + 1, null, null))),
-                bad("limits.writesPerSecond", ErrorCode.INVALID_RATE_LIMIT, s -> limits(s, new Limits(null, 0, null))),
+                        s -> s.withLimits(new Limits(16 * 1024 * 1024 + 1, null, null))),
+                bad(
+                        "limits.writesPerSecond",
+                        ErrorCode.INVALID_RATE_LIMIT,
+                        s -> s.withLimits(new Limits(null, 0, null))),
                 bad(
                         "limits.dedupWindow",
                         ErrorCode.INVALID_DEDUP_WINDOW,
-                        s -> limits(s, new Limits(null, null, Duration.ofDays(8)))),
+                        s -> s.withLimits(new Limits(null, null, Duration.ofDays(8)))),
                 bad(
                         "limits.dedupWindow",
                         ErrorCode.INVALID_DEDUP_WINDOW,
-                        s -> limits(s, new Limits(null, null, Duration.ofSeconds(-5)))),
+                        s -> s.withLimits(new Limits(null, null, Duration.ofSeconds(-5)))),
                 bad(
                         "access.writers[1]",
                         ErrorCode.INVALID_ACCESS,
-                        s -> access(s, new AccessSpec(List.of("svc-a", " "), null))),
+                        s -> s.withAccess(new AccessSpec(List.of("svc-a", " "), null))),
                 bad(
                         "access.operators[0]",
                         ErrorCode.INVALID_ACCESS,
-                        s -> access(s, new AccessSpec(null, List.of("team oncall")))));
+                        s -> s.withAccess(new AccessSpec(null, List.of("team oncall")))));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -202,7 +205,8 @@ class NamespaceSpecValidatorTest {
     @Test
     void aPostgresTargetAcceptsBothJdbcAndPlainUrls() {
         for (String url : List.of("jdbc:postgresql://db:5432/app", "postgresql://db:5432/app", "postgres://db/app")) {
-            assertThat(NamespaceSpecValidator.validate(target(Specs.full(), region(TargetType.POSTGRES, "local", url))))
+            assertThat(NamespaceSpecValidator.validate(
+                            Specs.full().withTarget(region(TargetType.POSTGRES, "local", url))))
                     .as(url)
                     .isEmpty();
         }
@@ -247,90 +251,6 @@ class NamespaceSpecValidatorTest {
                 s.target(),
                 s.limits(),
                 s.access());
-    }
-
-    private static NamespaceSpec backend(NamespaceSpec s, BackendSpec b) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                b,
-                s.delivery(),
-                s.retry(),
-                s.target(),
-                s.limits(),
-                s.access());
-    }
-
-    private static NamespaceSpec delivery(NamespaceSpec s, DeliverySpec d) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                d,
-                s.retry(),
-                s.target(),
-                s.limits(),
-                s.access());
-    }
-
-    private static NamespaceSpec retry(NamespaceSpec s, RetryPolicy r) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                s.delivery(),
-                r,
-                s.target(),
-                s.limits(),
-                s.access());
-    }
-
-    private static NamespaceSpec target(NamespaceSpec s, TargetSpec t) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                s.delivery(),
-                s.retry(),
-                t,
-                s.limits(),
-                s.access());
-    }
-
-    private static NamespaceSpec limits(NamespaceSpec s, Limits l) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                s.delivery(),
-                s.retry(),
-                s.target(),
-                l,
-                s.access());
-    }
-
-    private static NamespaceSpec access(NamespaceSpec s, AccessSpec a) {
-        return new NamespaceSpec(
-                s.name(),
-                s.shard(),
-                s.owner(),
-                s.state(),
-                s.backend(),
-                s.delivery(),
-                s.retry(),
-                s.target(),
-                s.limits(),
-                a);
     }
 
     private static TargetSpec region(TargetType type, String region, String url) {

@@ -3,9 +3,7 @@ package io.walgate.gateway.core;
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
-import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
-import java.util.List;
 
 /**
  * A write that did not end durable, with what the caller needs to act on it: the entry id when one
@@ -25,15 +23,6 @@ public final class WriteFailure extends WalException {
         super(code, message, durability, cause);
         this.entryId = entryId;
         this.retryAfterMillis = retryAfterMillis;
-    }
-
-    public static WriteFailure of(ErrorCode code, String message) {
-        return new WriteFailure(code, message, Durability.FALSE, null, 0, null);
-    }
-
-    /** A validation failure carrying every violation. */
-    public static WalException invalid(List<Violation> violations) {
-        return WalException.invalid(violations);
     }
 
     /** May be null: ids are issued only for requests that passed validation. */
