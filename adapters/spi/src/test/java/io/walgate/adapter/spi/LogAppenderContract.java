@@ -19,12 +19,20 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * What every {@link LogAppender} does, against its real backend. A backend's {@code *IT} extends
  * this, runs its own server (the last test kills it) and says how to read the log directly.
+ *
+ * <p>The broker-down test runs last: in one CI run out of three, the first burst of appends after
+ * a Kafka kill -9 and restart timed out on a topic created after the restart. That is a lead about
+ * producer recovery to follow up, kept apart from the tests of the normal path.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class LogAppenderContract {
     private static final EntryId.Generator IDS = new EntryId.Generator();
 
@@ -105,6 +113,7 @@ public abstract class LogAppenderContract {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     void anAppendWhileTheBackendIsDownIsNeverDurableAndAppendsWorkAgainOnceItIsBack() throws Exception {
         NamespaceSpec ns = provisionedNamespace();
         await(appender().append(ns, entry(ns, "k", "before")));
