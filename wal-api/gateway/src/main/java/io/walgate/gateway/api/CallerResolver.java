@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The caller of the current request, or a refusal with Walgate's codes. */
 @ApplicationScoped
-class CallerResolver {
+public class CallerResolver {
     private final CurrentIdentityAssociation identities;
     private final boolean authEnabled;
 
@@ -34,7 +34,7 @@ class CallerResolver {
     }
 
     /** The caller, once its token is verified; never blocks. */
-    CompletionStage<Caller> current() {
+    public CompletionStage<Caller> current() {
         if (!authEnabled) {
             return CompletableFuture.completedFuture(Caller.unauthenticated());
         }

@@ -1,0 +1,103 @@
+package io.walgate.gateway.api;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.WalException;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.gateway.GatewayConfig;
+import io.walgate.gateway.core.Caller;
+import io.walgate.gateway.core.WriteService;
+import io.walgate.gateway.core.Written;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntFunction;
+
+/**
+ * What REST and gRPC share once a request is decoded: the hop to a worker thread, metrics, and the
+ * batch rules. The append is started on a worker because a Kafka producer may block while it
+ * fetches metadata for a topic it has not seen, and that must never stall an event loop.
+ */
+@ApplicationScoped
+public class Writer {
+    private final WriteService writes;
+    private final WriteMetrics metrics;
+    private final int maxBatchEntries;
+
+    Writer(WriteService writes, WriteMetrics metrics, GatewayConfig config) {
+        this.writes = writes;
+        this.metrics = metrics;
+        this.maxBatchEntries = config.maxBatchEntries();
+    }
+
+    /** One entry; fails with a {@link WalException}, possibly inside a CompletionException. */
+    public CompletionStage<Written> write(WriteRequest request, Caller caller, String traceparent) {
+        long start = System.nanoTime();
+        return CompletableFuture.supplyAsync(
+                        () -> writes.write(request, caller, traceparent), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(stage -> stage)
+                .whenComplete((w, e) -> metrics.record(request.namespace(), start, request.payload().length, e));
+    }
+
+    /**
+     * Entries of one namespace, each written on its own: a bad or failed entry fails alone.
+     *
+     * @param decode turns entry {@code i} into a request, or throws a {@link WalException} that
+     *     becomes that entry's result
+     * @return one result per entry, in order
+     */
+    public CompletionStage<List<Result>> batch(
+            String namespace, int count, IntFunction<WriteRequest> decode, Caller caller, String traceparent) {
+        if (count == 0) {
+            throw new WalException(ErrorCode.MISSING_FIELD, "entries: a batch needs at least one entry");
+        }
+        if (count > maxBatchEntries) {
+            throw new WalException(
+                    ErrorCode.BATCH_TOO_LARGE, count + " entries; a batch holds at most " + maxBatchEntries);
+        }
+        List<CompletableFuture<Result>> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            CompletableFuture<Result> result;
+            long start = System.nanoTime();
+            try {
+                result = write(decode.apply(i), caller, traceparent)
+                        .handle(Result::of)
+                        .toCompletableFuture();
+            } catch (WalException e) {
+                metrics.record(namespace, start, 0, e);
+                result = CompletableFuture.completedFuture(new Result(null, e));
+            }
+            results.add(result);
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
+                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** One entry's outcome: exactly one of {@code written} and {@code failure} is set. */
+    public record Result(Written written, WalException failure) {
+        static Result of(Written written, Throwable error) {
+            if (error == null) {
+                return new Result(written, null);
+            }
+            return new Result(null, asWalException(error));
+        }
+    }
+
+    /** The Walgate error behind a failed stage; anything else is an internal error of unknown outcome. */
+    public static WalException asWalException(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof WalException w) {
+            return w;
+        }
+        Log.error("a write failed unexpectedly", e);
+        return new WalException(
+                ErrorCode.INTERNAL,
+                "internal error; the gateway's log has the details",
+                io.walgate.contract.Durability.UNKNOWN,
+                e);
+    }
+}
