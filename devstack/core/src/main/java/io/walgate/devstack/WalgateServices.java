@@ -11,26 +11,24 @@ import java.util.Map;
  */
 public final class WalgateServices {
     public static final String CONTROLLER_DATABASE = "walgate_controller";
+    public static final String GATEWAY_DATABASE = "walgate_gateway";
 
     private WalgateServices() {}
 
     /** The controller's settings for this devstack, with {@code database} created if missing. */
     public static Map<String, String> controllerSettings(Devstack devstack, String database) {
-        devstack.postgres().createDatabase(database);
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put(
-                "quarkus.datasource.reactive.url",
-                "postgresql://" + Ports.LOOPBACK + ":" + devstack.postgres().port() + "/" + database);
-        s.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl(database));
-        s.put("quarkus.datasource.username", PostgresServer.USER);
+        Map<String, String> s = new LinkedHashMap<>(datasource(devstack, database));
         s.put("walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
         s.putAll(sqs(devstack, "walgate.controller.sqs."));
         return s;
     }
 
-    /** The gateway's settings for this devstack and the controller at {@code controllerUrl}. */
+    /**
+     * The gateway's settings for this devstack and the controller at {@code controllerUrl}, with its
+     * database (idempotency keys, large payloads) created if missing.
+     */
     public static Map<String, String> gatewaySettings(Devstack devstack, String controllerUrl) {
-        Map<String, String> s = new LinkedHashMap<>();
+        Map<String, String> s = new LinkedHashMap<>(datasource(devstack, GATEWAY_DATABASE));
         s.put("walgate.gateway.controller-url", controllerUrl);
         s.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
         s.putAll(sqs(devstack, "walgate.gateway.sqs."));
@@ -49,6 +47,18 @@ public final class WalgateServices {
         JavaService gateway = new JavaService("gateway", devstack.dataRoot(), jar, port, settings);
         devstack.startService(gateway);
         return gateway;
+    }
+
+    /** A Quarkus datasource (reactive and JDBC) on {@code database}, created if missing. */
+    private static Map<String, String> datasource(Devstack devstack, String database) {
+        devstack.postgres().createDatabase(database);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://" + Ports.LOOPBACK + ":" + devstack.postgres().port() + "/" + database);
+        s.put("quarkus.datasource.jdbc.url", devstack.postgres().jdbcUrl(database));
+        s.put("quarkus.datasource.username", PostgresServer.USER);
+        return s;
     }
 
     private static Map<String, String> sqs(Devstack devstack, String prefix) {

@@ -47,6 +47,13 @@ public enum ErrorCode {
     /** A replace without If-Match: refused so that no update is lost silently. */
     PRECONDITION_REQUIRED(428, "FAILED_PRECONDITION"),
     ENTRY_NOT_FOUND(404, "NOT_FOUND"),
+    /** The idempotency key was used for a different request inside the dedup window. */
+    IDEMPOTENCY_KEY_REUSED(422, "INVALID_ARGUMENT"),
+    /**
+     * A write with this idempotency key is in flight right now (on this or another gateway); retry
+     * after the hint. Durability UNKNOWN: that write may still land.
+     */
+    IDEMPOTENCY_IN_PROGRESS(409, "ABORTED"),
 
     // --- namespace spec validation (one code per rule family; each comes with a field path) ---
     INVALID_NAMESPACE_NAME(422, "INVALID_ARGUMENT"),

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ErrorCodeTest {
-    /** io.grpc.Status.Code names; the contract stays free of a gRPC dependency. */
+    /** io.grpc.Status.Code names, spelled out so a typo in the table fails here. */
     private static final Set<String> GRPC_CODES = Set.of(
             "CANCELLED",
             "UNKNOWN",
@@ -49,6 +49,8 @@ class ErrorCodeTest {
                 "VERSION_CONFLICT",
                 "PRECONDITION_REQUIRED",
                 "ENTRY_NOT_FOUND",
+                "IDEMPOTENCY_KEY_REUSED",
+                "IDEMPOTENCY_IN_PROGRESS",
                 "INVALID_NAMESPACE_NAME",
                 "INVALID_SHARD",
                 "INVALID_OWNER",

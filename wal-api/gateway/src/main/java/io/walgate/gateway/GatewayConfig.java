@@ -3,6 +3,7 @@ package io.walgate.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,14 @@ public interface GatewayConfig {
     /** The most entries one batch call may carry. */
     @WithDefault("500")
     int maxBatchEntries();
+
+    /**
+     * How long an idempotency key may stay claimed by a write in flight before another gateway
+     * assumes that write's gateway died and writes the entry again under its id. Longer than the
+     * slowest append (the Kafka producer's {@code delivery.timeout.ms}, 30 s by default).
+     */
+    @WithDefault("PT1M")
+    Duration idempotencyLease();
 
     Kafka kafka();
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.sqs.SqsAdapters;
@@ -13,6 +15,7 @@ import io.walgate.gateway.core.ChangeFeedFollower;
 import io.walgate.gateway.core.NamespaceCache;
 import io.walgate.gateway.core.RateLimiter;
 import io.walgate.gateway.core.WriteService;
+import io.walgate.gateway.store.PgIdempotencyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -62,9 +65,23 @@ public class GatewayWiring {
         return cache;
     }
 
+    /** Dead idempotency keys are deleted in small batches, once a minute, by every gateway. */
+    void purgeDeadKeys(@Observes StartupEvent event, Vertx vertx, Pool pool) {
+        PgIdempotencyStore store = new PgIdempotencyStore(pool);
+        vertx.setPeriodic(
+                60_000,
+                tick -> store.purge(10_000).whenComplete((n, e) -> {
+                    if (e != null) {
+                        Log.warnf("could not purge dead idempotency keys: %s", e.getMessage());
+                    } else if (n > 0) {
+                        Log.debugf("purged %d dead idempotency keys", n);
+                    }
+                }));
+    }
+
     @Produces
     @Singleton
-    WriteService writeService() {
+    WriteService writeService(Pool pool) {
         Map<String, Object> producer = new HashMap<>(config.kafka().producer());
         producer.put("bootstrap.servers", config.kafka().bootstrapServers());
         appenders.put(BackendType.KAFKA, KafkaAdapters.appender(producer));
@@ -84,6 +101,8 @@ public class GatewayWiring {
                 config.maxInFlight(),
                 new EntryId.Generator(),
                 Clock.systemUTC(),
-                RandomGenerator.getDefault());
+                RandomGenerator.getDefault(),
+                new PgIdempotencyStore(pool),
+                config.idempotencyLease());
     }
 }

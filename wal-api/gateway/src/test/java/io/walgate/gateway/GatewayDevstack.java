@@ -52,6 +52,12 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
         return devstack;
     }
 
+    /** The controller the gateways of this devstack follow. */
+    public static String controllerUrl() {
+        devstack();
+        return controller.endpoint();
+    }
+
     /** The namespaces every gateway test may use. */
     private static void createNamespaces() {
         create(spec("orders", "kafka", "default", 1000, Map.of()));

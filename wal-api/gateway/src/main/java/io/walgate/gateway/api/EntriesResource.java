@@ -34,7 +34,13 @@ public class EntriesResource {
         this.json = json;
     }
 
-    /** One entry: 201 when durable; otherwise problem+json with {@code durable} and the entry id. */
+    /** Marks the answer to a repeat of an earlier durable write with the same idempotency key. */
+    static final String REPEAT_HEADER = "Idempotent-Replayed";
+
+    /**
+     * One entry: 201 when durable, 200 (and {@code Idempotent-Replayed: true}) when an earlier write
+     * with the same idempotency key is; otherwise problem+json with {@code durable} and the entry id.
+     */
     @POST
     public CompletionStage<Response> write(
             @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
@@ -43,7 +49,9 @@ public class EntriesResource {
                         Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), ""),
                         caller,
                         traceparent))
-                .thenApply(w -> Response.status(201).entity(ok(w)).build());
+                .thenApply(w -> w.repeat()
+                        ? Response.ok(ok(w)).header(REPEAT_HEADER, "true").build()
+                        : Response.status(201).entity(ok(w)).build());
     }
 
     /**
@@ -70,12 +78,13 @@ public class EntriesResource {
     }
 
     private static WriteResponse ok(Written w) {
-        return new WriteResponse(Durability.TRUE, w.entryId().toString(), w.namespace(), null, null);
+        return new WriteResponse(
+                Durability.TRUE, w.entryId().toString(), w.namespace(), null, null, w.repeat() ? Boolean.TRUE : null);
     }
 
     private static WriteResponse failed(String namespace, WalException e) {
         String id =
                 e instanceof WriteFailure f && f.entryId() != null ? f.entryId().toString() : null;
-        return new WriteResponse(e.durability(), id, namespace, e.code(), e.getMessage());
+        return new WriteResponse(e.durability(), id, namespace, e.code(), e.getMessage(), null);
     }
 }

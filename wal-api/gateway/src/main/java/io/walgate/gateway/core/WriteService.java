@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -40,7 +41,13 @@ public final class WriteService {
     private final EntryId.Generator ids;
     private final Clock clock;
     private final RandomGenerator random;
+    private final IdempotentWrites idempotent;
 
+    /**
+     * @param idempotency where idempotency keys are remembered across gateways
+     * @param idempotencyLease how long a claimed key may stay in flight before another gateway may
+     *     take it over; longer than the slowest append
+     */
     public WriteService(
             NamespaceDirectory namespaces,
             Map<BackendType, LogAppender> appenders,
@@ -49,7 +56,9 @@ public final class WriteService {
             int maxInFlight,
             EntryId.Generator ids,
             Clock clock,
-            RandomGenerator random) {
+            RandomGenerator random,
+            IdempotencyStore idempotency,
+            java.time.Duration idempotencyLease) {
         this.namespaces = namespaces;
         this.appenders = Map.copyOf(appenders);
         this.shard = shard;
@@ -59,6 +68,7 @@ public final class WriteService {
         this.ids = ids;
         this.clock = clock;
         this.random = random;
+        this.idempotent = new IdempotentWrites(idempotency, idempotencyLease);
     }
 
     /**
@@ -82,24 +92,42 @@ public final class WriteService {
                     null));
         }
         Instant now = clock.instant();
-        EntryId id = ids.next();
-        Envelope envelope =
-                Envelope.accept(request, id, now, request.lifecycle().dueAt(now, random), traceparent);
+        EntryId proposed = ids.next();
+        Function<EntryId, CompletionStage<Written>> append = id -> append(namespace, request, id, now, traceparent);
         CompletionStage<Written> result;
         try {
-            result = appenders
+            result = dedups(namespace, request)
+                    ? idempotent.write(namespace, request, proposed, append)
+                    : append.apply(proposed);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(failure(proposed, e));
+        }
+        return result.whenComplete((written, error) -> inFlight.release());
+    }
+
+    private static boolean dedups(NamespaceSpec namespace, WriteRequest request) {
+        return request.idempotencyKey() != null
+                && !namespace.limits().dedupWindow().isZero();
+    }
+
+    /** Appends under {@code id}; every failure carries the id, since the entry may be in the log. */
+    private CompletionStage<Written> append(
+            NamespaceSpec namespace, WriteRequest request, EntryId id, Instant now, String traceparent) {
+        Envelope envelope =
+                Envelope.accept(request, id, now, request.lifecycle().dueAt(now, random), traceparent);
+        try {
+            return appenders
                     .get(namespace.backend().type())
                     .append(namespace, envelope)
                     .handle((receipt, error) -> {
                         if (error == null) {
-                            return new Written(id, namespace.name(), receipt.resource());
+                            return new Written(id, namespace.name(), receipt.resource(), false);
                         }
                         throw new CompletionException(failure(id, unwrap(error)));
                     });
         } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(failure(id, e));
+            return CompletableFuture.failedFuture(failure(id, e));
         }
-        return result.whenComplete((written, error) -> inFlight.release());
     }
 
     /** Every check before anything is sent; returns the namespace to write to. */
@@ -148,6 +176,9 @@ public final class WriteService {
     }
 
     private static WriteFailure failure(EntryId id, Throwable error) {
+        if (error instanceof WriteFailure f) {
+            return f;
+        }
         if (error instanceof AppendException a) {
             return new WriteFailure(a.code(), a.getMessage(), a.durability(), id, 0, a);
         }

@@ -83,6 +83,7 @@ public class WriteAheadLogService extends WriteAheadLogGrpc.WriteAheadLogImplBas
                 .setDurable(Durable.TRUE)
                 .setEntryId(w.entryId().toString())
                 .setNamespace(w.namespace())
+                .setRepeat(w.repeat())
                 .build();
     }
 

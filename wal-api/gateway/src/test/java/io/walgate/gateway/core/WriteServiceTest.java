@@ -81,6 +81,7 @@ class WriteServiceTest {
     }
 
     private final MemoryLog log = new MemoryLog();
+    private final MemoryIdempotencyStore keys = new MemoryIdempotencyStore();
 
     private WriteService service(int maxInFlight, NamespaceSpec... specs) {
         Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
@@ -95,11 +96,22 @@ class WriteServiceTest {
                 maxInFlight,
                 new EntryId.Generator(CLOCK),
                 CLOCK,
-                new Random(1));
+                new Random(1),
+                keys,
+                Duration.ofMinutes(1));
     }
 
     private static WriteRequest request(String ns, Lifecycle lifecycle) {
         return new WriteRequest(ns, lifecycle, new byte[] {1, 2}, null, "k", null, null, null);
+    }
+
+    private static WriteRequest keyed(String key, String payload) {
+        return new WriteRequest(
+                "orders", null, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, "k", key, null, null);
+    }
+
+    private static Written ok(CompletionStage<Written> stage) throws Exception {
+        return stage.toCompletableFuture().get();
     }
 
     private static WalException failureOf(CompletionStage<Written> stage) {
@@ -224,5 +236,122 @@ class WriteServiceTest {
         assertThatThrownBy(() -> new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.TRUE, "x", null))
                 .as("a failed append can never claim durability")
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRepeatOfADurableWriteAppendsNothingAndAnswersTheOriginalId() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+
+        Written first = ok(writes.write(keyed("pay-1", "a"), WRITER, null));
+        Written again = ok(writes.write(keyed("pay-1", "a"), WRITER, null));
+
+        assertThat(log.appended).hasSize(1);
+        assertThat(again.entryId()).isEqualTo(first.entryId());
+        assertThat(again.repeat()).isTrue();
+        assertThat(first.repeat()).isFalse();
+    }
+
+    @Test
+    void theSameKeyForADifferentRequestIsRefused() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        ok(writes.write(keyed("pay-2", "a"), WRITER, null));
+
+        WalException e = failureOf(writes.write(keyed("pay-2", "b"), WRITER, null));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED);
+        assertThat(e.durability()).isEqualTo(Durability.FALSE);
+        assertThat(log.appended).hasSize(1);
+    }
+
+    @Test
+    void aWriteThatCertainlyFailedFreesItsKeyForARetry() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.FALSE, "refused", null));
+        assertThat(failureOf(writes.write(keyed("pay-3", "a"), WRITER, null)).durability())
+                .isEqualTo(Durability.FALSE);
+
+        log.next = null;
+        Written retry = ok(writes.write(keyed("pay-3", "a"), WRITER, null));
+
+        assertThat(log.appended).hasSize(2);
+        assertThat(retry.repeat()).isFalse();
+    }
+
+    @Test
+    void aRepeatOfAnUnknownWriteAppendsAgainUnderTheSameEntryId() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.UNKNOWN, "timeout", null));
+        WriteFailure unknown = (WriteFailure) failureOf(writes.write(keyed("pay-4", "a"), WRITER, null));
+
+        log.next = null;
+        Written retry = ok(writes.write(keyed("pay-4", "a"), WRITER, null));
+
+        assertThat(retry.entryId()).isEqualTo(unknown.entryId());
+        assertThat(log.appended).extracting(Envelope::id).containsExactly(unknown.entryId(), unknown.entryId());
+        assertThat(ok(writes.write(keyed("pay-4", "a"), WRITER, null)).repeat()).isTrue();
+        assertThat(log.appended).hasSize(2);
+    }
+
+    @Test
+    void aFailedRepeatOfAnUnknownWriteIsStillUnknown() {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.UNKNOWN, "timeout", null));
+        failureOf(writes.write(keyed("pay-5", "a"), WRITER, null));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.FALSE, "refused", null));
+
+        WalException e = failureOf(writes.write(keyed("pay-5", "a"), WRITER, null));
+
+        assertThat(e.durability())
+                .as("the first attempt may have landed, so this answer cannot be FALSE")
+                .isEqualTo(Durability.UNKNOWN);
+    }
+
+    @Test
+    void aRepeatWhileTheFirstIsInFlightIsToldToRetryAndALeaseLaterTakesOver() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = new CompletableFuture<>(); // the first write hangs, as if its gateway died
+        CompletionStage<Written> first = writes.write(keyed("pay-6", "a"), WRITER, null);
+
+        WalException busy = failureOf(writes.write(keyed("pay-6", "a"), WRITER, null));
+        assertThat(busy.code()).isEqualTo(ErrorCode.IDEMPOTENCY_IN_PROGRESS);
+        assertThat(busy.durability()).isEqualTo(Durability.UNKNOWN);
+        assertThat(((WriteFailure) busy).entryId())
+                .isEqualTo(log.appended.get(0).id());
+
+        keys.now = keys.now.plus(Duration.ofMinutes(2));
+        log.next = null;
+        Written takeover = ok(writes.write(keyed("pay-6", "a"), WRITER, null));
+        assertThat(takeover.entryId()).isEqualTo(log.appended.get(0).id());
+        assertThat(first.toCompletableFuture().isDone()).isFalse();
+    }
+
+    @Test
+    void withTheIdempotencyStoreDownAKeyedWriteIsRefusedAndNothingIsSent() {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        keys.down = true;
+
+        WalException e = failureOf(writes.write(keyed("pay-7", "a"), WRITER, null));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE);
+        assertThat(e.durability()).isEqualTo(Durability.FALSE);
+        assertThat(log.appended).isEmpty();
+    }
+
+    @Test
+    void writesWithoutAKeyOrWithDedupOffDoNotTouchTheStore() throws Exception {
+        NamespaceSpec noDedup = namespace("orders", "default", NamespaceState.ACTIVE, 100)
+                .withLimits(new Limits(1024, 100, Duration.ZERO));
+        WriteService writes = service(10, noDedup);
+        keys.down = true;
+
+        ok(writes.write(keyed("pay-8", "a"), WRITER, null));
+        ok(writes.write(keyed("pay-8", "a"), WRITER, null));
+        ok(writes.write(request("orders", null), WRITER, null));
+
+        assertThat(log.appended).hasSize(3);
     }
 }
