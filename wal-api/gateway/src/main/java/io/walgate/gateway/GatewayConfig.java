@@ -38,6 +38,13 @@ public interface GatewayConfig {
     @WithDefault("PT1M")
     Duration idempotencyLease();
 
+    /**
+     * How long after an entry is due its payload is kept when it was too large for the log (a
+     * claim check): long enough for every retry and for replays from the dead-letter queue.
+     */
+    @WithDefault("P14D")
+    Duration payloadRetention();
+
     Kafka kafka();
 
     Sqs sqs();

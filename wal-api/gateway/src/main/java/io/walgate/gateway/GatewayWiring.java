@@ -16,6 +16,7 @@ import io.walgate.gateway.core.NamespaceCache;
 import io.walgate.gateway.core.RateLimiter;
 import io.walgate.gateway.core.WriteService;
 import io.walgate.gateway.store.PgIdempotencyStore;
+import io.walgate.gateway.store.PgPayloadStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -65,18 +66,24 @@ public class GatewayWiring {
         return cache;
     }
 
-    /** Dead idempotency keys are deleted in small batches, once a minute, by every gateway. */
-    void purgeDeadKeys(@Observes StartupEvent event, Vertx vertx, Pool pool) {
-        PgIdempotencyStore store = new PgIdempotencyStore(pool);
-        vertx.setPeriodic(
-                60_000,
-                tick -> store.purge(10_000).whenComplete((n, e) -> {
-                    if (e != null) {
-                        Log.warnf("could not purge dead idempotency keys: %s", e.getMessage());
-                    } else if (n > 0) {
-                        Log.debugf("purged %d dead idempotency keys", n);
-                    }
-                }));
+    /** Dead idempotency keys and expired payloads go in small batches, once a minute, from every gateway. */
+    void purgeExpired(@Observes StartupEvent event, Vertx vertx, Pool pool) {
+        PgIdempotencyStore keys = new PgIdempotencyStore(pool);
+        PgPayloadStore payloads = new PgPayloadStore(pool);
+        vertx.setPeriodic(60_000, tick -> {
+            purged("idempotency keys", keys.purge(10_000));
+            purged("payloads", payloads.purge(1_000));
+        });
+    }
+
+    private static void purged(String what, java.util.concurrent.CompletionStage<Integer> purge) {
+        purge.whenComplete((n, e) -> {
+            if (e != null) {
+                Log.warnf("could not purge expired %s: %s", what, e.getMessage());
+            } else if (n > 0) {
+                Log.debugf("purged %d expired %s", n, what);
+            }
+        });
     }
 
     @Produces
@@ -103,6 +110,8 @@ public class GatewayWiring {
                 Clock.systemUTC(),
                 RandomGenerator.getDefault(),
                 new PgIdempotencyStore(pool),
-                config.idempotencyLease());
+                config.idempotencyLease(),
+                new PgPayloadStore(pool),
+                config.payloadRetention());
     }
 }

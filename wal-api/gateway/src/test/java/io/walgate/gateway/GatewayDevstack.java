@@ -72,7 +72,10 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                 Map.of("type", "redis", "regions", Map.of("local", Map.of("url", "redis://127.0.0.1:6380")))));
         create(spec("paused", "kafka", "default", 1000, Map.of()));
         post("/v1/namespaces/paused/pause", "");
-        for (String name : List.of("orders", "queue", "elsewhere", "slow", "cache-keys", "paused")) {
+        // Limits above what their logs carry inline: large payloads go through the claim check.
+        create(withMaxPayload(spec("big", "kafka", "default", 1000, Map.of()), 4 * 1024 * 1024));
+        create(withMaxPayload(spec("bigq", "sqs", "default", 1000, Map.of()), 1024 * 1024));
+        for (String name : List.of("orders", "queue", "elsewhere", "slow", "cache-keys", "paused", "big", "bigq")) {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> get("/v1/namespaces/" + name).contains("\"phase\":\"READY\""));
@@ -94,6 +97,11 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                         : target);
         spec.put("limits", Map.of("maxPayloadBytes", 4096, "writesPerSecond", rate));
         spec.put("access", Map.of("writers", List.of("svc-orders", "role-writers")));
+        return spec;
+    }
+
+    private static Map<String, Object> withMaxPayload(Map<String, Object> spec, int bytes) {
+        spec.put("limits", Map.of("maxPayloadBytes", bytes, "writesPerSecond", 1000));
         return spec;
     }
 

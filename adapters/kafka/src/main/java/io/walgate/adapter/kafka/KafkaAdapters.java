@@ -42,7 +42,11 @@ public final class KafkaAdapters {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "walgate-appender");
+        int maxRequest = Integer.parseInt(
+                String.valueOf(config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         return new KafkaLogAppender(
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()), Clock.systemUTC());
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
+                Clock.systemUTC(),
+                maxRequest - KafkaLogAppender.ENVELOPE_ROOM);
     }
 }

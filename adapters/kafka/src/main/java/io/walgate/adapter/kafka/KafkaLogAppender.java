@@ -38,9 +38,21 @@ final class KafkaLogAppender implements LogAppender {
     private final Producer<byte[], byte[]> producer;
     private final Clock clock;
 
-    KafkaLogAppender(Producer<byte[], byte[]> producer, Clock clock) {
+    /** Bytes of a request kept for the envelope's other fields, the record key and headers. */
+    static final int ENVELOPE_ROOM = 64 * 1024;
+
+    private final int maxInlinePayloadBytes;
+
+    /** @param maxInlinePayloadBytes the producer's {@code max.request.size} less {@link #ENVELOPE_ROOM} */
+    KafkaLogAppender(Producer<byte[], byte[]> producer, Clock clock, int maxInlinePayloadBytes) {
+        this.maxInlinePayloadBytes = maxInlinePayloadBytes;
         this.producer = producer;
         this.clock = clock;
+    }
+
+    @Override
+    public int maxInlinePayloadBytes() {
+        return maxInlinePayloadBytes;
     }
 
     @Override

@@ -26,6 +26,12 @@ public interface LogAppender extends AutoCloseable {
     BackendType backend();
 
     /**
+     * The largest payload this backend carries inline, leaving room for the rest of the envelope.
+     * The gateway stores larger payloads aside and appends a claim check ({@code PayloadRef}).
+     */
+    int maxInlinePayloadBytes();
+
+    /**
      * @param namespace the entry's namespace, defaults filled in
      * @param envelope the entry; its {@code deliverAt} decides where it waits
      */

@@ -87,6 +87,44 @@ public abstract class LogAppenderContract {
     }
 
     @Test
+    void aPayloadOfTheLargestInlineSizeIsAppendedWhole() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        byte[] payload = new byte[appender().maxInlinePayloadBytes()];
+        new java.util.Random(7).nextBytes(payload);
+        Instant now = Instant.now();
+        Envelope sent = Envelope.accept(
+                new WriteRequest(
+                        ns.name(),
+                        Lifecycle.immediate(),
+                        payload,
+                        new TargetOverride("big", null, Map.of()),
+                        "big",
+                        "idem-big",
+                        Map.of("source", "contract-test"),
+                        null),
+                IDS.next(),
+                now,
+                now,
+                null);
+
+        await(appender().append(ns, sent));
+
+        assertThat(readLog(ns, 1, Duration.ofSeconds(30))).containsExactly(sent);
+    }
+
+    @Test
+    void aClaimCheckIsAppendedInPlaceOfItsPayload() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        Envelope sent = entry(ns, "k", "stored aside")
+                .withPayloadStored(new io.walgate.contract.entry.PayloadRef(
+                        io.walgate.contract.entry.PayloadRef.POSTGRES, 12_000_000, new byte[32]));
+
+        await(appender().append(ns, sent));
+
+        assertThat(readLog(ns, 1, Duration.ofSeconds(30))).containsExactly(sent);
+    }
+
+    @Test
     void manyConcurrentAppendsAreAllDurableAndAllReadBack() throws Exception {
         NamespaceSpec ns = provisionedNamespace();
         List<Envelope> sent = new ArrayList<>();

@@ -51,6 +51,15 @@ final class SqsLogAppender implements LogAppender {
         this.clock = clock;
     }
 
+    /**
+     * The body is base64 (4 bytes per 3) within SQS's limit, less 512 bytes of attributes and 16
+     * KiB for the envelope's other fields: about 175 KiB.
+     */
+    @Override
+    public int maxInlinePayloadBytes() {
+        return (MAX_MESSAGE_BYTES - 512) / 4 * 3 - 16 * 1024;
+    }
+
     @Override
     public BackendType backend() {
         return BackendType.SQS;

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param traceparent W3C trace context of the write call; may be null
  * @param headers user headers
  * @param target what to do at the target
- * @param payload the opaque bytes
+ * @param payload the opaque bytes; empty when {@code payloadRef} is set
+ * @param payloadRef where the payload is when it was too large for the log; null when inline
  */
 public record Envelope(
         EntryId id,
@@ -36,7 +37,40 @@ public record Envelope(
         String traceparent,
         Map<String, String> headers,
         TargetOverride target,
-        byte[] payload) {
+        byte[] payload,
+        PayloadRef payloadRef) {
+
+    /** An entry with its payload inline. */
+    public Envelope(
+            EntryId id,
+            String namespace,
+            int attempt,
+            Instant deliverAt,
+            Instant acceptedAt,
+            Instant originalWriteTime,
+            String partitionKey,
+            String idempotencyKey,
+            String contentType,
+            String traceparent,
+            Map<String, String> headers,
+            TargetOverride target,
+            byte[] payload) {
+        this(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                null);
+    }
 
     public Envelope {
         Objects.requireNonNull(id, "id");
@@ -50,6 +84,47 @@ public record Envelope(
             throw new IllegalArgumentException("attempts count from 1: " + attempt);
         }
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        if (payloadRef != null && payload.length > 0) {
+            throw new IllegalArgumentException("a claim-checked entry carries no inline payload");
+        }
+    }
+
+    /** The same entry with its payload stored aside: the log carries {@code ref} instead. */
+    public Envelope withPayloadStored(PayloadRef ref) {
+        return new Envelope(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                new byte[0],
+                Objects.requireNonNull(ref, "ref"));
+    }
+
+    /** The same entry with its stored payload brought back inline (by the reader, after checking it). */
+    public Envelope withPayload(byte[] bytes) {
+        return new Envelope(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                bytes,
+                null);
     }
 
     /**
@@ -90,7 +165,8 @@ public record Envelope(
                 traceparent,
                 headers,
                 target,
-                payload);
+                payload,
+                payloadRef);
     }
 
     /** The key at the target: the override's key, else the partition key; may be null. */
@@ -113,7 +189,8 @@ public record Envelope(
                 && Objects.equals(traceparent, other.traceparent)
                 && headers.equals(other.headers)
                 && target.equals(other.target)
-                && Arrays.equals(payload, other.payload);
+                && Arrays.equals(payload, other.payload)
+                && Objects.equals(payloadRef, other.payloadRef);
     }
 
     @Override
@@ -125,6 +202,7 @@ public record Envelope(
     public String toString() {
         // Payloads are never logged: print only their size.
         return "Envelope[id=" + id + ", namespace=" + namespace + ", attempt=" + attempt + ", deliverAt=" + deliverAt
-                + ", partitionKey=" + partitionKey + ", target=" + target + ", payload=" + payload.length + " bytes]";
+                + ", partitionKey=" + partitionKey + ", target=" + target + ", payload="
+                + (payloadRef != null ? payloadRef : payload.length + " bytes") + "]";
     }
 }

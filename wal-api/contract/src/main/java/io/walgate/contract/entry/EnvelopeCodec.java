@@ -45,6 +45,12 @@ public final class EnvelopeCodec {
         if (e.traceparent() != null) {
             b.setTraceparent(e.traceparent());
         }
+        if (e.payloadRef() != null) {
+            b.setPayloadRef(io.walgate.api.v1.PayloadRef.newBuilder()
+                    .setStore(e.payloadRef().store())
+                    .setSize(e.payloadRef().size())
+                    .setSha256(ByteString.copyFrom(e.payloadRef().sha256())));
+        }
         return b.build().toByteArray();
     }
 
@@ -81,7 +87,13 @@ public final class EnvelopeCodec {
                                     : m.getTarget().getKey(),
                             m.getTarget().getOp() == Op.DELETE ? TargetOp.DELETE : TargetOp.PUT,
                             m.getTarget().getOptionsMap()),
-                    m.getPayload().toByteArray());
+                    m.getPayload().toByteArray(),
+                    m.hasPayloadRef()
+                            ? new PayloadRef(
+                                    m.getPayloadRef().getStore(),
+                                    m.getPayloadRef().getSize(),
+                                    m.getPayloadRef().getSha256().toByteArray())
+                            : null);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedEnvelopeException("an envelope with missing or invalid fields: " + e.getMessage(), e);
         }

@@ -61,6 +61,24 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void aClaimCheckedEntryTravelsWithItsReferenceAndNoBytes() {
+        Envelope full = full();
+        PayloadRef ref = new PayloadRef(PayloadRef.POSTGRES, full.payload().length, new byte[] {1, 2, 3});
+        Envelope stored = full.withPayloadStored(ref);
+
+        Envelope read = EnvelopeCodec.decode(EnvelopeCodec.encode(stored));
+
+        assertThat(read.payloadRef()).isEqualTo(ref);
+        assertThat(read.payload()).isEmpty();
+        assertThat(read.retryAt(read.deliverAt()).payloadRef())
+                .as("a retry keeps the claim check")
+                .isEqualTo(ref);
+        assertThat(read.withPayload(full.payload())).isEqualTo(full);
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(full)).payloadRef())
+                .isNull();
+    }
+
+    @Test
     void bytesThatAreNotAnEnvelopeAreRefusedNotGuessed() {
         assertThatThrownBy(() -> EnvelopeCodec.decode("hello".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class);

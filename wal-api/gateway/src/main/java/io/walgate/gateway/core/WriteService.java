@@ -8,6 +8,7 @@ import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
 import io.walgate.contract.namespace.BackendType;
@@ -42,11 +43,15 @@ public final class WriteService {
     private final Clock clock;
     private final RandomGenerator random;
     private final IdempotentWrites idempotent;
+    private final PayloadStore payloads;
+    private final java.time.Duration payloadRetention;
 
     /**
      * @param idempotency where idempotency keys are remembered across gateways
      * @param idempotencyLease how long a claimed key may stay in flight before another gateway may
      *     take it over; longer than the slowest append
+     * @param payloads where payloads too large for their log are kept
+     * @param payloadRetention how long after it is due a stored payload is kept
      */
     public WriteService(
             NamespaceDirectory namespaces,
@@ -58,7 +63,9 @@ public final class WriteService {
             Clock clock,
             RandomGenerator random,
             IdempotencyStore idempotency,
-            java.time.Duration idempotencyLease) {
+            java.time.Duration idempotencyLease,
+            PayloadStore payloads,
+            java.time.Duration payloadRetention) {
         this.namespaces = namespaces;
         this.appenders = Map.copyOf(appenders);
         this.shard = shard;
@@ -69,6 +76,8 @@ public final class WriteService {
         this.clock = clock;
         this.random = random;
         this.idempotent = new IdempotentWrites(idempotency, idempotencyLease);
+        this.payloads = payloads;
+        this.payloadRetention = payloadRetention;
     }
 
     /**
@@ -113,20 +122,59 @@ public final class WriteService {
     /** Appends under {@code id}; every failure carries the id, since the entry may be in the log. */
     private CompletionStage<Written> append(
             NamespaceSpec namespace, WriteRequest request, EntryId id, Instant now, String traceparent) {
+        LogAppender appender = appenders.get(namespace.backend().type());
         Envelope envelope =
                 Envelope.accept(request, id, now, request.lifecycle().dueAt(now, random), traceparent);
+        if (request.payload().length <= appender.maxInlinePayloadBytes()) {
+            return send(appender, namespace, envelope);
+        }
+        // Too large for the log: keep the bytes aside first, then log a claim check. A failure to
+        // store means nothing was sent. A stored payload whose append then fails simply expires: an
+        // earlier attempt with the same entry id may reference it.
+        byte[] sha256 = sha256(request.payload());
+        return payloads.put(
+                        id,
+                        namespace.name(),
+                        request.payload(),
+                        sha256,
+                        envelope.deliverAt().plus(payloadRetention))
+                .handle((stored, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(new WriteFailure(
+                                ErrorCode.BACKEND_UNAVAILABLE,
+                                "the payload store cannot be reached, so this " + request.payload().length
+                                        + "-byte payload (over the log's " + appender.maxInlinePayloadBytes()
+                                        + ") was not written: " + unwrap(error).getMessage(),
+                                Durability.FALSE,
+                                null,
+                                1000,
+                                unwrap(error)));
+                    }
+                    return envelope.withPayloadStored(
+                            new PayloadRef(PayloadRef.POSTGRES, request.payload().length, sha256));
+                })
+                .thenCompose(stored -> send(appender, namespace, stored));
+    }
+
+    private CompletionStage<Written> send(LogAppender appender, NamespaceSpec namespace, Envelope envelope) {
+        EntryId id = envelope.id();
         try {
-            return appenders
-                    .get(namespace.backend().type())
-                    .append(namespace, envelope)
-                    .handle((receipt, error) -> {
-                        if (error == null) {
-                            return new Written(id, namespace.name(), receipt.resource(), false);
-                        }
-                        throw new CompletionException(failure(id, unwrap(error)));
-                    });
+            return appender.append(namespace, envelope).handle((receipt, error) -> {
+                if (error == null) {
+                    return new Written(id, namespace.name(), receipt.resource(), false);
+                }
+                throw new CompletionException(failure(id, unwrap(error)));
+            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(failure(id, e));
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

@@ -46,6 +46,12 @@ class WriteServiceTest {
     private static final class MemoryLog implements LogAppender {
         final List<Envelope> appended = new ArrayList<>();
         CompletableFuture<AppendReceipt> next;
+        int maxInline = 1 << 20;
+
+        @Override
+        public int maxInlinePayloadBytes() {
+            return maxInline;
+        }
 
         @Override
         public BackendType backend() {
@@ -82,6 +88,8 @@ class WriteServiceTest {
 
     private final MemoryLog log = new MemoryLog();
     private final MemoryIdempotencyStore keys = new MemoryIdempotencyStore();
+    private final Map<EntryId, byte[]> stored = new java.util.HashMap<>();
+    private boolean payloadStoreDown;
 
     private WriteService service(int maxInFlight, NamespaceSpec... specs) {
         Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
@@ -98,7 +106,15 @@ class WriteServiceTest {
                 CLOCK,
                 new Random(1),
                 keys,
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1),
+                (id, ns, payload, sha, expires) -> {
+                    if (payloadStoreDown) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+                    }
+                    stored.putIfAbsent(id, payload);
+                    return CompletableFuture.completedFuture(null);
+                },
+                Duration.ofDays(14));
     }
 
     private static WriteRequest request(String ns, Lifecycle lifecycle) {
@@ -353,5 +369,39 @@ class WriteServiceTest {
         ok(writes.write(request("orders", null), WRITER, null));
 
         assertThat(log.appended).hasSize(3);
+    }
+
+    @Test
+    void aPayloadTooLargeForTheLogIsStoredAsideAndTheLogGetsAClaimCheck() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.maxInline = 10;
+        byte[] payload = "more than ten bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        Written w =
+                ok(writes.write(new WriteRequest("orders", null, payload, null, "k", null, null, null), WRITER, null));
+
+        Envelope onLog = log.appended.get(0);
+        assertThat(onLog.payload()).isEmpty();
+        assertThat(onLog.payloadRef().size()).isEqualTo(payload.length);
+        assertThat(onLog.payloadRef().sha256())
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        assertThat(stored.get(w.entryId())).isEqualTo(payload);
+        ok(writes.write(request("orders", null), WRITER, null));
+        assertThat(log.appended.get(1).payloadRef())
+                .as("small payloads stay inline")
+                .isNull();
+    }
+
+    @Test
+    void aLargePayloadIsNotLoggedWhenItCannotBeStored() {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.maxInline = 1;
+        payloadStoreDown = true;
+
+        WalException e = failureOf(writes.write(request("orders", null), WRITER, null));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.BACKEND_UNAVAILABLE);
+        assertThat(e.durability()).isEqualTo(Durability.FALSE);
+        assertThat(log.appended).isEmpty();
     }
 }

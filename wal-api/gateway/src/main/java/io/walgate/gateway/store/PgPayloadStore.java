@@ -1,0 +1,46 @@
+package io.walgate.gateway.store;
+
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.walgate.contract.EntryId;
+import io.walgate.gateway.core.PayloadStore;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CompletionStage;
+
+/** Large payloads in PostgreSQL (table {@code payloads}), one row per entry id. */
+public final class PgPayloadStore implements PayloadStore {
+    private static final String PUT = "INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at)"
+            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (entry_id) DO NOTHING";
+    private static final String PURGE = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
+            + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1))";
+
+    private final Pool pool;
+
+    public PgPayloadStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public CompletionStage<Void> put(EntryId id, String namespace, byte[] payload, byte[] sha256, Instant expiresAt) {
+        return pool.preparedQuery(PUT)
+                .execute(Tuple.tuple()
+                        .addUUID(id.uuid())
+                        .addString(namespace)
+                        .addBuffer(Buffer.buffer(payload))
+                        .addBuffer(Buffer.buffer(sha256))
+                        .addOffsetDateTime(expiresAt.atOffset(ZoneOffset.UTC)))
+                .subscribeAsCompletionStage()
+                .thenApply(rows -> null);
+    }
+
+    /** Deletes up to {@code limit} expired payloads; returns how many. */
+    public CompletionStage<Integer> purge(int limit) {
+        return pool.preparedQuery(PURGE)
+                .execute(Tuple.of(limit))
+                .subscribeAsCompletionStage()
+                .thenApply(RowSet::rowCount);
+    }
+}
