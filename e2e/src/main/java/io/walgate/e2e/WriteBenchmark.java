@@ -27,13 +27,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * W1 of the design brief: single-entry REST writes of 1 KiB from 64 concurrent clients against the
- * same broker's raw baseline, a KafkaProducer doing one synchronous {@code acks=all} send per
- * request from 64 threads sharing it. Both run in this process, one after the other, on a devstack
- * of their own; everything stays on loopback and every loop ends by time.
+ * W1 and W2 of the design brief, each against a baseline on the same broker in the same run. W1:
+ * single-entry REST writes of 1 KiB from 64 concurrent clients against a KafkaProducer doing one
+ * synchronous {@code acks=all} send per request from 64 threads sharing it. W2: gRPC {@code
+ * WriteBatch} calls against the raw producer's async maximum. Everything runs in this process, one
+ * after the other, on a devstack of its own; everything stays on loopback and every loop ends by
+ * time.
  *
  * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl e2e -am && ./mvnw -B -q -pl e2e exec:java}
- * (system properties {@code bench.seconds}, {@code bench.threads}). Results go to stdout and to
+ * (system properties {@code bench.only=W1|W2}, {@code bench.seconds}, {@code bench.threads},
+ * {@code bench.batch}, {@code bench.grpc-clients}). Results go to stdout and to
  * {@code docs/benchmarks.md}.
  */
 public final class WriteBenchmark {
@@ -41,6 +44,9 @@ public final class WriteBenchmark {
     private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 5));
     private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
     private static final int PAYLOAD_BYTES = 1024;
+    private static final int BATCH = Integer.getInteger("bench.batch", 100);
+    private static final int GRPC_CLIENTS = Integer.getInteger("bench.grpc-clients", 16);
+    private static final int ASYNC_IN_FLIGHT = 20_000;
 
     private WriteBenchmark() {}
 
@@ -60,20 +66,38 @@ public final class WriteBenchmark {
 
             byte[] payload = new byte[PAYLOAD_BYTES];
             new Random(42).nextBytes(payload);
-
-            System.out.println("W1 baseline: raw producer, " + THREADS + " threads, one sync acks=all send each …");
-            Result raw = rawProducer(devstack.kafka().bootstrapServers(), payload);
-            System.out.println("  " + raw);
-
-            System.out.println("W1 gateway: REST, " + THREADS + " concurrent clients, 1 KiB entries …");
+            String only = System.getProperty("bench.only", "W1,W2");
             long[] peakRss = {0};
-            Result rest = rest(gateway, payload, peakRss);
-            System.out.println("  " + rest);
-            double ratio = rest.perSecond() / raw.perSecond();
-            System.out.printf(
-                    "  ratio %.2f of the raw producer (goal >= 0.40); gateway peak RSS %d MB (goal <= 300)%n",
-                    ratio, peakRss[0] / (1024 * 1024));
-            record(root, raw, rest, ratio, peakRss[0]);
+            Thread sampler = sampleRss(gateway, peakRss);
+
+            if (only.contains("W1")) {
+                System.out.println("W1 baseline: raw producer, " + THREADS + " threads, one sync acks=all send each …");
+                Result raw = rawProducer(devstack.kafka().bootstrapServers(), payload);
+                System.out.println("  " + raw);
+                System.out.println("W1 gateway: REST, " + THREADS + " concurrent clients, 1 KiB entries …");
+                Result rest = rest(gateway, payload);
+                System.out.println("  " + rest);
+                double ratio = rest.perSecond() / raw.perSecond();
+                System.out.printf(
+                        "  ratio %.2f of the raw producer (goal >= 0.40); gateway peak RSS %d MB (goal <= 300)%n",
+                        ratio, peakRss[0] / (1024 * 1024));
+                record(root, "W1", w1(raw, rest, ratio, peakRss[0]));
+            }
+            if (only.contains("W2")) {
+                System.out.println("W2 baseline: raw producer, async sends as fast as acks=all allows …");
+                Result raw = rawProducerAsync(devstack.kafka().bootstrapServers(), payload);
+                System.out.println("  " + raw);
+                System.out.println("W2 gateway: gRPC WriteBatch of " + BATCH + " entries, " + GRPC_CLIENTS
+                        + " concurrent calls …");
+                Result grpc = grpcBatches(gateway, payload);
+                System.out.println("  " + grpc);
+                double ratio = grpc.perSecond() / raw.perSecond();
+                System.out.printf(
+                        "  ratio %.2f of the raw producer (goal >= 0.60); gateway peak RSS %d MB%n",
+                        ratio, peakRss[0] / (1024 * 1024));
+                record(root, "W2", w2(raw, grpc, ratio, peakRss[0]));
+            }
+            sampler.interrupt();
         } finally {
             devstack.close();
         }
@@ -108,15 +132,19 @@ public final class WriteBenchmark {
         boolean run() throws Exception;
     }
 
-    private static Result measure(Call call) throws InterruptedException {
+    /**
+     * Runs {@code threads} loops of {@code call} for the warm-up and the run; a call that succeeds
+     * counts {@code entriesPerCall} entries, and its latency is the call's.
+     */
+    private static Result measure(int threads, int entriesPerCall, Call call) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + WARMUP.toNanos();
         long end = measureFrom + RUN.toNanos();
         List<long[]> latencies = new ArrayList<>();
-        long[] counts = new long[THREADS];
-        long[] errors = new long[THREADS];
-        CountDownLatch done = new CountDownLatch(THREADS);
-        for (int t = 0; t < THREADS; t++) {
+        long[] counts = new long[threads];
+        long[] errors = new long[threads];
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
             int me = t;
             long[] mine = new long[1 << 16];
             latencies.add(mine);
@@ -155,14 +183,21 @@ public final class WriteBenchmark {
         long total = Arrays.stream(counts).sum();
         long[] all = new long[(int) total];
         int at = 0;
-        for (int t = 0; t < THREADS; t++) {
+        for (int t = 0; t < threads; t++) {
             System.arraycopy(latencies.get(t), 0, all, at, (int) counts[t]);
             at += (int) counts[t];
         }
         Arrays.sort(all);
-        long p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)];
-        long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))];
-        return new Result(total, Arrays.stream(errors).sum(), RUN.toNanos() / 1e9, p50, p99);
+        return new Result(
+                total * entriesPerCall,
+                Arrays.stream(errors).sum() * entriesPerCall,
+                RUN.toNanos() / 1e9,
+                percentile(all, 0.50),
+                percentile(all, 0.99));
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }
 
     private static Result rawProducer(String bootstrap, byte[] payload) throws InterruptedException {
@@ -171,7 +206,7 @@ public final class WriteBenchmark {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             Random keys = new Random();
-            return measure(() -> {
+            return measure(THREADS, 1, () -> {
                 byte[] key = Long.toString(keys.nextInt(10_000)).getBytes();
                 producer.send(new ProducerRecord<>("wal.bench", key, payload)).get();
                 return true;
@@ -179,12 +214,7 @@ public final class WriteBenchmark {
         }
     }
 
-    private static Result rest(JavaService gateway, byte[] payload, long[] peakRss) throws InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String b64 = Base64.getEncoder().encodeToString(payload);
-        URI uri = URI.create(gateway.endpoint() + "/v1/namespaces/bench/entries");
-        Random keys = new Random();
+    private static Thread sampleRss(JavaService gateway, long[] peakRss) {
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 peakRss[0] = Math.max(peakRss[0], gateway.residentBytes());
@@ -197,19 +227,99 @@ public final class WriteBenchmark {
         });
         sampler.setDaemon(true);
         sampler.start();
+        return sampler;
+    }
+
+    private static Result rest(JavaService gateway, byte[] payload) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String b64 = Base64.getEncoder().encodeToString(payload);
+        URI uri = URI.create(gateway.endpoint() + "/v1/namespaces/bench/entries");
+        Random keys = new Random();
+        return measure(THREADS, 1, () -> {
+            String body = "{\"payload\":\"" + b64 + "\",\"partitionKey\":\"k" + keys.nextInt(10_000) + "\"}";
+            HttpResponse<Void> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 201;
+        });
+    }
+
+    /**
+     * The raw producer's async maximum: sends without waiting, up to {@value #ASYNC_IN_FLIGHT} in
+     * flight, counting acknowledged records; latency is send-to-ack of each record.
+     */
+    private static Result rawProducerAsync(String bootstrap, byte[] payload) throws InterruptedException {
+        Map<String, Object> config =
+                Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true, "linger.ms", 5);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(ASYNC_IN_FLIGHT);
+            long start = System.nanoTime();
+            long measureFrom = start + WARMUP.toNanos();
+            long end = measureFrom + RUN.toNanos();
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+            long[] latencies = new long[1 << 22];
+            java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
+            Random keys = new Random();
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                window.acquire();
+                long sent = now;
+                byte[] key = Long.toString(keys.nextInt(10_000)).getBytes();
+                producer.send(new ProducerRecord<>("wal.bench", key, payload), (meta, error) -> {
+                    window.release();
+                    long done = System.nanoTime();
+                    if (sent < measureFrom || done > end) {
+                        return;
+                    }
+                    if (error != null) {
+                        failed.incrementAndGet();
+                    } else {
+                        acked.incrementAndGet();
+                        int i = recorded.getAndIncrement();
+                        if (i < latencies.length) {
+                            latencies[i] = (done - sent) / 1000;
+                        }
+                    }
+                });
+            }
+            producer.flush();
+            long[] all = Arrays.copyOf(latencies, Math.min(latencies.length, recorded.get()));
+            Arrays.sort(all);
+            return new Result(
+                    acked.get(), failed.get(), RUN.toNanos() / 1e9, percentile(all, 0.50), percentile(all, 0.99));
+        }
+    }
+
+    /** WriteBatch calls of {@value #BATCH} entries from {@value #GRPC_CLIENTS} callers; counts durable entries. */
+    private static Result grpcBatches(JavaService gateway, byte[] payload) throws InterruptedException {
+        URI endpoint = URI.create(gateway.endpoint());
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress(
+                        endpoint.getHost(), endpoint.getPort())
+                .usePlaintext()
+                .build();
         try {
-            return measure(() -> {
-                String body = "{\"payload\":\"" + b64 + "\",\"partitionKey\":\"k" + keys.nextInt(10_000) + "\"}";
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(uri)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return response.statusCode() == 201;
+            var stub = io.walgate.api.v1.WriteAheadLogGrpc.newBlockingStub(channel);
+            com.google.protobuf.ByteString bytes = com.google.protobuf.ByteString.copyFrom(payload);
+            Random keys = new Random();
+            return measure(GRPC_CLIENTS, BATCH, () -> {
+                var batch = io.walgate.api.v1.WriteBatchRequest.newBuilder().setNamespace("bench");
+                for (int i = 0; i < BATCH; i++) {
+                    batch.addEntries(io.walgate.api.v1.WriteToLogRequest.newBuilder()
+                            .setPayload(bytes)
+                            .setPartitionKey("k" + keys.nextInt(10_000)));
+                }
+                var response = stub.withDeadlineAfter(30, TimeUnit.SECONDS).writeBatch(batch.build());
+                return response.getResultsList().stream()
+                        .allMatch(r -> r.getDurable() == io.walgate.api.v1.Durable.TRUE);
             });
         } finally {
-            sampler.interrupt();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -271,9 +381,8 @@ public final class WriteBenchmark {
         throw new IllegalStateException("the gateway did not accept writes to the bench namespace");
     }
 
-    private static void record(Path root, Result raw, Result rest, double ratio, long rss) throws IOException {
-        Path file = root.resolve("docs/benchmarks.md");
-        String section = String.format(
+    private static String w1(Result raw, Result rest, double ratio, long rss) {
+        return String.format(
                 "## W1 — REST single-entry writes, 1 KiB, %d clients (%s, %d s after %d s warm-up)%n%n"
                         + "| | writes/s | p50 | p99 | errors |%n|---|---|---|---|---|%n"
                         + "| raw producer, one sync `acks=all` send per request, %d threads | %.0f | %.2f ms | %.2f ms | %d |%n"
@@ -294,8 +403,38 @@ public final class WriteBenchmark {
                 rest.errors(),
                 ratio,
                 rss / (1024 * 1024));
+    }
+
+    private static String w2(Result raw, Result grpc, double ratio, long rss) {
+        return String.format(
+                "## W2 — gRPC batched writes, 1 KiB (%s, %d s after %d s warm-up)%n%n"
+                        + "| | records/s | p50 | p99 | errors |%n|---|---|---|---|---|%n"
+                        + "| raw producer, async `acks=all` sends, up to %d in flight (latency: send to ack) | %.0f | %.2f ms | %.2f ms | %d |%n"
+                        + "| gateway gRPC `WriteBatch` of %d, %d concurrent calls (latency: per call) | %.0f | %.2f ms | %.2f ms | %d |%n%n"
+                        + "Ratio **%.2f** (goal ≥ 0.60). Gateway peak resident memory over the whole run **%d MB**.%n",
+                LocalDate.now(),
+                RUN.toSeconds(),
+                WARMUP.toSeconds(),
+                ASYNC_IN_FLIGHT,
+                raw.perSecond(),
+                raw.p50Micros() / 1000.0,
+                raw.p99Micros() / 1000.0,
+                raw.errors(),
+                BATCH,
+                GRPC_CLIENTS,
+                grpc.perSecond(),
+                grpc.p50Micros() / 1000.0,
+                grpc.p99Micros() / 1000.0,
+                grpc.errors(),
+                ratio,
+                rss / (1024 * 1024));
+    }
+
+    /** Replaces the section between this benchmark's markers in docs/benchmarks.md. */
+    private static void record(Path root, String id, String section) throws IOException {
+        Path file = root.resolve("docs/benchmarks.md");
         String text = Files.exists(file) ? Files.readString(file) : "";
-        String marker = "<!-- W1 -->";
+        String marker = "<!-- " + id + " -->";
         int at = text.indexOf(marker);
         int endAt = at < 0 ? -1 : text.indexOf(marker, at + marker.length());
         String block = marker + "\n" + section + marker;
@@ -303,6 +442,6 @@ public final class WriteBenchmark {
                 ? text.substring(0, at) + block + text.substring(endAt + marker.length())
                 : text + "\n" + block + "\n";
         Files.writeString(file, text);
-        System.out.println("Recorded in " + file);
+        System.out.println("Recorded " + id + " in " + file);
     }
 }
