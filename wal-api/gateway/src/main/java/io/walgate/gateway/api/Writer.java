@@ -59,22 +59,48 @@ public class Writer {
             throw new WalException(
                     ErrorCode.BATCH_TOO_LARGE, count + " entries; a batch holds at most " + maxBatchEntries);
         }
-        List<CompletableFuture<Result>> results = new ArrayList<>(count);
+        // Decode here (on the event loop), then start every append from one worker task: one
+        // thread hand-off per batch, not per entry.
+        long start = System.nanoTime();
+        WriteRequest[] requests = new WriteRequest[count];
+        Result[] refused = new Result[count];
         for (int i = 0; i < count; i++) {
-            CompletableFuture<Result> result;
-            long start = System.nanoTime();
             try {
-                result = write(decode.apply(i), caller, traceparent)
-                        .handle(Result::of)
-                        .toCompletableFuture();
+                requests[i] = decode.apply(i);
             } catch (WalException e) {
                 metrics.record(namespace, start, 0, e);
-                result = CompletableFuture.completedFuture(new Result(null, e));
+                refused[i] = new Result(null, e);
             }
-            results.add(result);
         }
-        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
-                .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            List<CompletableFuture<Result>> results = new ArrayList<>(count);
+                            for (int i = 0; i < count; i++) {
+                                results.add(
+                                        refused[i] != null
+                                                ? CompletableFuture.completedFuture(refused[i])
+                                                : started(requests[i], caller, traceparent));
+                            }
+                            return results;
+                        },
+                        Infrastructure.getDefaultWorkerPool())
+                .thenCompose(results -> CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
+                        .thenApply(done ->
+                                results.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** Starts one append on the calling (worker) thread. */
+    private CompletableFuture<Result> started(WriteRequest request, Caller caller, String traceparent) {
+        long start = System.nanoTime();
+        CompletionStage<Written> write;
+        try {
+            write = writes.write(request, caller, traceparent);
+        } catch (RuntimeException e) {
+            write = CompletableFuture.failedFuture(e);
+        }
+        return write.whenComplete((w, e) -> metrics.record(request.namespace(), start, request.payload().length, e))
+                .handle(Result::of)
+                .toCompletableFuture();
     }
 
     /** One entry's outcome: exactly one of {@code written} and {@code failure} is set. */
