@@ -130,7 +130,7 @@ class IdempotencyIT {
     }
 
     @Test
-    void anotherGatewayAndARestartedOneAnswerARepeatWithTheOriginalId() {
+    void anotherGatewayAndARestartedOneAnswerARepeatWithTheOriginalId() throws Exception {
         String key = "order-4-" + System.nanoTime();
         String id = post(http.toString(), entry("charge 10", key))
                 .statusCode(201)
@@ -146,6 +146,18 @@ class IdempotencyIT {
             post(other.endpoint(), entry("charge 10", key)).statusCode(200).body("entryId", equalTo(id));
             other.restart();
             post(other.endpoint(), entry("charge 10", key)).statusCode(200).body("entryId", equalTo(id));
+            // The packaged gateway logs JSON lines, for log pipelines.
+            var started = java.nio.file.Files.readAllLines(other.logFile()).stream()
+                    .filter(l -> l.startsWith("{") && l.contains("walgate-gateway") && l.contains("started in"))
+                    .findFirst();
+            assertThat(started)
+                    .as("a JSON 'started' line in %s", other.logFile())
+                    .isPresent();
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(started.get())
+                            .path("level")
+                            .asText())
+                    .isEqualTo("INFO");
         } finally {
             other.stop();
         }

@@ -40,7 +40,14 @@ public class Writer {
         return CompletableFuture.supplyAsync(
                         () -> writes.write(request, caller, traceparent), Infrastructure.getDefaultWorkerPool())
                 .thenCompose(stage -> stage)
-                .whenComplete((w, e) -> metrics.record(request.namespace(), start, request.payload().length, e));
+                .whenComplete((w, e) -> finished(request, traceparent, start, e));
+    }
+
+    private void finished(WriteRequest request, String traceparent, long start, Throwable error) {
+        metrics.record(request.namespace(), start, request.payload().length, error);
+        if (error != null) {
+            WriteLog.failed(request.namespace(), traceparent, asWalException(error));
+        }
     }
 
     /**
@@ -98,7 +105,7 @@ public class Writer {
         } catch (RuntimeException e) {
             write = CompletableFuture.failedFuture(e);
         }
-        return write.whenComplete((w, e) -> metrics.record(request.namespace(), start, request.payload().length, e))
+        return write.whenComplete((w, e) -> finished(request, traceparent, start, e))
                 .handle(Result::of)
                 .toCompletableFuture();
     }
