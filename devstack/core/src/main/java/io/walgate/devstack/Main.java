@@ -177,8 +177,7 @@ public final class Main {
     /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */
     private static void authSettings(Devstack devstack, Map<String, String> settings) {
         if (devstack.components().contains(Component.KEYCLOAK)) {
-            settings.put("walgate.auth.enabled", "true");
-            settings.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
+            settings.putAll(WalgateServices.authSettings(devstack));
         } else {
             settings.put("walgate.auth.enabled", "false");
         }

@@ -35,6 +35,19 @@ public final class WalgateServices {
         return s;
     }
 
+    /**
+     * Authentication on, against the devstack's Keycloak: the service checks tokens of the walgate
+     * realm, and the gateway reads the controller's feed as client {@value KeycloakServer#SERVICES_CLIENT}.
+     */
+    public static Map<String, String> authSettings(Devstack devstack) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("walgate.auth.enabled", "true");
+        s.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
+        s.put("walgate.gateway.controller-auth.client-id", KeycloakServer.SERVICES_CLIENT);
+        s.put("walgate.gateway.controller-auth.client-secret", KeycloakServer.SERVICES_SECRET);
+        return s;
+    }
+
     /** A started controller service on the devstack, stopped with it. */
     public static JavaService startController(Devstack devstack, Path jar, int port, Map<String, String> settings) {
         JavaService controller = new JavaService("controller", devstack.dataRoot(), jar, port, settings);

@@ -19,8 +19,21 @@ public interface GatewayConfig {
     @WithDefault("http://127.0.0.1:8081")
     URI controllerUrl();
 
-    /** A bearer token for the controller's feed, when the controller requires one. */
+    /** A fixed bearer token for the controller's feed; {@link #controllerAuth()} is usually better. */
     Optional<String> controllerToken();
+
+    /** The gateway's own OIDC client, whose tokens read the controller's feed when auth is on. */
+    ControllerAuth controllerAuth();
+
+    interface ControllerAuth {
+        /** The client id (Keycloak: a confidential client with a service account). */
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Defaults to Keycloak's token endpoint under {@code quarkus.oidc.auth-server-url}. */
+        Optional<URI> tokenUrl();
+    }
 
     /** Writes in flight across all namespaces before new ones are shed with OVERLOADED. */
     @WithDefault("10000")

@@ -12,6 +12,7 @@ import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.gateway.core.ChangeFeedFollower;
+import io.walgate.gateway.core.ClientCredentials;
 import io.walgate.gateway.core.NamespaceCache;
 import io.walgate.gateway.core.RateLimiter;
 import io.walgate.gateway.core.WriteService;
@@ -21,11 +22,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -44,10 +49,34 @@ public class GatewayWiring {
         this.config = config;
     }
 
-    void start(@Observes StartupEvent event, ObjectMapper json) {
-        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, config::controllerToken);
+    void start(
+            @Observes StartupEvent event,
+            ObjectMapper json,
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
         follower.start();
         Log.infof("gateway serves shard '%s'; namespaces from %s", config.shard(), config.controllerUrl());
+    }
+
+    /** A fixed token, else client credentials when a client id is set, else none (auth off). */
+    private Supplier<Optional<String>> controllerToken(ObjectMapper json, Optional<String> issuer) {
+        if (config.controllerToken().isPresent()) {
+            return config::controllerToken;
+        }
+        GatewayConfig.ControllerAuth auth = config.controllerAuth();
+        if (auth.clientId().isEmpty()) {
+            return Optional::empty;
+        }
+        URI tokenUrl = auth.tokenUrl()
+                .or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
+                .orElseThrow(
+                        () -> new IllegalStateException("walgate.gateway.controller-auth.client-id is set but neither"
+                                + " walgate.gateway.controller-auth.token-url nor quarkus.oidc.auth-server-url is"));
+        Log.infof(
+                "reading the controller's feed as OIDC client '%s'",
+                auth.clientId().get());
+        return new ClientCredentials(
+                tokenUrl, auth.clientId().get(), auth.clientSecret().orElse(""), json, Clock.systemUTC());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,0 +1,81 @@
+package io.walgate.gateway.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's own bearer token for the controller's change feed: an OAuth 2 client-credentials
+ * grant against the OIDC token endpoint, cached until shortly before it expires. Called from the
+ * feed's thread only (it blocks for the token request); a failure surfaces as an exception there,
+ * and the feed retries with backoff.
+ */
+public final class ClientCredentials implements Supplier<Optional<String>> {
+    private static final Duration EARLY = Duration.ofSeconds(30);
+
+    private final URI tokenUrl;
+    private final String form;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
+    private Instant renewAt = Instant.MIN;
+
+    public ClientCredentials(URI tokenUrl, String clientId, String clientSecret, ObjectMapper json, Clock clock) {
+        this.tokenUrl = tokenUrl;
+        this.form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized Optional<String> get() {
+        if (token == null || !clock.instant().isBefore(renewAt)) {
+            fetch();
+        }
+        return Optional.of(token);
+    }
+
+    private void fetch() {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(tokenUrl)
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the token endpoint " + tokenUrl + " refused the gateway's client"
+                        + " credentials (" + response.statusCode() + "): check walgate.gateway.controller-auth.*");
+            }
+            JsonNode body = json.readTree(response.body());
+            token = body.path("access_token").asText(null);
+            if (token == null) {
+                throw new IllegalStateException("the token endpoint " + tokenUrl + " answered without access_token");
+            }
+            Duration lifetime = Duration.ofSeconds(body.path("expires_in").asLong(60));
+            Duration early = lifetime.compareTo(EARLY.multipliedBy(2)) > 0 ? EARLY : lifetime.dividedBy(2);
+            renewAt = clock.instant().plus(lifetime).minus(early);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the token endpoint " + tokenUrl + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching a token", e);
+        }
+    }
+}
