@@ -135,7 +135,8 @@ public class NamespaceService {
         row.spec = codec.write(spec);
     }
 
-    private static NamespaceSpec validated(NamespaceSpec requested) {
+    /** The spec as it would be stored: validated (all violations at once) and with defaults filled in. */
+    public static NamespaceSpec validated(NamespaceSpec requested) {
         List<Violation> violations = NamespaceSpecValidator.validate(requested);
         if (!violations.isEmpty()) {
             throw WalException.invalid(violations);

@@ -35,6 +35,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The controller's REST API: namespaces, their state, the change feed and the audit log. */
 @Path("/v1/namespaces")
@@ -73,7 +74,14 @@ public class NamespaceResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> create(String body) {
+    public Uni<Response> create(@QueryParam("dryRun") boolean dryRun, String body) {
+        if (dryRun) {
+            // Validation and defaults only, nothing stored: walctl plans apply with it, so that the
+            // controller stays the one place that knows the defaults.
+            return access.caller()
+                    .map(caller -> Response.ok(Map.of("spec", NamespaceService.validated(spec(body))))
+                            .build());
+        }
         return access.admin()
                 .chain(actor -> service.create(spec(body), actor))
                 .map(row -> withTag(Response.created(URI.create("/v1/namespaces/" + row.name)), row));
