@@ -112,11 +112,12 @@ public final class Main {
             return 2;
         }
         JavaService controller = null;
+        JavaService gateway = null;
         if (options.controllerJar != null) {
             try {
                 controller = startController(devstack, options);
                 if (options.gatewayJar != null) {
-                    startGateway(devstack, controller, options);
+                    gateway = startGateway(devstack, controller, options);
                 }
             } catch (DevstackException e) {
                 System.err.println("walgate: a Walgate service did not start.\n" + e.getMessage());
@@ -134,6 +135,15 @@ public final class Main {
                 System.out.println(
                         "        curl -X POST localhost:" + options.gatewayPort
                                 + "/v1/namespaces/orders/entries -d '{\"json\": {\"total\": 12.5}, \"partitionKey\": \"order-42\"}'");
+            }
+            if (gateway != null) {
+                System.out.println("Or with walctl (docs/cli.md):");
+                if (options.randomPorts) {
+                    System.out.println("        export WALCTL_CONTROLLER=" + controller.endpoint() + " WALCTL_GATEWAY="
+                            + gateway.endpoint());
+                }
+                System.out.println("        cli/walctl apply -f cli/examples/namespaces.yaml");
+                System.out.println("        cli/walctl write orders --data hello --key order-42");
             }
         }
         System.out.println();
@@ -167,11 +177,11 @@ public final class Main {
     }
 
     /** Runs the gateway: namespaces from the controller's feed, entries into the devstack's logs. */
-    private static void startGateway(Devstack devstack, JavaService controller, Options options) {
+    private static JavaService startGateway(Devstack devstack, JavaService controller, Options options) {
         Map<String, String> settings = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         authSettings(devstack, settings);
         int port = options.randomPorts ? Ports.free() : options.gatewayPort;
-        WalgateServices.startGateway(devstack, options.gatewayJar, port, settings);
+        return WalgateServices.startGateway(devstack, options.gatewayJar, port, settings);
     }
 
     /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */
