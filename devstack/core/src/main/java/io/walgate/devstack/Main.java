@@ -102,6 +102,9 @@ public final class Main {
         if (options.randomPorts) {
             builder.randomPorts();
         }
+        if (options.fresh) {
+            builder.fresh(); // wipes the data folder (servers' data, logs) before anything starts
+        }
         System.out.println("Starting " + options.components + " in " + options.dataDir + " …");
         Devstack devstack = builder.build();
         try {
