@@ -244,6 +244,7 @@ public final class Devstack implements AutoCloseable {
         private final Set<Component> components = EnumSet.noneOf(Component.class);
         private boolean randomPorts;
         private boolean fresh;
+        private Set<String> keep = Set.of();
 
         private Builder(Path dataRoot) {
             this.dataRoot = dataRoot;
@@ -265,9 +266,13 @@ public final class Devstack implements AutoCloseable {
             return this;
         }
 
-        /** Wipe the data folder first (after reaping anything left running in it). */
-        public Builder fresh() {
+        /**
+         * Wipe the data folder first (after reaping anything left running in it), but for the
+         * entries named in {@code keep} (the launcher's lock and pid file, which it holds already).
+         */
+        public Builder fresh(String... keep) {
             this.fresh = true;
+            this.keep = Set.of(keep);
             return this;
         }
 
@@ -277,7 +282,7 @@ public final class Devstack implements AutoCloseable {
             }
             reap(dataRoot);
             if (fresh) {
-                wipe(dataRoot, Set.of());
+                wipe(dataRoot, keep);
             }
             try {
                 Files.createDirectories(dataRoot);

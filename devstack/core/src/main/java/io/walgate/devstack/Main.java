@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
     static final String LAUNCHER_PID = "launcher.pid";
+    static final String LAUNCHER_LOCK = "launcher.lock";
 
     private Main() {}
 
@@ -77,7 +78,7 @@ public final class Main {
             return 2;
         }
         try (FileChannel lockChannel = FileChannel.open(
-                        root.resolve("launcher.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        root.resolve(LAUNCHER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {
                 System.err.println("walgate: another 'walgate up' already runs on " + root + " (pid "
@@ -90,6 +91,8 @@ public final class Main {
             Files.writeString(
                     root.resolve(LAUNCHER_PID),
                     Long.toString(ProcessHandle.current().pid()));
+            // A state file left by a launcher that was killed describes servers that are gone.
+            Files.deleteIfExists(root.resolve(Devstack.STATE_FILE));
             return runUntilStopped(options);
         } catch (IOException e) {
             System.err.println("walgate: " + e.getMessage());
@@ -103,7 +106,8 @@ public final class Main {
             builder.randomPorts();
         }
         if (options.fresh) {
-            builder.fresh(); // wipes the data folder (servers' data, logs) before anything starts
+            // Wipes servers' data and logs before anything starts; the lock and pid file are ours.
+            builder.fresh(LAUNCHER_PID, LAUNCHER_LOCK);
         }
         System.out.println("Starting " + options.components + " in " + options.dataDir + " …");
         Devstack devstack = builder.build();

@@ -78,6 +78,8 @@ class NoOrphanProcessesIT {
     private static Launched launch(String name, String components) throws IOException {
         Path dataDir = Path.of("target", name).toAbsolutePath();
         Path log = Path.of("target", name + ".log");
+        // A state file left by an earlier run would read as "ready" before this launcher started.
+        Files.deleteIfExists(dataDir.resolve(Devstack.STATE_FILE));
         Process process = java(
                         "up", "--data-dir", dataDir.toString(), "--fresh", "--random-ports", "--only", components)
                 .redirectErrorStream(true)
