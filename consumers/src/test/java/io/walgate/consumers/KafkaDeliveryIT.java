@@ -1,0 +1,253 @@
+package io.walgate.consumers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.TestNamespaces;
+import io.walgate.consumers.engine.KafkaDelivery;
+import io.walgate.consumers.target.Targets;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.entry.TargetOverride;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.RetryPolicy;
+import io.walgate.contract.namespace.TargetSpec;
+import io.walgate.contract.namespace.TargetType;
+import io.walgate.devstack.Component;
+import io.walgate.devstack.Devstack;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The delivery engine between a real Kafka log and real targets (Redis, a local HTTP service). */
+class KafkaDeliveryIT {
+    private static final EntryId.Generator IDS = new EntryId.Generator();
+    private static Devstack devstack;
+    private static LogAppender appender;
+    private final List<KafkaDelivery> running = new ArrayList<>();
+    private HttpServer http;
+
+    @BeforeAll
+    static void start() {
+        devstack = Devstack.builder(Path.of("target", "devstack-delivery"))
+                .with(Component.KAFKA, Component.REDIS)
+                .randomPorts()
+                .fresh()
+                .build();
+        devstack.start();
+        appender = KafkaAdapters.appender(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (appender != null) {
+            appender.close();
+        }
+        if (devstack != null) {
+            devstack.close();
+        }
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        running.forEach(KafkaDelivery::stop);
+        if (http != null) {
+            http.stop(0);
+        }
+    }
+
+    private static NamespaceSpec namespace(TargetType type, String url, RetryPolicy retry) {
+        NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
+                .withTarget(new TargetSpec(type, Map.of("local", new RegionTarget(url, null))))
+                .withRetry(retry.withDefaults());
+        KafkaAdapters.provisioner(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))
+                .reconcile(ns);
+        return ns;
+    }
+
+    private void deliver(NamespaceSpec ns) {
+        String bootstrap = devstack.kafka().bootstrapServers();
+        KafkaDelivery delivery = new KafkaDelivery(
+                ns,
+                "local",
+                new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                bootstrap,
+                                "group.id",
+                                "walgate." + ns.name() + ".local",
+                                "enable.auto.commit",
+                                false,
+                                "auto.offset.reset",
+                                "earliest"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()),
+                appender,
+                new KafkaProducer<>(
+                        Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer()),
+                Targets.of(ns.target().type(), ns.target().regions().get("local")),
+                Clock.systemUTC());
+        running.add(delivery);
+        Thread worker = new Thread(delivery, "delivery-" + ns.name());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private static Envelope entry(NamespaceSpec ns, String key, String payload, TargetOp op, Duration delay) {
+        Instant now = Instant.now();
+        WriteRequest request = new WriteRequest(
+                ns.name(),
+                delay == null ? Lifecycle.immediate() : Lifecycle.after(delay),
+                payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8),
+                new TargetOverride(key, op, Map.of()),
+                key,
+                null,
+                Map.of("source", "delivery-it"),
+                "text/plain");
+        return Envelope.accept(request, IDS.next(), now, delay == null ? now : now.plus(delay), null);
+    }
+
+    private static void append(NamespaceSpec ns, Envelope e) throws Exception {
+        appender.append(ns, e).toCompletableFuture().get();
+    }
+
+    private static RedisClient redis() {
+        return RedisClient.create(java.net.URI.create(devstack.redis().endpoint()));
+    }
+
+    @Test
+    void putsAndDeletesReachRedis() throws Exception {
+        NamespaceSpec ns = namespace(TargetType.REDIS, devstack.redis().endpoint(), RetryPolicy.defaults());
+        deliver(ns);
+        for (int i = 0; i < 50; i++) {
+            append(ns, entry(ns, ns.name() + ":k" + i, "v" + i, TargetOp.PUT, null));
+        }
+        append(ns, entry(ns, ns.name() + ":k0", null, TargetOp.DELETE, null));
+
+        try (RedisClient redis = redis()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(redis.get(ns.name() + ":k49")).isEqualTo("v49");
+                assertThat(redis.get(ns.name() + ":k0")).isNull();
+            });
+            for (int i = 1; i < 50; i++) {
+                assertThat(redis.get(ns.name() + ":k" + i)).isEqualTo("v" + i);
+            }
+        }
+    }
+
+    @Test
+    void aDelayedEntryIsAppliedOnlyOnceDue() throws Exception {
+        NamespaceSpec ns = namespace(TargetType.REDIS, devstack.redis().endpoint(), RetryPolicy.defaults());
+        deliver(ns);
+        Envelope later = entry(ns, ns.name() + ":later", "due", TargetOp.PUT, Duration.ofSeconds(6));
+        append(ns, later);
+
+        try (RedisClient redis = redis()) {
+            Thread.sleep(3000);
+            assertThat(redis.get(ns.name() + ":later"))
+                    .as("not before it is due")
+                    .isNull();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> "due".equals(redis.get(ns.name() + ":later")));
+            assertThat(Instant.now()).isAfterOrEqualTo(later.deliverAt());
+        }
+    }
+
+    /** A local HTTP service answering the n-th call (from 1) with {@code status.applyAsInt(n)}. */
+    private String upstream(IntUnaryOperator status, List<String> attempts) throws Exception {
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger calls = new AtomicInteger();
+        http.createContext("/", exchange -> {
+            attempts.add(exchange.getRequestHeaders().getFirst("Walgate-Attempt"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(status.applyAsInt(calls.incrementAndGet()), -1);
+            exchange.close();
+        });
+        http.start();
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/apply";
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithBackoffUntilItSucceeds() throws Exception {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        String url = upstream(n -> n <= 2 ? 503 : 204, attempts);
+        NamespaceSpec ns = namespace(TargetType.HTTP, url, new RetryPolicy(5, Duration.ofSeconds(1), 1.0, null));
+        deliver(ns);
+
+        append(ns, entry(ns, "order-1", "v", TargetOp.PUT, null));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> attempts.size() >= 3);
+        Thread.sleep(1500); // nothing more may come once it succeeded
+        assertThat(attempts).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void aPermanentFailureIsDeadLetteredAtOnceAndExhaustedRetriesWithTheirAttempts() throws Exception {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        String url = upstream(n -> n == 1 ? 400 : 503, attempts);
+        NamespaceSpec ns = namespace(TargetType.HTTP, url, new RetryPolicy(2, Duration.ofSeconds(1), 1.0, null));
+        deliver(ns);
+
+        append(ns, entry(ns, "bad", "v", TargetOp.PUT, null)); // 400: permanent
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.size() >= 1);
+        append(ns, entry(ns, "flaky", "v", TargetOp.PUT, null)); // 503 twice: exhausted
+
+        List<Map<String, String>> dead = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        devstack.kafka().bootstrapServers(),
+                        "group.id",
+                        "dlq-reader-" + ns.name(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            dlq.subscribe(List.of(ns.backend().topic() + ".dlq"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    Map<String, String> h = new java.util.HashMap<>();
+                    r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
+                    dead.add(h);
+                });
+                return dead.size() >= 2;
+            });
+        }
+        assertThat(dead.get(0))
+                .containsEntry("walgate-error-code", "HTTP_400")
+                .containsEntry("walgate-attempts", "1")
+                .containsEntry("walgate-region", "local");
+        assertThat(dead.get(1)).containsEntry("walgate-error-code", "HTTP_503").containsEntry("walgate-attempts", "2");
+        assertThat(attempts).containsExactly("1", "1", "2");
+    }
+}
