@@ -56,7 +56,7 @@ class KafkaDeliveryIT {
     @BeforeAll
     static void start() {
         devstack = Devstack.builder(Path.of("target", "devstack-delivery"))
-                .with(Component.KAFKA, Component.REDIS)
+                .with(Component.KAFKA, Component.REDIS, Component.POSTGRES)
                 .randomPorts()
                 .fresh()
                 .build();
@@ -249,5 +249,43 @@ class KafkaDeliveryIT {
                 .containsEntry("walgate-region", "local");
         assertThat(dead.get(1)).containsEntry("walgate-error-code", "HTTP_503").containsEntry("walgate-attempts", "2");
         assertThat(attempts).containsExactly("1", "1", "2");
+    }
+
+    @Test
+    void rowsAreUpsertedAndDeletedInPostgresAndARedeliveredEntryIsAppliedOnce() throws Exception {
+        devstack.postgres().createDatabase("delivery_target");
+        String url = "postgresql://127.0.0.1:" + devstack.postgres().port() + "/delivery_target?user=postgres";
+        NamespaceSpec ns = namespace(TargetType.POSTGRES, url, RetryPolicy.defaults());
+        deliver(ns);
+        Envelope once = entry(ns, "k4", "first", TargetOp.PUT, null);
+        append(ns, entry(ns, "k1", "v1", TargetOp.PUT, null));
+        append(ns, entry(ns, "k2", "v2", TargetOp.PUT, null));
+        append(ns, entry(ns, "k1", null, TargetOp.DELETE, null));
+        append(ns, once);
+        // The same entry again (as after an UNKNOWN write and its repeat), here with other bytes to
+        // show that the second copy is not applied at all.
+        append(ns, once.withPayload("second".getBytes(StandardCharsets.UTF_8)));
+        append(ns, entry(ns, "last", "done", TargetOp.PUT, null));
+
+        try (var db = devstack.postgres().connect("delivery_target")) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> rows(db, "SELECT count(*) FROM walgate_entries WHERE key = 'last'") == 1);
+            var rs = db.createStatement()
+                    .executeQuery("SELECT key, convert_from(payload, 'UTF8') FROM walgate_entries ORDER BY key");
+            Map<String, String> table = new java.util.TreeMap<>();
+            while (rs.next()) {
+                table.put(rs.getString(1), rs.getString(2));
+            }
+            assertThat(table)
+                    .containsExactlyEntriesOf(
+                            new java.util.TreeMap<>(Map.of("k2", "v2", "k4", "first", "last", "done")));
+            assertThat(rows(db, "SELECT count(*) FROM walgate_applied_entries")).isEqualTo(5);
+        }
+    }
+
+    private static long rows(java.sql.Connection db, String sql) throws java.sql.SQLException {
+        var rs = db.createStatement().executeQuery(sql);
+        rs.next();
+        return rs.getLong(1);
     }
 }
