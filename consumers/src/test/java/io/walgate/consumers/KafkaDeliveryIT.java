@@ -93,6 +93,10 @@ class KafkaDeliveryIT {
     }
 
     private void deliver(NamespaceSpec ns) {
+        deliver(ns, null);
+    }
+
+    private void deliver(NamespaceSpec ns, io.walgate.consumers.engine.PayloadStore payloads) {
         String bootstrap = devstack.kafka().bootstrapServers();
         KafkaDelivery delivery = new KafkaDelivery(
                 ns,
@@ -115,6 +119,7 @@ class KafkaDeliveryIT {
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
+                payloads,
                 Clock.systemUTC());
         running.add(delivery);
         Thread worker = new Thread(delivery, "delivery-" + ns.name());
@@ -287,5 +292,69 @@ class KafkaDeliveryIT {
         var rs = db.createStatement().executeQuery(sql);
         rs.next();
         return rs.getLong(1);
+    }
+
+    @Test
+    void aClaimCheckIsRedeemedFromTheGatewaysPayloadStoreAndABrokenOneIsDeadLettered() throws Exception {
+        // The gateway's table, as its migration V2__payloads.sql creates it.
+        devstack.postgres().createDatabase("delivery_gateway");
+        try (var db = devstack.postgres().connect("delivery_gateway")) {
+            db.createStatement()
+                    .execute("CREATE TABLE IF NOT EXISTS payloads (entry_id uuid PRIMARY KEY, namespace text NOT NULL,"
+                            + " payload bytea NOT NULL, sha256 bytea NOT NULL, created_at timestamptz NOT NULL"
+                            + " DEFAULT now(), expires_at timestamptz NOT NULL)");
+            NamespaceSpec ns =
+                    namespace(TargetType.REDIS, devstack.redis().endpoint(), new RetryPolicy(1, null, null, null));
+            deliver(
+                    ns,
+                    new io.walgate.consumers.engine.PayloadStore(
+                            devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
+            byte[] big = "a payload kept aside".repeat(1000).getBytes(StandardCharsets.UTF_8);
+            Envelope stored = entry(ns, ns.name() + ":big", null, TargetOp.PUT, null);
+            var insert = db.prepareStatement("INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at)"
+                    + " VALUES (?, ?, ?, ?, now() + interval '1 day')");
+            insert.setObject(1, stored.id().uuid());
+            insert.setString(2, ns.name());
+            insert.setBytes(3, big);
+            insert.setBytes(
+                    4, java.security.MessageDigest.getInstance("SHA-256").digest(big));
+            insert.executeUpdate();
+            append(
+                    ns,
+                    stored.withPayloadStored(new io.walgate.contract.entry.PayloadRef(
+                            "postgres",
+                            big.length,
+                            java.security.MessageDigest.getInstance("SHA-256").digest(big))));
+            Envelope missing = entry(ns, ns.name() + ":missing", null, TargetOp.PUT, null)
+                    .withPayloadStored(new io.walgate.contract.entry.PayloadRef("postgres", 3, new byte[32]));
+            append(ns, missing);
+
+            try (RedisClient redis = redis()) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> redis.get((ns.name() + ":big").getBytes(StandardCharsets.UTF_8)) != null);
+                assertThat(redis.get((ns.name() + ":big").getBytes(StandardCharsets.UTF_8)))
+                        .isEqualTo(big);
+            }
+            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            devstack.kafka().bootstrapServers(),
+                            "group.id",
+                            "dlq-reader-" + ns.name(),
+                            "auto.offset.reset",
+                            "earliest"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                dlq.subscribe(List.of(ns.backend().topic() + ".dlq"));
+                List<String> codes = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    dlq.poll(Duration.ofMillis(200))
+                            .forEach(r -> codes.add(new String(
+                                    r.headers().lastHeader("walgate-error-code").value(), StandardCharsets.UTF_8)));
+                    return !codes.isEmpty();
+                });
+                assertThat(codes).containsExactly("PAYLOAD_MISSING");
+            }
+        }
     }
 }

@@ -50,6 +50,7 @@ public final class KafkaDelivery implements Runnable {
     private final LogAppender retries;
     private final Producer<byte[], byte[]> deadLetters;
     private final Target target;
+    private final PayloadStore payloads;
     private final Clock clock;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private volatile boolean running = true;
@@ -58,6 +59,8 @@ public final class KafkaDelivery implements Runnable {
      * @param consumer subscribed by this class; its group should be one per (namespace, region)
      * @param retries appends retried entries (the Kafka appender, which routes by due time)
      * @param deadLetters an idempotent {@code acks=all} producer for the DLQ
+     * @param payloads redeems claim checks; null when this worker has no access to the gateway's
+     *     database (claim-checked entries then fail transiently and, in the end, go to the DLQ)
      */
     public KafkaDelivery(
             NamespaceSpec namespace,
@@ -66,6 +69,7 @@ public final class KafkaDelivery implements Runnable {
             LogAppender retries,
             Producer<byte[], byte[]> deadLetters,
             Target target,
+            PayloadStore payloads,
             Clock clock) {
         this.namespace = namespace;
         this.region = region;
@@ -73,6 +77,7 @@ public final class KafkaDelivery implements Runnable {
         this.retries = retries;
         this.deadLetters = deadLetters;
         this.target = target;
+        this.payloads = payloads;
         this.clock = clock;
     }
 
@@ -135,15 +140,26 @@ public final class KafkaDelivery implements Runnable {
             pause(partition, record.offset(), entry.deliverAt());
             return false;
         }
+        // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
+        Envelope inline = entry;
         if (entry.payloadRef() != null) {
-            // Claim checks are redeemed once the worker reads the gateway's payload store (#5).
-            return retryOrDeadLetter(
-                    partition,
-                    record,
-                    entry,
-                    new Applied.Failed(true, "NO_PAYLOAD_STORE", "claim checks are not redeemed yet"));
+            if (payloads == null) {
+                return retryOrDeadLetter(
+                        partition,
+                        record,
+                        entry,
+                        new Applied.Failed(
+                                true,
+                                "NO_PAYLOAD_STORE",
+                                "this worker has no payload store to redeem the claim check"));
+            }
+            PayloadStore.Redeemed redeemed = payloads.redeem(entry);
+            if (redeemed instanceof PayloadStore.Redeemed.Failed f) {
+                return retryOrDeadLetter(partition, record, entry, f.failure());
+            }
+            inline = ((PayloadStore.Redeemed.Inline) redeemed).entry();
         }
-        Applied applied = target.apply(entry);
+        Applied applied = target.apply(inline);
         if (applied instanceof Applied.Failed failed) {
             return retryOrDeadLetter(partition, record, entry, failed);
         }

@@ -1,0 +1,100 @@
+package io.walgate.consumers.engine;
+
+import io.walgate.consumers.target.Target.Applied;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.PayloadRef;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * Redeems claim checks: loads a payload the gateway stored aside (table {@code payloads} of the
+ * gateway's database, keyed by entry id) and checks its size and SHA-256 against the envelope's
+ * {@link PayloadRef}. Used from the delivery thread only.
+ */
+public final class PayloadStore implements AutoCloseable {
+    /** The envelope with its payload inline, or why it cannot be. */
+    public sealed interface Redeemed {
+        record Inline(Envelope entry) implements Redeemed {}
+
+        record Failed(Applied.Failed failure) implements Redeemed {}
+    }
+
+    private final String jdbcUrl;
+    private Connection connection;
+
+    /** @param jdbcUrl the gateway's database, e.g. {@code jdbc:postgresql://…/walgate_gateway?user=…} */
+    public PayloadStore(String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    public Redeemed redeem(Envelope entry) {
+        PayloadRef ref = entry.payloadRef();
+        if (!PayloadRef.POSTGRES.equals(ref.store())) {
+            return failed(
+                    false, "PAYLOAD_STORE_UNKNOWN", "payload store '" + ref.store() + "' is not one this worker reads");
+        }
+        byte[] payload;
+        try {
+            payload = load(entry.id());
+        } catch (SQLException e) {
+            close();
+            return failed(true, "PAYLOAD_STORE_UNAVAILABLE", e.getMessage());
+        }
+        if (payload == null) {
+            return failed(
+                    false,
+                    "PAYLOAD_MISSING",
+                    "no stored payload for entry " + entry.id() + " (expired or never stored)");
+        }
+        if (payload.length != ref.size() || !Arrays.equals(sha256(payload), ref.sha256())) {
+            return failed(
+                    false,
+                    "PAYLOAD_CORRUPT",
+                    "the stored payload of entry " + entry.id() + " does not match its claim check");
+        }
+        return new Redeemed.Inline(entry.withPayload(payload));
+    }
+
+    private byte[] load(EntryId id) throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(jdbcUrl);
+        }
+        try (PreparedStatement q = connection.prepareStatement("SELECT payload FROM payloads WHERE entry_id = ?")) {
+            q.setObject(1, id.uuid());
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+
+    private static Redeemed failed(boolean transientFailure, String code, String message) {
+        return new Redeemed.Failed(new Applied.Failed(transientFailure, code, message));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // closing a broken connection
+            }
+            connection = null;
+        }
+    }
+}
