@@ -252,7 +252,12 @@ class KafkaDeliveryIT {
                 .containsEntry("walgate-error-code", "HTTP_400")
                 .containsEntry("walgate-attempts", "1")
                 .containsEntry("walgate-region", "local");
-        assertThat(dead.get(1)).containsEntry("walgate-error-code", "HTTP_503").containsEntry("walgate-attempts", "2");
+        assertThat(dead.get(1))
+                .containsEntry("walgate-error-code", "HTTP_503")
+                .containsEntry("walgate-first-error-code", "HTTP_503")
+                .containsEntry("walgate-attempts", "2")
+                .containsKey("walgate-first-failed-at")
+                .containsKey("walgate-dead-at");
         assertThat(attempts).containsExactly("1", "1", "2");
     }
 

@@ -35,7 +35,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * next one due and nothing behind it is ready sooner. A due entry is applied; a transient failure
  * is re-appended with {@code attempt + 1}, due after the namespace's backoff, through the same
  * delay ladder; a permanent failure, or the last allowed attempt, goes to the namespace's DLQ with
- * its error. Offsets are committed only after the entry was applied, re-appended or dead-lettered
+ * its history (attempts, first and last error, when) in the envelope and in record headers. Offsets are committed only after the entry was applied, re-appended or dead-lettered
  * (at least once; targets apply idempotently by entry id).
  *
  * <p>Ordering is {@code NONE}: a retried entry no longer holds its place among its key's entries.
@@ -180,11 +180,13 @@ public final class KafkaDelivery implements Runnable {
                     why,
                     failed.code(),
                     failed.message());
-            deadLetter(record.key(), EnvelopeCodec.encode(entry), entry, failed.code(), failed.message());
+            Envelope dead = entry.withFailure(failed.code(), failed.message(), clock.instant());
+            deadLetter(record.key(), EnvelopeCodec.encode(dead), dead, failed.code(), failed.message());
             return true;
         }
         Duration backoff = namespace.retry().backoff(entry.attempt());
-        Envelope again = entry.retryAt(clock.instant().plus(backoff));
+        Instant now = clock.instant();
+        Envelope again = entry.withFailure(failed.code(), failed.message(), now).retryAt(now.plus(backoff));
         try {
             retries.append(namespace, again).toCompletableFuture().get(60, TimeUnit.SECONDS);
             return true;
@@ -212,6 +214,14 @@ public final class KafkaDelivery implements Runnable {
             header(headers, "walgate-entry-id", entry.id().toString());
             header(headers, "walgate-attempts", Integer.toString(entry.attempt()));
             header(headers, "walgate-accepted-at", entry.acceptedAt().toString());
+            if (entry.history() != null) {
+                header(headers, "walgate-first-error-code", entry.history().firstErrorCode());
+                header(headers, "walgate-first-error-message", entry.history().firstErrorMessage());
+                header(
+                        headers,
+                        "walgate-first-failed-at",
+                        entry.history().firstFailedAt().toString());
+            }
         }
         try {
             deadLetters

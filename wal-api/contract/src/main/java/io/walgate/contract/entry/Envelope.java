@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param target what to do at the target
  * @param payload the opaque bytes; empty when {@code payloadRef} is set
  * @param payloadRef where the payload is when it was too large for the log; null when inline
+ * @param history the failures of earlier attempts; null before the first failure
  */
 public record Envelope(
         EntryId id,
@@ -38,7 +39,42 @@ public record Envelope(
         Map<String, String> headers,
         TargetOverride target,
         byte[] payload,
-        PayloadRef payloadRef) {
+        PayloadRef payloadRef,
+        DeliveryHistory history) {
+
+    /** An entry that has not failed yet. */
+    public Envelope(
+            EntryId id,
+            String namespace,
+            int attempt,
+            Instant deliverAt,
+            Instant acceptedAt,
+            Instant originalWriteTime,
+            String partitionKey,
+            String idempotencyKey,
+            String contentType,
+            String traceparent,
+            Map<String, String> headers,
+            TargetOverride target,
+            byte[] payload,
+            PayloadRef payloadRef) {
+        this(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                null);
+    }
 
     /** An entry with its payload inline. */
     public Envelope(
@@ -105,7 +141,8 @@ public record Envelope(
                 headers,
                 target,
                 new byte[0],
-                Objects.requireNonNull(ref, "ref"));
+                Objects.requireNonNull(ref, "ref"),
+                history);
     }
 
     /** The same entry with its stored payload brought back inline (by the reader, after checking it). */
@@ -124,7 +161,28 @@ public record Envelope(
                 headers,
                 target,
                 bytes,
-                null);
+                null,
+                history);
+    }
+
+    /** The same entry with one more failed attempt in its history. */
+    public Envelope withFailure(String code, String message, Instant at) {
+        return new Envelope(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                DeliveryHistory.after(history, code, message, at));
     }
 
     /**
@@ -166,7 +224,8 @@ public record Envelope(
                 headers,
                 target,
                 payload,
-                payloadRef);
+                payloadRef,
+                history);
     }
 
     /** The key at the target: the override's key, else the partition key; may be null. */
@@ -190,7 +249,8 @@ public record Envelope(
                 && headers.equals(other.headers)
                 && target.equals(other.target)
                 && Arrays.equals(payload, other.payload)
-                && Objects.equals(payloadRef, other.payloadRef);
+                && Objects.equals(payloadRef, other.payloadRef)
+                && Objects.equals(history, other.history);
     }
 
     @Override

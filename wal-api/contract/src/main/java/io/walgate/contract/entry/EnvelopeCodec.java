@@ -51,6 +51,16 @@ public final class EnvelopeCodec {
                     .setSize(e.payloadRef().size())
                     .setSha256(ByteString.copyFrom(e.payloadRef().sha256())));
         }
+        if (e.history() != null) {
+            DeliveryHistory h = e.history();
+            b.setHistory(io.walgate.api.v1.DeliveryHistory.newBuilder()
+                    .setFirstErrorCode(h.firstErrorCode())
+                    .setFirstErrorMessage(h.firstErrorMessage())
+                    .setFirstFailedAt(timestamp(h.firstFailedAt()))
+                    .setLastErrorCode(h.lastErrorCode())
+                    .setLastErrorMessage(h.lastErrorMessage())
+                    .setLastFailedAt(timestamp(h.lastFailedAt())));
+        }
         return b.build().toByteArray();
     }
 
@@ -93,6 +103,15 @@ public final class EnvelopeCodec {
                                     m.getPayloadRef().getStore(),
                                     m.getPayloadRef().getSize(),
                                     m.getPayloadRef().getSha256().toByteArray())
+                            : null,
+                    m.hasHistory()
+                            ? new DeliveryHistory(
+                                    m.getHistory().getFirstErrorCode(),
+                                    m.getHistory().getFirstErrorMessage(),
+                                    instant(m.getHistory().getFirstFailedAt()),
+                                    m.getHistory().getLastErrorCode(),
+                                    m.getHistory().getLastErrorMessage(),
+                                    instant(m.getHistory().getLastFailedAt()))
                             : null);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedEnvelopeException("an envelope with missing or invalid fields: " + e.getMessage(), e);

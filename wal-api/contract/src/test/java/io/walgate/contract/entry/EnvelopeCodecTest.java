@@ -79,6 +79,22 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void theFirstAndLastFailureTravelWithTheEntry() {
+        Instant first = Instant.parse("2026-11-28T01:00:00.123456789Z");
+        Instant last = Instant.parse("2026-11-28T01:05:00Z");
+        Envelope failed = full().withFailure("HTTP_503", "upstream down", first)
+                .withFailure("HTTP_TIMEOUT", "no answer", last)
+                .retryAt(last);
+
+        Envelope read = EnvelopeCodec.decode(EnvelopeCodec.encode(failed));
+
+        assertThat(read.history())
+                .isEqualTo(new DeliveryHistory("HTTP_503", "upstream down", first, "HTTP_TIMEOUT", "no answer", last));
+        assertThat(read).isEqualTo(failed);
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(full())).history()).isNull();
+    }
+
+    @Test
     void bytesThatAreNotAnEnvelopeAreRefusedNotGuessed() {
         assertThatThrownBy(() -> EnvelopeCodec.decode("hello".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class);
