@@ -1,6 +1,6 @@
 package io.walgate.gateway;
 
-import io.walgate.gateway.core.NamespaceCache;
+import io.walgate.contract.feed.NamespaceCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

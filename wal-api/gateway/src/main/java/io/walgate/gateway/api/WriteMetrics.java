@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.walgate.contract.Durability;
 import io.walgate.contract.WalException;
-import io.walgate.gateway.core.NamespaceCache;
+import io.walgate.contract.feed.NamespaceCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;

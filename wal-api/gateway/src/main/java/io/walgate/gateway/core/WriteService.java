@@ -11,6 +11,7 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
+import io.walgate.contract.feed.NamespaceDirectory;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;

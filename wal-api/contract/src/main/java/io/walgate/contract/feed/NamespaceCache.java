@@ -1,17 +1,22 @@
-package io.walgate.gateway.core;
+package io.walgate.contract.feed;
 
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * The namespaces this gateway knows, as of the last change-feed version it applied. Applying is
- * done by one follower thread; lookups come from any thread.
+ * The namespaces a service (gateway, worker) knows, as of the last change-feed version it applied.
+ * Applying is done by one follower thread; lookups come from any thread; listeners are called on
+ * the follower's thread after each change.
  */
 public final class NamespaceCache implements NamespaceDirectory {
     private final Map<String, NamespaceSpec> namespaces = new ConcurrentHashMap<>();
+    private final List<Consumer<NamespaceSpec>> listeners = new CopyOnWriteArrayList<>();
     private volatile long version;
     private volatile boolean caughtUp;
 
@@ -31,6 +36,19 @@ public final class NamespaceCache implements NamespaceDirectory {
             namespaces.put(spec.name(), spec.withDefaults());
         }
         version = changeVersion;
+        for (Consumer<NamespaceSpec> listener : listeners) {
+            listener.accept(spec.withDefaults());
+        }
+    }
+
+    /** Calls {@code listener} with each namespace as it changes (a DELETED one when it goes). */
+    public void addListener(Consumer<NamespaceSpec> listener) {
+        listeners.add(listener);
+    }
+
+    /** Every namespace known now. */
+    public List<NamespaceSpec> all() {
+        return List.copyOf(namespaces.values());
     }
 
     /** The version of the last change applied; the follower asks for changes after it. */

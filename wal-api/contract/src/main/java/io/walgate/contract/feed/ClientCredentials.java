@@ -1,4 +1,4 @@
-package io.walgate.gateway.core;
+package io.walgate.contract.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.walgate.gateway.core;
+package io.walgate.contract.feed;
 
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.walgate.gateway.core;
+package io.walgate.contract.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 /**
  * Keeps a {@link NamespaceCache} in step with the controller's change feed: reads everything after
  * the cache's version, then long-polls. When the controller is unreachable it keeps retrying with
- * backoff, and the gateway keeps serving from the cache meanwhile.
+ * backoff, and the service keeps serving from the cache meanwhile.
  */
 public final class ChangeFeedFollower implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChangeFeedFollower.class.getName());
