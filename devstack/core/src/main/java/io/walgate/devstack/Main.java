@@ -63,7 +63,7 @@ public final class Main {
         return String.join(
                 "\n",
                 "usage: walgate up     [--data-dir DIR] [--fresh] [--with-keycloak] [--only kafka,sqs,postgres,redis]"
-                        + " [--random-ports] [--controller-jar JAR] [--controller-port 8081] [--gateway-jar JAR]"
+                        + " [--random-ports] [--controller-jar JAR] [--controller-port 8081] [--gateway-jar JAR] [--worker-jar JAR]"
                         + " [--gateway-port 8080]",
                 "       walgate down   [--data-dir DIR]",
                 "       walgate status [--data-dir DIR]");
@@ -125,6 +125,9 @@ public final class Main {
                 controller = startController(devstack, options);
                 if (options.gatewayJar != null) {
                     gateway = startGateway(devstack, controller, options);
+                }
+                if (options.workerJar != null) {
+                    startWorker(devstack, controller, options);
                 }
             } catch (DevstackException e) {
                 System.err.println("walgate: a Walgate service did not start.\n" + e.getMessage());
@@ -189,6 +192,14 @@ public final class Main {
         authSettings(devstack, settings);
         int port = options.randomPorts ? Ports.free() : options.gatewayPort;
         return WalgateServices.startGateway(devstack, options.gatewayJar, port, settings);
+    }
+
+    /** Runs the delivery worker: namespaces from the controller's feed, entries to their targets. */
+    private static void startWorker(Devstack devstack, JavaService controller, Options options) {
+        Map<String, String> settings = WalgateServices.workerSettings(devstack, controller.endpoint());
+        authSettings(devstack, settings);
+        int port = options.randomPorts ? Ports.free() : options.workerPort;
+        WalgateServices.startWorker(devstack, options.workerJar, port, settings);
     }
 
     /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */
@@ -313,6 +324,8 @@ public final class Main {
         int controllerPort = 8081;
         Path gatewayJar;
         int gatewayPort = 8080;
+        Path workerJar;
+        int workerPort = 8082;
         Set<Component> components = EnumSet.of(Component.KAFKA, Component.SQS, Component.POSTGRES, Component.REDIS);
 
         static Options parse(String[] args) {
@@ -332,6 +345,9 @@ public final class Main {
                     case "--gateway-jar" ->
                         o.gatewayJar = Path.of(value(arg, rest)).toAbsolutePath();
                     case "--gateway-port" -> o.gatewayPort = Integer.parseInt(value(arg, rest));
+                    case "--worker-jar" ->
+                        o.workerJar = Path.of(value(arg, rest)).toAbsolutePath();
+                    case "--worker-port" -> o.workerPort = Integer.parseInt(value(arg, rest));
                     case "--only" -> {
                         o.components = EnumSet.noneOf(Component.class);
                         for (String id : value(arg, rest).split(",")) {

@@ -45,7 +45,31 @@ public final class WalgateServices {
         s.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
         s.put("walgate.gateway.controller-auth.client-id", KeycloakServer.SERVICES_CLIENT);
         s.put("walgate.gateway.controller-auth.client-secret", KeycloakServer.SERVICES_SECRET);
+        s.put("walgate.worker.controller-auth.client-id", KeycloakServer.SERVICES_CLIENT);
+        s.put("walgate.worker.controller-auth.client-secret", KeycloakServer.SERVICES_SECRET);
         return s;
+    }
+
+    /**
+     * The delivery worker's settings for this devstack and the controller at {@code controllerUrl}:
+     * region {@code local}, claim checks redeemed from the gateway's database.
+     */
+    public static Map<String, String> workerSettings(Devstack devstack, String controllerUrl) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("walgate.worker.controller-url", controllerUrl);
+        s.put("walgate.worker.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        devstack.postgres().createDatabase(GATEWAY_DATABASE);
+        s.put(
+                "walgate.worker.payload-store-jdbc-url",
+                devstack.postgres().jdbcUrl(GATEWAY_DATABASE) + "?user=" + PostgresServer.USER);
+        return s;
+    }
+
+    /** A started delivery worker on the devstack, stopped with it. */
+    public static JavaService startWorker(Devstack devstack, Path jar, int port, Map<String, String> settings) {
+        JavaService worker = new JavaService("worker", devstack.dataRoot(), jar, port, settings);
+        devstack.startService(worker);
+        return worker;
     }
 
     /** A started controller service on the devstack, stopped with it. */

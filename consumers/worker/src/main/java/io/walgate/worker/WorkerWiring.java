@@ -1,0 +1,92 @@
+package io.walgate.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.consumers.engine.PayloadStore;
+import io.walgate.contract.feed.ChangeFeedFollower;
+import io.walgate.contract.feed.ClientCredentials;
+import io.walgate.contract.feed.NamespaceCache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Follows the controller's feed and keeps one delivery running per namespace served. */
+@ApplicationScoped
+public class WorkerWiring {
+    private final WorkerConfig config;
+    private final NamespaceCache cache = new NamespaceCache();
+    private ChangeFeedFollower follower;
+    private Subscriptions subscriptions;
+    private LogAppender retries;
+
+    WorkerWiring(WorkerConfig config) {
+        this.config = config;
+    }
+
+    @Produces
+    @Singleton
+    NamespaceCache namespaceCache() {
+        return cache;
+    }
+
+    void start(
+            @Observes StartupEvent event,
+            ObjectMapper json,
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        Map<String, Object> kafka = new HashMap<>(config.kafka().client());
+        kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
+        retries = KafkaAdapters.appender(kafka);
+        subscriptions = new Subscriptions(
+                config.shard(),
+                config.region(),
+                kafka,
+                retries,
+                () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null));
+        cache.addListener(subscriptions::changed);
+        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
+        follower.start();
+        Log.infof(
+                "worker serves shard '%s' in region '%s'; namespaces from %s",
+                config.shard(), config.region(), config.controllerUrl());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (follower != null) {
+            follower.close();
+        }
+        if (subscriptions != null) {
+            subscriptions.close(); // deliveries finish the entry in hand; the rest stays uncommitted
+        }
+        if (retries != null) {
+            retries.close();
+        }
+    }
+
+    private Supplier<Optional<String>> controllerToken(ObjectMapper json, Optional<String> issuer) {
+        if (config.controllerToken().isPresent()) {
+            return config::controllerToken;
+        }
+        WorkerConfig.ControllerAuth auth = config.controllerAuth();
+        if (auth.clientId().isEmpty()) {
+            return Optional::empty;
+        }
+        URI tokenUrl = auth.tokenUrl()
+                .or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
+                .orElseThrow(() -> new IllegalStateException(
+                        "walgate.worker.controller-auth.client-id is set but no token URL is known"));
+        return new ClientCredentials(
+                tokenUrl, auth.clientId().get(), auth.clientSecret().orElse(""), json, Clock.systemUTC());
+    }
+}
