@@ -142,37 +142,38 @@ final class NsCmd {
         }
     }
 
-    @Command(name = "pause", description = "Refuse writes and stop delivery.", mixinStandardHelpOptions = true)
-    static final class Pause implements Runnable {
+    /** Pause and resume: the same call to a different action. */
+    abstract static class StateChange implements Runnable {
         @Mixin
         Global global;
 
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract String action();
+
         @Override
         public void run() {
             JsonNode ns = global.controller()
-                    .send("POST", "/v1/namespaces/" + encode(name) + "/pause", null, null)
+                    .send("POST", "/v1/namespaces/" + encode(name) + "/" + action(), null, null)
                     .body();
             global.out().print(ns, HEADERS, List.of(row(ns)));
         }
     }
 
-    @Command(name = "resume", description = "Accept writes and deliver again.", mixinStandardHelpOptions = true)
-    static final class Resume implements Runnable {
-        @Mixin
-        Global global;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    @Command(name = "pause", description = "Refuse writes and stop delivery.", mixinStandardHelpOptions = true)
+    static final class Pause extends StateChange {
         @Override
-        public void run() {
-            JsonNode ns = global.controller()
-                    .send("POST", "/v1/namespaces/" + encode(name) + "/resume", null, null)
-                    .body();
-            global.out().print(ns, HEADERS, List.of(row(ns)));
+        String action() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", description = "Accept writes and deliver again.", mixinStandardHelpOptions = true)
+    static final class Resume extends StateChange {
+        @Override
+        String action() {
+            return "resume";
         }
     }
 

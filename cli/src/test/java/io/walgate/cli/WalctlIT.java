@@ -1,6 +1,7 @@
 package io.walgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.walgate.devstack.Component;
@@ -250,6 +251,16 @@ class WalctlIT {
         assertThat(bad.exit()).isEqualTo(CliException.NOT_DURABLE);
         assertThat(bad.out()).contains("TRUE").contains("INVALID_PAYLOAD");
         assertThat(bad.err().strip()).isEqualTo("walctl: 1 of 2 entries not durable");
+
+        Run paused = walctl("ns", "pause", "lines-ns", "-o", "json");
+        assertThat(paused.exit()).as(paused.err()).isZero();
+        assertThat(paused.json().at("/spec/state").asText()).isEqualTo("PAUSED");
+        Run refused = walctl("write", "lines-ns", "--data", "x");
+        assertThat(refused.exit()).isEqualTo(CliException.CONFLICT);
+        assertThat(refused.err()).contains("NAMESPACE_PAUSED");
+        assertThat(walctl("ns", "resume", "lines-ns").exit()).isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> walctl("write", "lines-ns", "--data", "x").exit() == 0);
     }
 
     @Test

@@ -14,8 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,18 +73,14 @@ public class WorkerWiring {
     }
 
     private Supplier<Optional<String>> controllerToken(ObjectMapper json, Optional<String> issuer) {
-        if (config.controllerToken().isPresent()) {
-            return config::controllerToken;
-        }
         WorkerConfig.ControllerAuth auth = config.controllerAuth();
-        if (auth.clientId().isEmpty()) {
-            return Optional::empty;
-        }
-        URI tokenUrl = auth.tokenUrl()
-                .or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
-                .orElseThrow(() -> new IllegalStateException(
-                        "walgate.worker.controller-auth.client-id is set but no token URL is known"));
-        return new ClientCredentials(
-                tokenUrl, auth.clientId().get(), auth.clientSecret().orElse(""), json, Clock.systemUTC());
+        return ClientCredentials.forFeed(
+                config.controllerToken(),
+                auth.clientId(),
+                auth.clientSecret(),
+                auth.tokenUrl(),
+                issuer,
+                json,
+                "walgate.worker.controller-auth");
     }
 }

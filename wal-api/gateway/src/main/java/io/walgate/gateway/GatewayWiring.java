@@ -22,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -58,25 +57,21 @@ public class GatewayWiring {
         Log.infof("gateway serves shard '%s'; namespaces from %s", config.shard(), config.controllerUrl());
     }
 
-    /** A fixed token, else client credentials when a client id is set, else none (auth off). */
     private Supplier<Optional<String>> controllerToken(ObjectMapper json, Optional<String> issuer) {
-        if (config.controllerToken().isPresent()) {
-            return config::controllerToken;
-        }
         GatewayConfig.ControllerAuth auth = config.controllerAuth();
-        if (auth.clientId().isEmpty()) {
-            return Optional::empty;
+        if (auth.clientId().isPresent() && config.controllerToken().isEmpty()) {
+            Log.infof(
+                    "reading the controller's feed as OIDC client '%s'",
+                    auth.clientId().get());
         }
-        URI tokenUrl = auth.tokenUrl()
-                .or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
-                .orElseThrow(
-                        () -> new IllegalStateException("walgate.gateway.controller-auth.client-id is set but neither"
-                                + " walgate.gateway.controller-auth.token-url nor quarkus.oidc.auth-server-url is"));
-        Log.infof(
-                "reading the controller's feed as OIDC client '%s'",
-                auth.clientId().get());
-        return new ClientCredentials(
-                tokenUrl, auth.clientId().get(), auth.clientSecret().orElse(""), json, Clock.systemUTC());
+        return ClientCredentials.forFeed(
+                config.controllerToken(),
+                auth.clientId(),
+                auth.clientSecret(),
+                auth.tokenUrl(),
+                issuer,
+                json,
+                "walgate.gateway.controller-auth");
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -34,6 +34,33 @@ public final class ClientCredentials implements Supplier<Optional<String>> {
     private String token;
     private Instant renewAt = Instant.MIN;
 
+    /**
+     * How a service authenticates to the controller's feed: a fixed token when one is set, else
+     * client credentials when a client id is set (the token URL defaults to Keycloak's under the
+     * OIDC issuer), else nothing (authentication off).
+     *
+     * @param setting the settings' prefix, for the message when the token URL cannot be known
+     */
+    public static Supplier<Optional<String>> forFeed(
+            Optional<String> fixedToken,
+            Optional<String> clientId,
+            Optional<String> clientSecret,
+            Optional<URI> tokenUrl,
+            Optional<String> issuer,
+            ObjectMapper json,
+            String setting) {
+        if (fixedToken.isPresent()) {
+            return () -> fixedToken;
+        }
+        if (clientId.isEmpty()) {
+            return Optional::empty;
+        }
+        URI url = tokenUrl.or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
+                .orElseThrow(() -> new IllegalStateException(setting + ".client-id is set but neither " + setting
+                        + ".token-url nor quarkus.oidc.auth-server-url is"));
+        return new ClientCredentials(url, clientId.get(), clientSecret.orElse(""), json, Clock.systemUTC());
+    }
+
     public ClientCredentials(URI tokenUrl, String clientId, String clientSecret, ObjectMapper json, Clock clock) {
         this.tokenUrl = tokenUrl;
         this.form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
