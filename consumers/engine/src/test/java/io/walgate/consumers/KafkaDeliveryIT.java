@@ -8,7 +8,7 @@ import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.consumers.engine.KafkaDelivery;
-import io.walgate.consumers.target.Targets;
+import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
@@ -115,7 +115,15 @@ class KafkaDeliveryIT {
                         new ByteArrayDeserializer()),
                 appender,
                 new KafkaProducer<>(
-                        Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true),
+                        Map.of(
+                                "bootstrap.servers",
+                                bootstrap,
+                                "acks",
+                                "all",
+                                "enable.idempotence",
+                                true,
+                                "max.block.ms",
+                                2000),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
@@ -360,6 +368,45 @@ class KafkaDeliveryIT {
                 });
                 assertThat(codes).containsExactly("PAYLOAD_MISSING");
             }
+        }
+    }
+
+    @Test
+    void aDeliveryThatCannotDeadLetterKeepsTheEntryAndCarriesOnOnceItCan() throws Exception {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        String url = upstream(n -> 400, attempts);
+        NamespaceSpec ns = namespace(TargetType.HTTP, url, RetryPolicy.defaults());
+        String dlq = ns.backend().topic() + ".dlq";
+        var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        admin.deleteTopics(List.of(dlq)).all().get();
+        deliver(ns);
+
+        append(ns, entry(ns, "doomed", "v", TargetOp.PUT, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.size() >= 2); // failed, rewound, tried again
+        KafkaAdapters.provisioner(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))
+                .reconcile(ns); // the DLQ is back
+        append(ns, entry(ns, "after", "v", TargetOp.PUT, null));
+
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        devstack.kafka().bootstrapServers(),
+                        "group.id",
+                        "dlq-reader-" + ns.name(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(dlq));
+            List<String> keys = new CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+                return keys.contains("doomed") && keys.contains("after");
+            });
+            assertThat(keys).as("dead-lettered once each").containsOnlyOnce("doomed", "after");
+        } finally {
+            admin.close();
         }
     }
 }

@@ -3,7 +3,7 @@ package io.walgate.worker;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.consumers.engine.KafkaDelivery;
 import io.walgate.consumers.engine.PayloadStore;
-import io.walgate.consumers.target.Targets;
+import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;

@@ -2,8 +2,8 @@ package io.walgate.consumers.engine;
 
 import io.walgate.adapter.kafka.KafkaDelayTiers;
 import io.walgate.adapter.spi.LogAppender;
-import io.walgate.consumers.target.Target;
-import io.walgate.consumers.target.Target.Applied;
+import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.targets.Target.Applied;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.BackendType;
@@ -95,28 +95,74 @@ public final class KafkaDelivery implements Runnable {
         consumer.subscribe(topics(namespace));
         try {
             while (running) {
-                resumeDue();
-                var records = consumer.poll(pollTimeout());
-                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                        if (!running || pausedUntil.containsKey(partition)) {
-                            break; // the rest of this partition is read again after the seek
-                        }
-                        if (!deliver(partition, record)) {
-                            break;
-                        }
-                        done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                    }
-                }
-                if (!done.isEmpty()) {
-                    consumer.commitSync(done);
+                try {
+                    deliverOnce();
+                } catch (org.apache.kafka.common.errors.WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A failure outside the target (the DLQ or Kafka itself): nothing past the last
+                    // commit is lost; go back to it and try again shortly, rather than let the
+                    // thread die and the namespace silently stop being delivered.
+                    LOG.log(
+                            Level.WARNING,
+                            "delivery of " + namespace.name() + " failed; retrying from the last"
+                                    + " committed offsets in 1 s: " + e.getMessage(),
+                            e);
+                    rewindToCommitted();
+                    sleep(Duration.ofSeconds(1));
                 }
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             // stop() was called
         } finally {
             consumer.close();
+        }
+    }
+
+    private void deliverOnce() {
+        resumeDue();
+        var records = consumer.poll(pollTimeout());
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (!running || pausedUntil.containsKey(partition)) {
+                    break; // the rest of this partition is read again after the seek
+                }
+                if (!deliver(partition, record)) {
+                    break;
+                }
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        if (!done.isEmpty()) {
+            consumer.commitSync(done);
+        }
+    }
+
+    private void rewindToCommitted() {
+        try {
+            var assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+            for (TopicPartition p : assigned) {
+                OffsetAndMetadata c = committed.get(p);
+                if (c != null) {
+                    consumer.seek(p, c.offset());
+                } else {
+                    consumer.seekToBeginning(List.of(p));
+                }
+            }
+            pausedUntil.clear();
+            consumer.resume(assigned);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

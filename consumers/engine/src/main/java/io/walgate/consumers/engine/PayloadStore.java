@@ -1,6 +1,6 @@
 package io.walgate.consumers.engine;
 
-import io.walgate.consumers.target.Target.Applied;
+import io.walgate.consumers.targets.Target.Applied;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.PayloadRef;

@@ -1,0 +1,51 @@
+package io.walgate.consumers.targets;
+
+import io.walgate.contract.entry.Envelope;
+
+/**
+ * Applies entries to one region's copy of a datastore.
+ *
+ * <ol>
+ *   <li>One instance per (namespace, region), built from the namespace's {@code RegionTarget}; the
+ *       engine calls {@link #apply} from one thread at a time and {@link #close()} once, at the end.
+ *   <li>{@link #apply} blocks until the datastore answered and never throws for a failed apply: it
+ *       returns an {@link Applied} whose failure says whether a retry may succeed.
+ *   <li>Apply is idempotent by entry id: a redelivered entry (the log is at least once, and an
+ *       UNKNOWN write may be appended twice) must leave the datastore as one apply would.
+ * </ol>
+ */
+public interface Target extends AutoCloseable {
+
+    /** @param entry due, with its payload inline (claim checks already redeemed) */
+    Applied apply(Envelope entry);
+
+    @Override
+    void close();
+
+    /** How an apply ended. */
+    sealed interface Applied {
+        /** The datastore has it. */
+        record Done() implements Applied {}
+
+        /**
+         * It failed.
+         *
+         * @param transientFailure whether a retry may succeed (timeouts, 5xx, 429, connection
+         *     refused); a permanent failure is dead-lettered at once
+         * @param code a short stable reason, e.g. {@code HTTP_503}, {@code REDIS_ERROR}
+         */
+        record Failed(boolean transientFailure, String code, String message) implements Applied {}
+
+        static Applied done() {
+            return new Done();
+        }
+
+        static Applied retry(String code, String message) {
+            return new Failed(true, code, message);
+        }
+
+        static Applied permanent(String code, String message) {
+            return new Failed(false, code, message);
+        }
+    }
+}
