@@ -128,6 +128,7 @@ class KafkaDeliveryIT {
                         new ByteArraySerializer()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 payloads,
+                io.walgate.consumers.engine.DeliveryEvents.NONE,
                 Clock.systemUTC());
         running.add(delivery);
         Thread worker = new Thread(delivery, "delivery-" + ns.name());

@@ -34,6 +34,7 @@ final class Subscriptions implements AutoCloseable {
     private final Map<String, Object> kafka;
     private final LogAppender retries;
     private final Supplier<PayloadStore> payloads;
+    private final DeliveryMetrics events;
     private final Map<String, Running> running = new HashMap<>();
 
     Subscriptions(
@@ -41,12 +42,14 @@ final class Subscriptions implements AutoCloseable {
             String region,
             Map<String, Object> kafka,
             LogAppender retries,
-            Supplier<PayloadStore> payloads) {
+            Supplier<PayloadStore> payloads,
+            DeliveryMetrics events) {
         this.shard = shard;
         this.region = region;
         this.kafka = Map.copyOf(kafka);
         this.retries = retries;
         this.payloads = payloads;
+        this.events = events;
     }
 
     /** Brings the namespace's delivery in line with its spec. */
@@ -91,6 +94,7 @@ final class Subscriptions implements AutoCloseable {
                 new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()),
                 Targets.of(spec.target().type(), endpoint),
                 payloads.get(),
+                events.forNamespace(spec.name(), region),
                 Clock.systemUTC());
         Thread thread = new Thread(delivery, "delivery-" + spec.name());
         thread.setDaemon(true);

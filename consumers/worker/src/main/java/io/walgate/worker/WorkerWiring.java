@@ -42,6 +42,7 @@ public class WorkerWiring {
     void start(
             @Observes StartupEvent event,
             ObjectMapper json,
+            DeliveryMetrics metrics,
             @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
         Map<String, Object> kafka = new HashMap<>(config.kafka().client());
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
@@ -51,7 +52,8 @@ public class WorkerWiring {
                 config.region(),
                 kafka,
                 retries,
-                () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null));
+                () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
+                metrics);
         cache.addListener(subscriptions::changed);
         follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
         follower.start();

@@ -26,6 +26,7 @@ class WorkerIT {
     private static Devstack devstack;
     private static JavaService controller;
     private static JavaService gateway;
+    private static JavaService worker;
     private static RedisClient redis;
 
     @BeforeAll
@@ -43,7 +44,7 @@ class WorkerIT {
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put("walgate.auth.enabled", "false");
         gateway = WalgateServices.startGateway(devstack, jar("walgate.gateway.jar"), Ports.free(), g);
-        WalgateServices.startWorker(
+        worker = WalgateServices.startWorker(
                 devstack,
                 jar("walgate.worker.jar"),
                 Ports.free(),
@@ -111,6 +112,17 @@ class WorkerIT {
                 assertThat(redis.get("user-" + i)).isEqualTo("{\"n\":" + i + "}");
             }
         });
+    }
+
+    @Test
+    void appliesAndTheirLatenessAreCountedPerNamespace() throws Exception {
+        write("metrics-key", "1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(redis.get("metrics-key")));
+        String metrics = send("GET", worker.endpoint() + "/q/metrics", null).body();
+        assertThat(metrics)
+                .containsPattern(
+                        "walgate_delivery_apply_seconds_count\\{[^}]*namespace=\"profiles\"[^}]*outcome=\"applied\"")
+                .containsPattern("walgate_delivery_lateness_seconds_bucket\\{[^}]*namespace=\"profiles\"");
     }
 
     @Test

@@ -51,6 +51,7 @@ public final class KafkaDelivery implements Runnable {
     private final Producer<byte[], byte[]> deadLetters;
     private final Target target;
     private final PayloadStore payloads;
+    private final DeliveryEvents events;
     private final Clock clock;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private volatile boolean running = true;
@@ -61,6 +62,7 @@ public final class KafkaDelivery implements Runnable {
      * @param deadLetters an idempotent {@code acks=all} producer for the DLQ
      * @param payloads redeems claim checks; null when this worker has no access to the gateway's
      *     database (claim-checked entries then fail transiently and, in the end, go to the DLQ)
+     * @param events told of every apply, for metrics; {@link DeliveryEvents#NONE} for none
      */
     public KafkaDelivery(
             NamespaceSpec namespace,
@@ -70,6 +72,7 @@ public final class KafkaDelivery implements Runnable {
             Producer<byte[], byte[]> deadLetters,
             Target target,
             PayloadStore payloads,
+            DeliveryEvents events,
             Clock clock) {
         this.namespace = namespace;
         this.region = region;
@@ -78,6 +81,7 @@ public final class KafkaDelivery implements Runnable {
         this.deadLetters = deadLetters;
         this.target = target;
         this.payloads = payloads;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -205,10 +209,17 @@ public final class KafkaDelivery implements Runnable {
             }
             inline = ((PayloadStore.Redeemed.Inline) redeemed).entry();
         }
+        Duration lateness = Duration.between(entry.deliverAt(), now);
+        long start = System.nanoTime();
         Applied applied = target.apply(inline);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (applied instanceof Applied.Failed failed) {
+            boolean retry = failed.transientFailure()
+                    && entry.attempt() < namespace.retry().maxAttempts();
+            events.attempted(entry, retry ? "retried" : "dead_lettered", failed.code(), took, lateness);
             return retryOrDeadLetter(partition, record, entry, failed);
         }
+        events.attempted(entry, "applied", "OK", took, lateness);
         return true;
     }
 
