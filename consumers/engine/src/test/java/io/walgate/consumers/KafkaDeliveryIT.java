@@ -269,8 +269,11 @@ class KafkaDeliveryIT {
         append(ns, entry(ns, "last", "done", TargetOp.PUT, null));
 
         try (var db = devstack.postgres().connect("delivery_target")) {
+            // The keys sit on different partitions, so 'last' may well be applied before 'k4': wait
+            // for all five distinct entries, then give a sixth (the copy) the chance to show.
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> rows(db, "SELECT count(*) FROM walgate_entries WHERE key = 'last'") == 1);
+                    .until(() -> rows(db, "SELECT count(*) FROM walgate_applied_entries") >= 5);
+            Thread.sleep(1000);
             var rs = db.createStatement()
                     .executeQuery("SELECT key, convert_from(payload, 'UTF8') FROM walgate_entries ORDER BY key");
             Map<String, String> table = new java.util.TreeMap<>();
@@ -345,6 +348,10 @@ class KafkaDeliveryIT {
         var admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
         admin.deleteTopics(List.of(ns.backend().topic() + ".dlq")).all().get();
+        // Deletion is asynchronous on the broker: a dead letter written meanwhile would still land.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        !admin.listTopics().names().get().contains(ns.backend().topic() + ".dlq"));
         deliver(ns);
 
         append(ns, entry(ns, "doomed", "v", TargetOp.PUT, null));
