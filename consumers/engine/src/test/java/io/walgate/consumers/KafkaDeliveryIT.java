@@ -84,8 +84,11 @@ class KafkaDeliveryIT {
     }
 
     private static NamespaceSpec namespace(TargetType type, String url, RetryPolicy retry) {
-        NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
-                .withTarget(new TargetSpec(type, Map.of("local", new RegionTarget(url, null))))
+        return namespace(TestNamespaces.newNamespace(BackendType.KAFKA), type, url, retry);
+    }
+
+    private static NamespaceSpec namespace(NamespaceSpec base, TargetType type, String url, RetryPolicy retry) {
+        NamespaceSpec ns = base.withTarget(new TargetSpec(type, Map.of("local", new RegionTarget(url, null))))
                 .withRetry(retry.withDefaults());
         KafkaAdapters.provisioner(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))
                 .reconcile(ns);
@@ -369,6 +372,125 @@ class KafkaDeliveryIT {
         } finally {
             admin.close();
         }
+    }
+
+    @Test
+    void withKeyOrderingAFailingEntryHoldsBackItsKeyButNotTheOthers() throws Exception {
+        // The upstream sees the payloads; "a1" fails twice (503), everything else succeeds.
+        List<String> calls = new CopyOnWriteArrayList<>();
+        List<String> applied = new CopyOnWriteArrayList<>();
+        AtomicInteger a1Failures = new AtomicInteger();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            calls.add(body);
+            boolean fail = body.equals("a1") && a1Failures.incrementAndGet() <= 2;
+            if (!fail) {
+                applied.add(body);
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 204, -1);
+            exchange.close();
+        });
+        http.start();
+        String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/apply";
+        // One partition, so that "other keys flow" is shown within the partition that holds "a".
+        NamespaceSpec base = TestNamespaces.newNamespace(BackendType.KAFKA);
+        base = base.withBackend(new io.walgate.contract.namespace.BackendSpec(
+                        BackendType.KAFKA, base.backend().topic(), 1))
+                .withDelivery(
+                        new io.walgate.contract.namespace.DeliverySpec(io.walgate.contract.namespace.Ordering.KEY, null)
+                                .withDefaults());
+        NamespaceSpec ns =
+                namespace(base, TargetType.HTTP, url, new RetryPolicy(5, Duration.ofSeconds(1), 1.0, null, 0.0));
+        deliver(ns);
+
+        for (String[] e : new String[][] {{"a", "a1"}, {"a", "a2"}, {"b", "b1"}, {"a", "a3"}, {"b", "b2"}}) {
+            append(ns, entry(ns, e[0], e[1], TargetOp.PUT, null));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> applied.size() >= 5);
+        Thread.sleep(500); // nothing may be applied twice
+        assertThat(applied).containsExactlyInAnyOrder("a1", "a2", "a3", "b1", "b2");
+        assertThat(applied.stream().filter(p -> p.startsWith("a")).toList())
+                .as("key a in write order, through two retries of a1")
+                .containsExactly("a1", "a2", "a3");
+        assertThat(applied.indexOf("b2")).as("key b did not wait for key a").isLessThan(applied.indexOf("a1"));
+        assertThat(calls).filteredOn("a1"::equals).hasSize(3);
+    }
+
+    @Test
+    void withKeyOrderingAnEntryOutOfAttemptsIsDeadLetteredAndReleasesItsKey() throws Exception {
+        List<String> applied = new CopyOnWriteArrayList<>();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            boolean fail = body.equals("poison");
+            if (!fail) {
+                applied.add(body);
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 204, -1);
+            exchange.close();
+        });
+        http.start();
+        String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/apply";
+        NamespaceSpec base = TestNamespaces.newNamespace(BackendType.KAFKA)
+                .withDelivery(
+                        new io.walgate.contract.namespace.DeliverySpec(io.walgate.contract.namespace.Ordering.KEY, null)
+                                .withDefaults());
+        NamespaceSpec ns =
+                namespace(base, TargetType.HTTP, url, new RetryPolicy(3, Duration.ofMillis(300), 1.0, null, 0.0));
+        deliver(ns);
+
+        append(ns, entry(ns, "k", "poison", TargetOp.PUT, null));
+        append(ns, entry(ns, "k", "after", TargetOp.PUT, null));
+
+        List<DeadLetter> dead = deadLetters(ns, 1, Duration.ofSeconds(60));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers())
+                .containsEntry("walgate-attempts", "3")
+                .containsEntry("walgate-error-code", "HTTP_503");
+        await().atMost(Duration.ofSeconds(30)).until(() -> applied.contains("after"));
+        assertThat(applied).containsExactly("after");
+    }
+
+    @Test
+    void entriesAreProducedToAnotherTopicWithTheirIdAndDeletesAreTombstones() throws Exception {
+        String bootstrap = devstack.kafka().bootstrapServers();
+        String topic = "applied." + System.nanoTime();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
+                .withTarget(new TargetSpec(
+                        TargetType.KAFKA,
+                        Map.of("local", new RegionTarget("kafka://" + bootstrap, Map.of("topic", topic)))));
+        KafkaAdapters.provisioner(Map.of("bootstrap.servers", bootstrap)).reconcile(ns);
+        deliver(ns);
+        Envelope put = entry(ns, "user-1", "profile", TargetOp.PUT, null);
+        append(ns, put);
+        append(ns, entry(ns, "user-1", null, TargetOp.DELETE, null));
+
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "group.id", "reader-" + topic, "auto.offset.reset", "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= 2;
+            });
+        }
+        assertThat(new String(out.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("user-1");
+        assertThat(new String(out.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("profile");
+        assertThat(new String(
+                        out.get(0).headers().lastHeader("walgate-entry-id").value(), StandardCharsets.UTF_8))
+                .isEqualTo(put.id().toString());
+        assertThat(new String(out.get(0).headers().lastHeader("source").value(), StandardCharsets.UTF_8))
+                .isEqualTo("delivery-it");
+        assertThat(out.get(1).value()).as("a delete is a tombstone").isNull();
     }
 
     /** One record of a namespace's dead-letter topic. */

@@ -35,6 +35,28 @@ public interface WorkerConfig {
      */
     Optional<String> payloadStoreJdbcUrl();
 
+    Sqs sqs();
+
+    interface Sqs {
+        /** An explicit endpoint (ElasticMQ, a VPC endpoint); AWS's own when absent. */
+        Optional<URI> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static credentials; the AWS default chain (environment, profile, role) when absent. */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        /**
+         * The long poll of each receive, in seconds (1..20): longer means fewer empty receives,
+         * shorter a quicker stop.
+         */
+        @WithDefault("5")
+        int waitSeconds();
+    }
+
     interface ControllerAuth {
         Optional<String> clientId();
 

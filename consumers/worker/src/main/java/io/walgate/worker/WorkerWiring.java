@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.walgate.adapter.kafka.KafkaAdapters;
-import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.contract.feed.ChangeFeedFollower;
 import io.walgate.contract.feed.ClientCredentials;
@@ -19,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** Follows the controller's feed and keeps one delivery running per namespace served. */
 @ApplicationScoped
@@ -27,7 +29,7 @@ public class WorkerWiring {
     private final NamespaceCache cache = new NamespaceCache();
     private ChangeFeedFollower follower;
     private Subscriptions subscriptions;
-    private LogAppender retries;
+    private Deliveries deliveries;
 
     WorkerWiring(WorkerConfig config) {
         this.config = config;
@@ -46,14 +48,19 @@ public class WorkerWiring {
             @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
         Map<String, Object> kafka = new HashMap<>(config.kafka().client());
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
-        retries = KafkaAdapters.appender(kafka);
-        subscriptions = new Subscriptions(
-                config.shard(),
+        WorkerConfig.Sqs sqs = config.sqs();
+        var credentials = sqs.accessKeyId().isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        sqs.accessKeyId().get(), sqs.secretAccessKey().orElse("")))
+                : DefaultCredentialsProvider.builder().build();
+        deliveries = new Deliveries(
                 config.region(),
                 kafka,
-                retries,
+                SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), credentials),
+                sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
                 metrics);
+        subscriptions = new Subscriptions(config.shard(), config.region(), deliveries::create);
         cache.addListener(subscriptions::changed);
         follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
         follower.start();
@@ -69,8 +76,8 @@ public class WorkerWiring {
         if (subscriptions != null) {
             subscriptions.close(); // deliveries finish the entry in hand; the rest stays uncommitted
         }
-        if (retries != null) {
-            retries.close();
+        if (deliveries != null) {
+            deliveries.close();
         }
     }
 

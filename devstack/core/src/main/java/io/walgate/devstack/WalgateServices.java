@@ -58,6 +58,7 @@ public final class WalgateServices {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("walgate.worker.controller-url", controllerUrl);
         s.put("walgate.worker.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, "walgate.worker.sqs."));
         devstack.postgres().createDatabase(GATEWAY_DATABASE);
         s.put(
                 "walgate.worker.payload-store-jdbc-url",

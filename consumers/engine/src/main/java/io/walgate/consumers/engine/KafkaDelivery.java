@@ -3,11 +3,11 @@ package io.walgate.consumers.engine;
 import io.walgate.adapter.kafka.KafkaDelayTiers;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.consumers.targets.Target;
-import io.walgate.consumers.targets.Target.Applied;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Ordering;
 import io.walgate.contract.namespace.ResourceNames;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +15,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -32,17 +35,24 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>It reads the log topic and every delay tier. An entry not yet due pauses its partition, which
  * is rewound to it: each tier holds entries of one delay in write order, so the head is always the
- * next one due and nothing behind it is ready sooner. A due entry is applied; a transient failure
- * is re-appended with {@code attempt + 1}, due after the namespace's backoff, through the same
- * delay ladder; a permanent failure, or the last allowed attempt, goes to the namespace's DLQ with
- * its history (attempts, first and last error, when) in the envelope and in record headers. Offsets are committed only after the entry was applied, re-appended or dead-lettered
- * (at least once; targets apply idempotently by entry id).
+ * next one due and nothing behind it is ready sooner. A due entry is applied (see {@link
+ * Attempts}); a permanent failure, or the last allowed attempt, goes to the namespace's DLQ with its
+ * history in the envelope and in record headers ({@link DeadLetterHeaders}).
  *
- * <p>Ordering is {@code NONE}: a retried entry no longer holds its place among its key's entries.
+ * <p>A transient failure depends on the namespace's ordering. {@code NONE}: the entry is re-appended
+ * with {@code attempt + 1}, due after the backoff, through the same delay ladder, and everything
+ * behind it flows on. {@code KEY}: the entry is held in memory ({@link KeyHolds}) with the later
+ * entries of its partition key behind it, and retried in place; other keys flow on. Held entries
+ * are never committed, so a restart reads them again.
+ *
+ * <p>Offsets are committed only after the entry was applied, re-appended or dead-lettered (at least
+ * once; targets apply idempotently by entry id).
  */
-public final class KafkaDelivery implements Runnable {
+public final class KafkaDelivery implements Delivery {
     private static final System.Logger LOG = System.getLogger(KafkaDelivery.class.getName());
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** Held entries per partition before the partition stops being read (KEY ordering). */
+    static final int MAX_HELD_PER_PARTITION = 10_000;
 
     private final NamespaceSpec namespace;
     private final String region;
@@ -50,16 +60,22 @@ public final class KafkaDelivery implements Runnable {
     private final LogAppender retries;
     private final Producer<byte[], byte[]> deadLetters;
     private final Target target;
-    private final PayloadStore payloads;
-    private final DeliveryEvents events;
+    private final Attempts attempts;
     private final Clock clock;
+    private final boolean keyOrdered;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    private final KeyHolds holds = new KeyHolds();
+    /** Per partition, the offset after the last record handled (applied, re-appended, dead, held). */
+    private final Map<TopicPartition, Long> handled = new HashMap<>();
+
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean running = true;
 
     /**
      * @param consumer subscribed by this class; its group should be one per (namespace, region)
      * @param retries appends retried entries (the Kafka appender, which routes by due time)
-     * @param deadLetters an idempotent {@code acks=all} producer for the DLQ
+     * @param deadLetters an idempotent {@code acks=all} producer for the DLQ; closed at the end
+     * @param target closed at the end
      * @param payloads redeems claim checks; null when this worker has no access to the gateway's
      *     database (claim-checked entries then fail transiently and, in the end, go to the DLQ)
      * @param events told of every apply, for metrics; {@link DeliveryEvents#NONE} for none
@@ -80,9 +96,15 @@ public final class KafkaDelivery implements Runnable {
         this.retries = retries;
         this.deadLetters = deadLetters;
         this.target = target;
-        this.payloads = payloads;
-        this.events = events;
+        this.attempts = new Attempts(
+                namespace,
+                target,
+                payloads,
+                events,
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble());
         this.clock = clock;
+        this.keyOrdered = namespace.delivery().ordering() == Ordering.KEY;
     }
 
     /** The topics delivered: the log and its delay tiers. */
@@ -96,7 +118,20 @@ public final class KafkaDelivery implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(topics(namespace));
+        consumer.subscribe(topics(namespace), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                forget(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                forget(partitions);
+            }
+        });
         try {
             while (running) {
                 try {
@@ -119,14 +154,27 @@ public final class KafkaDelivery implements Runnable {
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             // stop() was called
         } finally {
-            consumer.close();
+            closeQuietly(consumer::close);
+            closeQuietly(deadLetters::close);
+            closeQuietly(target::close);
         }
+    }
+
+    /** Stops after the entry in hand; what is not committed is delivered again by the next worker. */
+    @Override
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    /** Entries held back by {@code ordering: KEY} right now. */
+    public int held() {
+        return holds.size();
     }
 
     private void deliverOnce() {
         resumeDue();
         var records = consumer.poll(pollTimeout());
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 if (!running || pausedUntil.containsKey(partition)) {
@@ -135,45 +183,11 @@ public final class KafkaDelivery implements Runnable {
                 if (!deliver(partition, record)) {
                     break;
                 }
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                handled.put(partition, record.offset() + 1);
             }
         }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done);
-        }
-    }
-
-    private void rewindToCommitted() {
-        try {
-            var assigned = consumer.assignment();
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
-            for (TopicPartition p : assigned) {
-                OffsetAndMetadata c = committed.get(p);
-                if (c != null) {
-                    consumer.seek(p, c.offset());
-                } else {
-                    consumer.seekToBeginning(List.of(p));
-                }
-            }
-            pausedUntil.clear();
-            consumer.resume(assigned);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + ": " + e.getMessage());
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Stops after the entry in hand; what is not committed is delivered again by the next worker. */
-    public void stop() {
-        running = false;
-        consumer.wakeup();
+        retryHeld();
+        commit();
     }
 
     /** @return false when the partition was paused at this record (not due yet, or not appended) */
@@ -190,60 +204,54 @@ public final class KafkaDelivery implements Runnable {
             pause(partition, record.offset(), entry.deliverAt());
             return false;
         }
-        // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
-        Envelope inline = entry;
-        if (entry.payloadRef() != null) {
-            if (payloads == null) {
-                return retryOrDeadLetter(
-                        partition,
-                        record,
-                        entry,
-                        new Applied.Failed(
-                                true,
-                                "NO_PAYLOAD_STORE",
-                                "this worker has no payload store to redeem the claim check"));
+        String key = keyOrdered ? entry.partitionKey() : null;
+        if (holds.blocks(key)) {
+            if (holds.heldIn(partition) >= MAX_HELD_PER_PARTITION) {
+                pause(partition, record.offset(), holds.nextRetry().orElse(now.plusSeconds(1)));
+                return false;
             }
-            PayloadStore.Redeemed redeemed = payloads.redeem(entry);
-            if (redeemed instanceof PayloadStore.Redeemed.Failed f) {
-                return retryOrDeadLetter(partition, record, entry, f.failure());
+            holds.holdBehind(key, new KeyHolds.Held(partition, record.offset(), record.key(), entry));
+            return true;
+        }
+        Attempts.Verdict verdict = attempts.attempt(entry);
+        if (verdict instanceof Attempts.Verdict.Dead dead) {
+            deadLetter(record.key(), dead);
+        } else if (verdict instanceof Attempts.Verdict.Retry retry) {
+            if (key == null) {
+                return reappend(partition, record, retry.again());
             }
-            inline = ((PayloadStore.Redeemed.Inline) redeemed).entry();
+            holds.holdFailed(
+                    key,
+                    new KeyHolds.Held(partition, record.offset(), record.key(), retry.again()),
+                    retry.again().deliverAt());
         }
-        Duration lateness = Duration.between(entry.deliverAt(), now);
-        long start = System.nanoTime();
-        Applied applied = target.apply(inline);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        if (applied instanceof Applied.Failed failed) {
-            boolean retry = failed.transientFailure()
-                    && entry.attempt() < namespace.retry().maxAttempts();
-            events.attempted(entry, retry ? "retried" : "dead_lettered", failed.code(), took, lateness);
-            return retryOrDeadLetter(partition, record, entry, failed);
-        }
-        events.attempted(entry, "applied", "OK", took, lateness);
         return true;
     }
 
-    private boolean retryOrDeadLetter(
-            TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope entry, Applied.Failed failed) {
-        int maxAttempts = namespace.retry().maxAttempts();
-        if (!failed.transientFailure() || entry.attempt() >= maxAttempts) {
-            String why = failed.transientFailure() ? "attempts exhausted (" + maxAttempts + ")" : "permanent failure";
-            LOG.log(
-                    Level.WARNING,
-                    "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
-                    entry.id(),
-                    namespace.name(),
-                    entry.attempt(),
-                    why,
-                    failed.code(),
-                    failed.message());
-            Envelope dead = entry.withFailure(failed.code(), failed.message(), clock.instant());
-            deadLetter(record.key(), EnvelopeCodec.encode(dead), dead, failed.code(), failed.message());
-            return true;
-        }
-        Duration backoff = namespace.retry().backoff(entry.attempt());
+    /** Tries the held keys whose turn it is, each until it blocks again or has nothing held. */
+    private void retryHeld() {
         Instant now = clock.instant();
-        Envelope again = entry.withFailure(failed.code(), failed.message(), now).retryAt(now.plus(backoff));
+        for (String key : holds.dueKeys(now)) {
+            while (running) {
+                var head = holds.head(key);
+                if (head.isEmpty()) {
+                    break;
+                }
+                KeyHolds.Held held = head.get();
+                Attempts.Verdict verdict = attempts.attempt(held.entry());
+                if (verdict instanceof Attempts.Verdict.Retry retry) {
+                    holds.retryHead(key, retry.again(), retry.again().deliverAt());
+                    break;
+                }
+                if (verdict instanceof Attempts.Verdict.Dead dead) {
+                    deadLetter(held.recordKey(), dead);
+                }
+                holds.release(key, clock.instant());
+            }
+        }
+    }
+
+    private boolean reappend(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope again) {
         try {
             retries.append(namespace, again).toCompletableFuture().get(60, TimeUnit.SECONDS);
             return true;
@@ -252,34 +260,75 @@ public final class KafkaDelivery implements Runnable {
             LOG.log(
                     Level.WARNING,
                     "could not re-append entry {0} for its retry; trying again: {1}",
-                    entry.id(),
+                    again.id(),
                     e.getMessage());
             pause(partition, record.offset(), clock.instant().plusSeconds(1));
             return false;
         }
     }
 
+    /** Commits, per partition, up to the first entry still held or not handled. */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
+        handled.forEach((partition, next) -> {
+            long upTo = Math.min(next, holds.firstHeldOffset(partition).orElse(Long.MAX_VALUE));
+            if (upTo > committed.getOrDefault(partition, -1L)) {
+                due.put(partition, new OffsetAndMetadata(upTo));
+            }
+        });
+        if (!due.isEmpty()) {
+            consumer.commitSync(due);
+            due.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        holds.drop(partitions);
+        partitions.forEach(p -> {
+            pausedUntil.remove(p);
+            handled.remove(p);
+            committed.remove(p);
+        });
+    }
+
+    private void rewindToCommitted() {
+        try {
+            var assigned = consumer.assignment();
+            forget(List.copyOf(assigned));
+            Map<TopicPartition, OffsetAndMetadata> last = consumer.committed(assigned);
+            for (TopicPartition p : assigned) {
+                OffsetAndMetadata c = last.get(p);
+                if (c != null) {
+                    consumer.seek(p, c.offset());
+                } else {
+                    consumer.seekToBeginning(List.of(p));
+                }
+            }
+            consumer.resume(assigned);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void deadLetter(byte[] key, Attempts.Verdict.Dead dead) {
+        LOG.log(
+                Level.WARNING,
+                "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
+                dead.dead().id(),
+                namespace.name(),
+                dead.dead().attempt(),
+                dead.why(),
+                dead.code(),
+                dead.message());
+        deadLetter(key, EnvelopeCodec.encode(dead.dead()), dead.dead(), dead.code(), dead.message());
+    }
+
     private void deadLetter(byte[] key, byte[] value, Envelope entry, String code, String message) {
         String dlq = ResourceNames.deadLetterName(
                 BackendType.KAFKA, namespace.backend().topic());
         RecordHeaders headers = new RecordHeaders();
-        header(headers, "walgate-error-code", code);
-        header(headers, "walgate-error-message", message);
-        header(headers, "walgate-region", region);
-        header(headers, "walgate-dead-at", clock.instant().toString());
-        if (entry != null) {
-            header(headers, "walgate-entry-id", entry.id().toString());
-            header(headers, "walgate-attempts", Integer.toString(entry.attempt()));
-            header(headers, "walgate-accepted-at", entry.acceptedAt().toString());
-            if (entry.history() != null) {
-                header(headers, "walgate-first-error-code", entry.history().firstErrorCode());
-                header(headers, "walgate-first-error-message", entry.history().firstErrorMessage());
-                header(
-                        headers,
-                        "walgate-first-failed-at",
-                        entry.history().firstFailedAt().toString());
-            }
-        }
+        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
+                .forEach((name, value2) -> headers.add(name, value2.getBytes(StandardCharsets.UTF_8)));
         try {
             deadLetters
                     .send(new ProducerRecord<>(dlq, null, key, value, headers))
@@ -287,12 +336,6 @@ public final class KafkaDelivery implements Runnable {
         } catch (Exception e) {
             // Never commit past an entry that is neither applied nor dead-lettered.
             throw new IllegalStateException("cannot write to the dead-letter topic " + dlq + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        if (value != null) {
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -320,13 +363,28 @@ public final class KafkaDelivery implements Runnable {
 
     private Duration pollTimeout() {
         Instant now = clock.instant();
-        Duration wait = MAX_POLL;
+        Instant soonest = now.plus(MAX_POLL);
         for (Instant until : pausedUntil.values()) {
-            Duration left = Duration.between(now, until);
-            if (left.compareTo(wait) < 0) {
-                wait = left.isNegative() ? Duration.ZERO : left;
-            }
+            soonest = until.isBefore(soonest) ? until : soonest;
         }
-        return wait;
+        Instant retry = holds.nextRetry().orElse(soonest);
+        soonest = retry.isBefore(soonest) ? retry : soonest;
+        return soonest.isAfter(now) ? Duration.between(now, soonest) : Duration.ZERO;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing: " + e.getMessage());
+        }
     }
 }

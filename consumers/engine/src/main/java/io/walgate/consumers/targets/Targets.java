@@ -23,6 +23,7 @@ public final class Targets {
                                 : null);
             case HTTP -> new HttpTarget(url, Duration.parse(region.options().getOrDefault("timeout", "PT10S")));
             case POSTGRES -> new PostgresTarget(url, region.options().get("table"));
+            case KAFKA -> new KafkaTarget(url, region.options().get("topic"));
             default -> throw new IllegalArgumentException("no " + type + " target in this worker yet");
         };
     }

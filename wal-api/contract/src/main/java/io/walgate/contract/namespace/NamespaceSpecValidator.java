@@ -29,6 +29,15 @@ public final class NamespaceSpecValidator {
         checkIdentity(s, checks);
         checkBackend(s.backend(), checks);
         checkDelivery(s.delivery(), checks);
+        if (s.backend() != null
+                && s.backend().type() == BackendType.SQS
+                && s.delivery().ordering() == Ordering.KEY) {
+            // A standard SQS queue keeps no order to hold entries back in; promising KEY would lie.
+            checks.add(
+                    "delivery.ordering",
+                    ErrorCode.INVALID_BACKEND,
+                    "KEY ordering needs a kafka backend: an SQS queue delivers in no particular order");
+        }
         checkRetry(s.retry(), checks);
         checkTarget(s.target(), checks);
         checkLimits(s.limits(), checks);
@@ -141,6 +150,10 @@ public final class NamespaceSpecValidator {
                     "retry.multiplier",
                     ErrorCode.INVALID_MULTIPLIER,
                     "must be between 1.0 and " + RetryPolicy.MAX_MULTIPLIER + "; got " + multiplier);
+        }
+        double jitter = retry.jitter();
+        if (!(jitter >= 0.0 && jitter <= 1.0)) {
+            checks.add("retry.jitter", ErrorCode.INVALID_BACKOFF, "must be between 0.0 and 1.0; got " + jitter);
         }
     }
 

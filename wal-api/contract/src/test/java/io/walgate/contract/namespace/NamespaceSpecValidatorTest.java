@@ -31,7 +31,7 @@ class NamespaceSpecValidatorTest {
         assertThat(d.state()).isEqualTo(NamespaceState.ACTIVE);
         assertThat(d.backend()).isEqualTo(new BackendSpec(BackendType.KAFKA, "wal.orders", 12));
         assertThat(d.delivery()).isEqualTo(new DeliverySpec(Ordering.NONE, Duration.ofDays(7)));
-        assertThat(d.retry()).isEqualTo(new RetryPolicy(8, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5)));
+        assertThat(d.retry()).isEqualTo(new RetryPolicy(8, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.2));
         assertThat(d.limits()).isEqualTo(new Limits(1024 * 1024, 5000, Duration.ofHours(24)));
         assertThat(d.access()).isEqualTo(AccessSpec.none());
     }
@@ -135,6 +135,19 @@ class NamespaceSpecValidatorTest {
                         "retry.multiplier",
                         ErrorCode.INVALID_MULTIPLIER,
                         s -> s.withRetry(new RetryPolicy(null, null, 11.0, null))),
+                bad(
+                        "delivery.ordering",
+                        ErrorCode.INVALID_BACKEND,
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, null, null))
+                                .withDelivery(new DeliverySpec(Ordering.KEY, null))),
+                bad(
+                        "retry.jitter",
+                        ErrorCode.INVALID_BACKOFF,
+                        s -> s.withRetry(new RetryPolicy(null, null, null, null, 1.5))),
+                bad(
+                        "retry.jitter",
+                        ErrorCode.INVALID_BACKOFF,
+                        s -> s.withRetry(new RetryPolicy(null, null, null, null, -0.1))),
                 bad("target.type", ErrorCode.INVALID_TARGET_TYPE, s -> s.withTarget(null)),
                 bad(
                         "target.regions",
@@ -224,6 +237,18 @@ class NamespaceSpecValidatorTest {
                         Duration.ofSeconds(8),
                         Duration.ofSeconds(10));
         assertThat(policy.backoff(60)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void jitterTakesUpToItsShareOffTheWait() {
+        RetryPolicy policy = new RetryPolicy(8, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5), 0.2);
+        assertThat(policy.backoff(1, 0.0)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(1, 0.5)).isEqualTo(Duration.ofSeconds(9));
+        assertThat(policy.backoff(1, 0.999)).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(9));
+        assertThat(policy.withDefaults().jitter()).isEqualTo(0.2);
+        assertThat(new RetryPolicy(8, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5), 0.0).backoff(1, 0.9))
+                .as("no jitter")
+                .isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.walgate.consumers.engine;
+
+import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.targets.Target.Applied;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.namespace.NamespaceSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.DoubleSupplier;
+
+/**
+ * One attempt to apply a due entry, and what it leads to under the namespace's retry policy. The
+ * same for every log backend; what a backend does with a {@link Verdict} (re-append, hold, send to
+ * its DLQ) is its own business.
+ */
+public final class Attempts {
+
+    /** What became of an attempt. */
+    public sealed interface Verdict {
+        /** Applied. */
+        record Done() implements Verdict {}
+
+        /**
+         * Failed, may succeed later: {@code again} is the entry with {@code attempt + 1}, its failure
+         * recorded and its due time set to after the backoff.
+         */
+        record Retry(Envelope again) implements Verdict {}
+
+        /**
+         * Failed for good (permanent, or out of attempts): {@code dead} is the entry as logged, with
+         * its failure history, ready for the DLQ.
+         */
+        record Dead(Envelope dead, String code, String message, String why) implements Verdict {}
+    }
+
+    private final NamespaceSpec namespace;
+    private final Target target;
+    private final PayloadStore payloads;
+    private final DeliveryEvents events;
+    private final Clock clock;
+    private final DoubleSupplier random;
+
+    /**
+     * @param payloads redeems claim checks; null when this worker has no access to the gateway's
+     *     database (claim-checked entries then fail transiently and, in the end, go to the DLQ)
+     * @param random uniform draws from [0, 1) for the retry jitter
+     */
+    public Attempts(
+            NamespaceSpec namespace,
+            Target target,
+            PayloadStore payloads,
+            DeliveryEvents events,
+            Clock clock,
+            DoubleSupplier random) {
+        this.namespace = namespace;
+        this.target = target;
+        this.payloads = payloads;
+        this.events = events;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Applies {@code entry}, which is due, and says what comes next. */
+    public Verdict attempt(Envelope entry) {
+        Instant now = clock.instant();
+        // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
+        Envelope inline = entry;
+        if (entry.payloadRef() != null) {
+            if (payloads == null) {
+                return decide(
+                        entry,
+                        Applied.retry("NO_PAYLOAD_STORE", "this worker has no payload store to redeem the claim check"),
+                        Duration.ZERO,
+                        Duration.between(entry.deliverAt(), now));
+            }
+            PayloadStore.Redeemed redeemed = payloads.redeem(entry);
+            if (redeemed instanceof PayloadStore.Redeemed.Failed f) {
+                return decide(entry, f.failure(), Duration.ZERO, Duration.between(entry.deliverAt(), now));
+            }
+            inline = ((PayloadStore.Redeemed.Inline) redeemed).entry();
+        }
+        long start = System.nanoTime();
+        Applied applied = target.apply(inline);
+        return decide(
+                entry, applied, Duration.ofNanos(System.nanoTime() - start), Duration.between(entry.deliverAt(), now));
+    }
+
+    /** A failure that happened outside the target (a malformed record, say), decided the same way. */
+    public Verdict failed(Envelope entry, Applied.Failed failure) {
+        return decide(entry, failure, Duration.ZERO, Duration.ZERO);
+    }
+
+    private Verdict decide(Envelope entry, Applied applied, Duration took, Duration lateness) {
+        if (!(applied instanceof Applied.Failed failed)) {
+            events.attempted(entry, "applied", "OK", took, lateness);
+            return new Verdict.Done();
+        }
+        int maxAttempts = namespace.retry().maxAttempts();
+        Instant now = clock.instant();
+        if (failed.transientFailure() && entry.attempt() < maxAttempts) {
+            events.attempted(entry, "retried", failed.code(), took, lateness);
+            Duration backoff = namespace.retry().backoff(entry.attempt(), random.getAsDouble());
+            return new Verdict.Retry(
+                    entry.withFailure(failed.code(), failed.message(), now).retryAt(now.plus(backoff)));
+        }
+        events.attempted(entry, "dead_lettered", failed.code(), took, lateness);
+        String why = failed.transientFailure() ? "attempts exhausted (" + maxAttempts + ")" : "permanent failure";
+        return new Verdict.Dead(
+                entry.withFailure(failed.code(), failed.message(), now), failed.code(), failed.message(), why);
+    }
+}

@@ -1,0 +1,239 @@
+package io.walgate.consumers.engine;
+
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.consumers.targets.Target;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.EnvelopeCodec;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.ResourceNames;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Delivers one namespace's SQS queue to one region's target, on one thread.
+ *
+ * <p>Long-polls the queue; a message is deleted only once its entry was applied, re-enqueued or
+ * dead-lettered, so a worker that dies mid-batch leaves the rest to come back after the visibility
+ * timeout (at least once; targets apply idempotently by entry id). SQS delays at most 15 minutes:
+ * an entry that arrives before it is due is re-enqueued for the remainder (the appender caps each
+ * hop at 15 minutes). Retries are re-enqueued with {@code attempt + 1}, delayed by the backoff; the
+ * DLQ is the namespace's {@code <queue>-dlq}, with {@link DeadLetterHeaders} as message attributes.
+ * A message received too often without being deleted (the worker crashed on it) is moved to the
+ * DLQ by the queue's redrive policy.
+ *
+ * <p>SQS keeps no order, so neither does this delivery ({@code ordering: KEY} is refused for SQS
+ * namespaces).
+ */
+public final class SqsDelivery implements Delivery {
+    private static final System.Logger LOG = System.getLogger(SqsDelivery.class.getName());
+    /** SQS delays in whole seconds; an entry this close to due waits here rather than hop again. */
+    private static final Duration EARLY_TOLERANCE = Duration.ofMillis(1500);
+
+    private final NamespaceSpec namespace;
+    private final String region;
+    private final SqsClient sqs;
+    private final LogAppender requeue;
+    private final Target target;
+    private final Attempts attempts;
+    private final Clock clock;
+    private final int waitSeconds;
+    private volatile boolean running = true;
+    private String queueUrl;
+    private String deadLetterUrl;
+
+    /**
+     * @param sqs not closed by this class
+     * @param requeue the SQS appender, for retries and the rest of long delays
+     * @param target closed at the end
+     * @param waitSeconds the long poll (1..20); also how long {@link #stop()} may take
+     */
+    public SqsDelivery(
+            NamespaceSpec namespace,
+            String region,
+            SqsClient sqs,
+            LogAppender requeue,
+            Target target,
+            PayloadStore payloads,
+            DeliveryEvents events,
+            Clock clock,
+            int waitSeconds) {
+        this.namespace = namespace;
+        this.region = region;
+        this.sqs = sqs;
+        this.requeue = requeue;
+        this.target = target;
+        this.attempts = new Attempts(
+                namespace,
+                target,
+                payloads,
+                events,
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.clock = clock;
+        this.waitSeconds = Math.max(1, Math.min(20, waitSeconds));
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                try {
+                    deliverOnce();
+                } catch (RuntimeException e) {
+                    // SQS unreachable, a queue gone: nothing was deleted that was not done with.
+                    LOG.log(
+                            Level.WARNING,
+                            "delivery of {0} failed; trying again in 1 s: {1}",
+                            namespace.name(),
+                            e.getMessage());
+                    queueUrl = null;
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        } finally {
+            try {
+                target.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "closing the target: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Stops after the batch in hand (within the long poll); unfinished messages come back later. */
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    private void deliverOnce() {
+        if (queueUrl == null) {
+            String queue = namespace.backend().topic();
+            queueUrl = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+            deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(ResourceNames.deadLetterName(BackendType.SQS, queue)))
+                    .queueUrl();
+        }
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(waitSeconds)
+                        .messageAttributeNames("All"))
+                .messages();
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        for (Message message : messages) {
+            // A clean stop still finishes the batch: an entry applied but not deleted would be
+            // applied again by the next worker.
+            if (handle(message)) {
+                done.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(done.size()))
+                        .receiptHandle(message.receiptHandle())
+                        .build());
+            }
+        }
+        if (!done.isEmpty()) {
+            var result = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+            if (!result.failed().isEmpty()) {
+                // Those come back after the visibility timeout and are applied again, idempotently.
+                LOG.log(
+                        Level.WARNING,
+                        "{0} messages of {1} could not be deleted: {2}",
+                        result.failed().size(),
+                        namespace.name(),
+                        result.failed().get(0).message());
+            }
+        }
+    }
+
+    /** @return whether the message is done with and may be deleted */
+    private boolean handle(Message message) {
+        Envelope entry;
+        try {
+            entry = EnvelopeCodec.decode(Base64.getDecoder().decode(message.body()));
+        } catch (IllegalArgumentException | EnvelopeCodec.MalformedEnvelopeException e) {
+            return deadLetter(message.body(), null, "MALFORMED_ENVELOPE", e.getMessage());
+        }
+        Duration early = Duration.between(clock.instant(), entry.deliverAt());
+        if (early.compareTo(EARLY_TOLERANCE) > 0) {
+            return enqueue(entry, "the rest of its delay");
+        }
+        if (!early.isNegative()) {
+            sleep(early);
+        }
+        Attempts.Verdict verdict = attempts.attempt(entry);
+        if (verdict instanceof Attempts.Verdict.Retry retry) {
+            return enqueue(retry.again(), "its retry");
+        }
+        if (verdict instanceof Attempts.Verdict.Dead dead) {
+            LOG.log(
+                    Level.WARNING,
+                    "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
+                    entry.id(),
+                    namespace.name(),
+                    dead.dead().attempt(),
+                    dead.why(),
+                    dead.code(),
+                    dead.message());
+            return deadLetter(
+                    Base64.getEncoder().encodeToString(EnvelopeCodec.encode(dead.dead())),
+                    dead.dead(),
+                    dead.code(),
+                    dead.message());
+        }
+        return true;
+    }
+
+    private boolean enqueue(Envelope entry, String what) {
+        try {
+            requeue.append(namespace, entry).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            // Left in the queue: it comes back after the visibility timeout.
+            LOG.log(Level.WARNING, "could not re-enqueue entry {0} for {1}: {2}", entry.id(), what, e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean deadLetter(String body, Envelope entry, String code, String message) {
+        Map<String, MessageAttributeValue> attributes = new HashMap<>();
+        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
+                .forEach((name, value) -> attributes.put(
+                        name,
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(truncate(value))
+                                .build()));
+        try {
+            sqs.sendMessage(b -> b.queueUrl(deadLetterUrl).messageBody(body).messageAttributes(attributes));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not dead-letter an entry of {0}: {1}", namespace.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Attribute values count against the message's 256 KiB; an error message need not be long. */
+    private static String truncate(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 1024 ? value : new String(bytes, 0, 1024, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(0, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

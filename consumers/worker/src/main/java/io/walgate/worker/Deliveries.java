@@ -1,0 +1,98 @@
+package io.walgate.worker;
+
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.consumers.engine.Delivery;
+import io.walgate.consumers.engine.KafkaDelivery;
+import io.walgate.consumers.engine.PayloadStore;
+import io.walgate.consumers.engine.SqsDelivery;
+import io.walgate.consumers.targets.Targets;
+import io.walgate.contract.namespace.NamespaceSpec;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds the delivery of one namespace to this worker's region, on the namespace's backend. Owns
+ * what the deliveries share: the appenders that re-enqueue retries.
+ */
+final class Deliveries implements AutoCloseable {
+    private final String region;
+    private final Map<String, Object> kafka;
+    private final LogAppender kafkaRetries;
+    private final SqsClient sqs;
+    private final LogAppender sqsRetries;
+    private final int sqsWaitSeconds;
+    private final Supplier<PayloadStore> payloads;
+    private final DeliveryMetrics metrics;
+
+    Deliveries(
+            String region,
+            Map<String, Object> kafka,
+            SqsClient sqs,
+            int sqsWaitSeconds,
+            Supplier<PayloadStore> payloads,
+            DeliveryMetrics metrics) {
+        this.region = region;
+        this.kafka = Map.copyOf(kafka);
+        this.kafkaRetries = KafkaAdapters.appender(kafka);
+        this.sqs = sqs;
+        this.sqsRetries = SqsAdapters.appender(sqs, 4);
+        this.sqsWaitSeconds = sqsWaitSeconds;
+        this.payloads = payloads;
+        this.metrics = metrics;
+    }
+
+    /** A delivery of {@code spec}, which must have a target in this worker's region. */
+    Delivery create(NamespaceSpec spec) {
+        var target = Targets.of(spec.target().type(), spec.target().regions().get(region));
+        var events = metrics.forNamespace(spec.name(), region);
+        return switch (spec.backend().type()) {
+            case KAFKA -> {
+                Map<String, Object> consumer = new HashMap<>(kafka);
+                // One consumer group per (namespace, region): each region applies every entry.
+                consumer.put("group.id", "walgate." + spec.name() + "." + region);
+                consumer.put("enable.auto.commit", false);
+                consumer.put("auto.offset.reset", "earliest");
+                Map<String, Object> producer = new HashMap<>(kafka);
+                producer.put("acks", "all");
+                producer.put("enable.idempotence", true);
+                yield new KafkaDelivery(
+                        spec,
+                        region,
+                        new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        kafkaRetries,
+                        new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()),
+                        target,
+                        payloads.get(),
+                        events,
+                        Clock.systemUTC());
+            }
+            case SQS ->
+                new SqsDelivery(
+                        spec,
+                        region,
+                        sqs,
+                        sqsRetries,
+                        target,
+                        payloads.get(),
+                        events,
+                        Clock.systemUTC(),
+                        sqsWaitSeconds);
+        };
+    }
+
+    @Override
+    public void close() {
+        kafkaRetries.close();
+        sqsRetries.close();
+        sqs.close();
+    }
+}
