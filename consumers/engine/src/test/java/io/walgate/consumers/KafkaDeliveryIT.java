@@ -52,6 +52,17 @@ class KafkaDeliveryIT {
     private static LogAppender appender;
     private final List<KafkaDelivery> running = new ArrayList<>();
     private HttpServer http;
+    /** The DLQ depth the running delivery last reported. */
+    private final java.util.concurrent.atomic.AtomicLong reportedDeadLetters =
+            new java.util.concurrent.atomic.AtomicLong(-2);
+
+    private final io.walgate.consumers.engine.DeliveryEvents backlog =
+            new io.walgate.consumers.engine.DeliveryEvents() {
+                @Override
+                public void backlog(long lag, long deadLetters) {
+                    reportedDeadLetters.set(deadLetters);
+                }
+            };
 
     @BeforeAll
     static void start() {
@@ -131,7 +142,7 @@ class KafkaDeliveryIT {
                         new ByteArraySerializer()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 payloads,
-                io.walgate.consumers.engine.DeliveryEvents.NONE,
+                backlog,
                 Clock.systemUTC());
         running.add(delivery);
         Thread worker = new Thread(delivery, "delivery-" + ns.name());
@@ -253,6 +264,9 @@ class KafkaDeliveryIT {
                 .containsKey("walgate-first-failed-at")
                 .containsKey("walgate-dead-at");
         assertThat(attempts).containsExactly("1", "1", "2");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(reportedDeadLetters.get()).as("DLQ depth").isEqualTo(2));
     }
 
     @Test
@@ -275,6 +289,7 @@ class KafkaDeliveryIT {
             // The keys sit on different partitions, so 'last' may well be applied before 'k4': wait
             // for all five distinct entries, then give a sixth (the copy) the chance to show.
             await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions() // the target creates its tables with the first apply
                     .until(() -> rows(db, "SELECT count(*) FROM walgate_applied_entries") >= 5);
             Thread.sleep(1000);
             var rs = db.createStatement()

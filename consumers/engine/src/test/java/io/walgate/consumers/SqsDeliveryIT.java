@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.sqs.SqsAdapters;
-import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.SqsDelivery;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
@@ -57,6 +56,17 @@ class SqsDeliveryIT {
     private static LogAppender appender;
     private final List<SqsDelivery> running = new ArrayList<>();
     private HttpServer http;
+    /** The DLQ depth the running delivery last reported. */
+    private final java.util.concurrent.atomic.AtomicLong reportedDeadLetters =
+            new java.util.concurrent.atomic.AtomicLong(-2);
+
+    private final io.walgate.consumers.engine.DeliveryEvents backlog =
+            new io.walgate.consumers.engine.DeliveryEvents() {
+                @Override
+                public void backlog(long lag, long deadLetters) {
+                    reportedDeadLetters.set(deadLetters);
+                }
+            };
 
     @BeforeAll
     static void start() {
@@ -110,7 +120,7 @@ class SqsDeliveryIT {
                 appender,
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 null,
-                DeliveryEvents.NONE,
+                backlog,
                 Clock.systemUTC(),
                 1);
         running.add(delivery);
@@ -232,17 +242,19 @@ class SqsDeliveryIT {
 
         String dlq =
                 sqs.getQueueUrl(b -> b.queueName(ns.backend().topic() + "-dlq")).queueUrl();
-        List<Message> dead = new ArrayList<>();
+        Map<String, Message> dead = new java.util.concurrent.ConcurrentHashMap<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlq)
+            sqs.receiveMessage(b -> b.queueUrl(dlq)
                             .maxNumberOfMessages(10)
                             .waitTimeSeconds(1)
+                            .visibilityTimeout(0) // peek: they stay in the DLQ
                             .messageAttributeNames("All"))
-                    .messages());
+                    .messages()
+                    .forEach(m -> dead.put(m.messageId(), m));
             return dead.size() >= 2;
         });
         Map<String, Map<String, String>> byBody = new java.util.HashMap<>();
-        for (Message m : dead) {
+        for (Message m : dead.values()) {
             Envelope e = EnvelopeCodec.decode(Base64.getDecoder().decode(m.body()));
             Map<String, String> attributes = new java.util.HashMap<>();
             m.messageAttributes().forEach((k, v) -> attributes.put(k, v.stringValue()));
@@ -257,6 +269,9 @@ class SqsDeliveryIT {
                 .containsEntry("walgate-first-error-code", "HTTP_503")
                 .containsEntry("walgate-attempts", "3")
                 .containsEntry("walgate-region", "local");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(reportedDeadLetters.get()).as("DLQ depth").isEqualTo(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("flaky#2"));
         assertThat(calls).containsOnlyOnce("flaky#1", "flaky#2", "bad#1", "down#1", "down#2", "down#3");
     }

@@ -61,6 +61,10 @@ final class Deliveries implements AutoCloseable {
                 consumer.put("group.id", "walgate." + spec.name() + "." + region);
                 consumer.put("enable.auto.commit", false);
                 consumer.put("auto.offset.reset", "earliest");
+                // A worker killed hard holds its partitions until the session times out: 10 s, not
+                // Kafka's 45, before another worker of the region takes over.
+                consumer.putIfAbsent("session.timeout.ms", 10_000);
+                consumer.putIfAbsent("heartbeat.interval.ms", 3_000);
                 Map<String, Object> producer = new HashMap<>(kafka);
                 producer.put("acks", "all");
                 producer.put("enable.idempotence", true);

@@ -1,5 +1,6 @@
 package io.walgate.worker;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.walgate.consumers.engine.DeliveryEvents;
@@ -8,17 +9,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-namespace delivery metrics: {@code walgate_delivery_apply_seconds{namespace,region,outcome,code}}
  * (apply latency; its count is applies by outcome: applied, retried, dead_lettered) and {@code
  * walgate_delivery_lateness_seconds{namespace,region}} (how long after its due time an entry was
- * applied: the delay ladder's and the worker's lag together).
+ * applied: the delay ladder's and the worker's lag together), and the gauges {@code
+ * walgate_delivery_lag_entries{namespace,region}} (entries not yet applied) and {@code
+ * walgate_delivery_dead_letters{namespace,region}} (the DLQ's depth), refreshed every 10 s; -1 when
+ * the backend could not say. A namespace no longer served keeps its last values.
  */
 @ApplicationScoped
 class DeliveryMetrics {
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,7 +41,24 @@ class DeliveryMetrics {
                             .record(lateness.isNegative() ? Duration.ZERO : lateness);
                 }
             }
+
+            @Override
+            public void backlog(long lag, long deadLetters) {
+                gauge("walgate.delivery.lag.entries", namespace, region).set(lag);
+                gauge("walgate.delivery.dead.letters", namespace, region).set(deadLetters);
+            }
         };
+    }
+
+    private AtomicLong gauge(String name, String namespace, String region) {
+        return gauges.computeIfAbsent(name + '\u0000' + namespace + '\u0000' + region, k -> {
+            AtomicLong value = new AtomicLong(-1);
+            Gauge.builder(name, value, AtomicLong::get)
+                    .tag("namespace", namespace)
+                    .tag("region", region)
+                    .register(registry);
+            return value;
+        });
     }
 
     private Timer timer(String name, String namespace, String region, String... tags) {

@@ -14,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +30,7 @@ class WorkerIT {
     private static JavaService controller;
     private static JavaService gateway;
     private static JavaService worker;
+    private static JavaService westWorker;
     private static RedisClient redis;
 
     @BeforeAll
@@ -49,6 +53,10 @@ class WorkerIT {
                 jar("walgate.worker.jar"),
                 Ports.free(),
                 WalgateServices.workerSettings(devstack, controller.endpoint()));
+        Map<String, String> west = WalgateServices.workerSettings(devstack, controller.endpoint());
+        west.put("walgate.worker.region", "west");
+        westWorker =
+                WalgateServices.startWorker(devstack, "worker-west", jar("walgate.worker.jar"), Ports.free(), west);
         redis = RedisClient.create(URI.create(devstack.redis().endpoint()));
         send(
                 "POST",
@@ -122,7 +130,161 @@ class WorkerIT {
         assertThat(metrics)
                 .containsPattern(
                         "walgate_delivery_apply_seconds_count\\{[^}]*namespace=\"profiles\"[^}]*outcome=\"applied\"")
-                .containsPattern("walgate_delivery_lateness_seconds_bucket\\{[^}]*namespace=\"profiles\"");
+                .containsPattern("walgate_delivery_lateness_seconds_bucket\\{[^}]*namespace=\"profiles\"")
+                .containsPattern("walgate_delivery_dead_letters\\{[^}]*namespace=\"profiles\"[^}]*\\} 0.0")
+                .containsPattern("walgate_delivery_lag_entries\\{[^}]*namespace=\"profiles\"");
+    }
+
+    private static void create(String json) throws Exception {
+        HttpResponse<String> r = send("POST", controller.endpoint() + "/v1/namespaces", json);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** Writes until the gateway knows the namespace and its backend is provisioned. */
+    private static void awaitWritable(String namespace) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> send(
+                                        "POST",
+                                        gateway.endpoint() + "/v1/namespaces/" + namespace + "/entries",
+                                        "{\"json\":\"warm\",\"partitionKey\":\"warm-up\"}")
+                                .statusCode()
+                        == 201);
+    }
+
+    /** The results of one batch of JSON entries, asserting every one of them durable. */
+    private static void writeBatch(String namespace, List<String> entries) throws Exception {
+        HttpResponse<String> r = send(
+                "POST",
+                gateway.endpoint() + "/v1/namespaces/" + namespace + "/entries/batch",
+                "{\"entries\":[" + String.join(",", entries) + "]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body().split("\"durable\":\"TRUE\"", -1)).as(r.body()).hasSize(entries.size() + 1);
+    }
+
+    @Test
+    void aNamespaceWithTwoRegionsConvergesInBoth() throws Exception {
+        String local = devstack.redis().endpoint() + "/1";
+        String westUrl = devstack.redis().endpoint() + "/2";
+        create("{\"name\":\"replicated\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":3},"
+                + "\"target\":{\"type\":\"redis\",\"regions\":{\"local\":{\"url\":\"" + local + "\"},"
+                + "\"west\":{\"url\":\"" + westUrl + "\"}}}}");
+        awaitWritable("replicated");
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            entries.add("{\"json\":" + i + ",\"partitionKey\":\"r" + i + "\"}");
+        }
+        writeBatch("replicated", entries);
+
+        try (RedisClient east = RedisClient.create(URI.create(local));
+                RedisClient west = RedisClient.create(URI.create(westUrl))) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(east.get("r" + i)).as("local r%d", i).isEqualTo(Integer.toString(i));
+                    assertThat(west.get("r" + i)).as("west r%d", i).isEqualTo(Integer.toString(i));
+                }
+            });
+            assertThat(redis.get("r0")).as("region databases are apart").isNull();
+        }
+    }
+
+    @Test
+    void anSqsNamespaceIsDeliveredIncludingADelayedEntry() throws Exception {
+        String url = devstack.redis().endpoint() + "/3";
+        create("{\"name\":\"jobs\",\"owner\":\"t\",\"backend\":{\"type\":\"sqs\"},"
+                + "\"target\":{\"type\":\"redis\",\"regions\":{\"local\":{\"url\":\"" + url + "\"}}}}");
+        awaitWritable("jobs");
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            entries.add("{\"json\":" + i + ",\"partitionKey\":\"job" + i + "\"}");
+        }
+        entries.add("{\"json\":\"later\",\"partitionKey\":\"delayed\",\"lifecycle\":{\"delay\":\"PT3S\"}}");
+        Instant written = Instant.now();
+        writeBatch("jobs", entries);
+
+        try (RedisClient jobs = RedisClient.create(URI.create(url))) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(jobs.get("job" + i)).isEqualTo(Integer.toString(i));
+                }
+            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> jobs.get("delayed") != null);
+            assertThat(Duration.between(written, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aWorkerKilledHardInTheMiddleOfTenThousandEntriesLosesNoneAndAppliesNoneTwice() throws Exception {
+        devstack.postgres().createDatabase("ledger");
+        String url = "postgresql://127.0.0.1:" + devstack.postgres().port() + "/ledger?user=postgres";
+        create("{\"name\":\"ledger\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":3},"
+                + "\"target\":{\"type\":\"postgres\",\"regions\":{\"local\":{\"url\":\"" + url + "\"}}}}");
+        awaitWritable("ledger");
+        int total = 10_000;
+        java.util.TreeMap<String, String> expected = new java.util.TreeMap<>();
+        java.util.Random random = new java.util.Random(42);
+        expected.put("warm-up", "\"warm\"");
+        try (var db = devstack.postgres().connect("ledger")) {
+            boolean killed = false;
+            for (int batch = 0; batch < total / 100; batch++) {
+                List<String> entries = new ArrayList<>();
+                for (int i = batch * 100; i < (batch + 1) * 100; i++) {
+                    String key = "acct-" + i;
+                    String value = "{\"n\":" + i + ",\"v\":" + random.nextInt(1_000_000) + "}";
+                    expected.put(key, value);
+                    entries.add("{\"json\":" + value + ",\"partitionKey\":\"" + key + "\"}");
+                }
+                writeBatch("ledger", entries);
+                if (!killed && batch >= 30) {
+                    // Mid-delivery: some applied, most not yet written.
+                    await().atMost(Duration.ofSeconds(60)).until(() -> applied(db) >= 500);
+                    worker.kill();
+                    killed = true;
+                }
+            }
+            long beforeRestart = applied(db);
+            assertThat(beforeRestart).as("the kill left work to do").isLessThan(total);
+            worker.start();
+            System.out.printf("kill -9 test: %d of %d applied when the worker was restarted%n", beforeRestart, total);
+
+            await().atMost(Duration.ofSeconds(180)).until(() -> applied(db) >= total + 1);
+            Thread.sleep(2000); // a duplicate apply would show up as an extra row now
+            assertThat(applied(db)).as("every acked entry applied, once").isEqualTo(total + 1);
+            var rs = db.createStatement()
+                    .executeQuery("SELECT count(*), md5(string_agg(key || '=' || convert_from(payload, 'UTF8'), ','"
+                            + " ORDER BY key COLLATE \"C\")) FROM walgate_entries");
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(total + 1);
+            StringBuilder all = new StringBuilder();
+            expected.forEach((k, v) -> all.append(all.length() == 0 ? "" : ",")
+                    .append(k)
+                    .append('=')
+                    .append(v));
+            assertThat(rs.getString(2)).as("content checksum").isEqualTo(md5(all.toString()));
+        } finally {
+            if (!worker.isRunning()) {
+                worker.start();
+            }
+        }
+    }
+
+    private static long applied(java.sql.Connection db) throws java.sql.SQLException {
+        try (var rs = db.createStatement().executeQuery("SELECT count(*) FROM walgate_applied_entries")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return 0; // the target has not created its tables yet
+            }
+            throw e;
+        }
+    }
+
+    private static String md5(String s) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("MD5")
+                        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -68,7 +68,13 @@ public final class WalgateServices {
 
     /** A started delivery worker on the devstack, stopped with it. */
     public static JavaService startWorker(Devstack devstack, Path jar, int port, Map<String, String> settings) {
-        JavaService worker = new JavaService("worker", devstack.dataRoot(), jar, port, settings);
+        return startWorker(devstack, "worker", jar, port, settings);
+    }
+
+    /** A started delivery worker called {@code name} (its folder and log), for several on one devstack. */
+    public static JavaService startWorker(
+            Devstack devstack, String name, Path jar, int port, Map<String, String> settings) {
+        JavaService worker = new JavaService(name, devstack.dataRoot(), jar, port, settings);
         devstack.startService(worker);
         return worker;
     }

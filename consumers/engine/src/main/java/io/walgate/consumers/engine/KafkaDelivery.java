@@ -61,6 +61,7 @@ public final class KafkaDelivery implements Delivery {
     private final Producer<byte[], byte[]> deadLetters;
     private final Target target;
     private final Attempts attempts;
+    private final DeliveryEvents events;
     private final Clock clock;
     private final boolean keyOrdered;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
@@ -70,6 +71,7 @@ public final class KafkaDelivery implements Delivery {
 
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean running = true;
+    private Instant nextBacklog = Instant.MIN;
 
     /**
      * @param consumer subscribed by this class; its group should be one per (namespace, region)
@@ -103,6 +105,7 @@ public final class KafkaDelivery implements Delivery {
                 events,
                 clock,
                 () -> ThreadLocalRandom.current().nextDouble());
+        this.events = events;
         this.clock = clock;
         this.keyOrdered = namespace.delivery().ordering() == Ordering.KEY;
     }
@@ -188,6 +191,38 @@ public final class KafkaDelivery implements Delivery {
         }
         retryHeld();
         commit();
+        reportBacklog();
+    }
+
+    private void reportBacklog() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextBacklog)) {
+            return;
+        }
+        nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
+        long lag = holds.size();
+        for (TopicPartition p : consumer.assignment()) {
+            lag += consumer.currentLag(p).orElse(0);
+        }
+        long dead = -1;
+        try {
+            String dlq = ResourceNames.deadLetterName(
+                    BackendType.KAFKA, namespace.backend().topic());
+            List<TopicPartition> partitions = consumer.partitionsFor(dlq, Duration.ofSeconds(5)).stream()
+                    .map(info -> new TopicPartition(dlq, info.partition()))
+                    .toList();
+            Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, Duration.ofSeconds(5));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(5));
+            dead = partitions.stream()
+                    .mapToLong(p -> end.getOrDefault(p, 0L) - first.getOrDefault(p, 0L))
+                    .sum();
+        } catch (RuntimeException e) {
+            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
+                throw e;
+            }
+            LOG.log(Level.DEBUG, "no DLQ depth for " + namespace.name() + ": " + e.getMessage());
+        }
+        events.backlog(lag, dead);
     }
 
     /** @return false when the partition was paused at this record (not due yet, or not appended) */

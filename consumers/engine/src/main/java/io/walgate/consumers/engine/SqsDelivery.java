@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Delivers one namespace's SQS queue to one region's target, on one thread.
@@ -49,11 +51,13 @@ public final class SqsDelivery implements Delivery {
     private final LogAppender requeue;
     private final Target target;
     private final Attempts attempts;
+    private final DeliveryEvents events;
     private final Clock clock;
     private final int waitSeconds;
     private volatile boolean running = true;
     private String queueUrl;
     private String deadLetterUrl;
+    private Instant nextBacklog = Instant.MIN;
 
     /**
      * @param sqs not closed by this class
@@ -83,6 +87,7 @@ public final class SqsDelivery implements Delivery {
                 events,
                 clock,
                 () -> ThreadLocalRandom.current().nextDouble());
+        this.events = events;
         this.clock = clock;
         this.waitSeconds = Math.max(1, Math.min(20, waitSeconds));
     }
@@ -126,6 +131,7 @@ public final class SqsDelivery implements Delivery {
             deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(ResourceNames.deadLetterName(BackendType.SQS, queue)))
                     .queueUrl();
         }
+        reportBacklog();
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds(waitSeconds)
@@ -153,6 +159,27 @@ public final class SqsDelivery implements Delivery {
                         namespace.name(),
                         result.failed().get(0).message());
             }
+        }
+    }
+
+    private void reportBacklog() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextBacklog)) {
+            return;
+        }
+        nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
+        events.backlog(ready(queueUrl), ready(deadLetterUrl));
+    }
+
+    private long ready(String url) {
+        try {
+            String n = sqs.getQueueAttributes(
+                            b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    .attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            return n == null ? -1 : Long.parseLong(n);
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 
