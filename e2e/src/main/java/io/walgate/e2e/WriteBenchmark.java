@@ -105,7 +105,7 @@ public final class WriteBenchmark {
     }
 
     /** The checkout's top folder (the one with the walgate launcher), wherever Maven was started. */
-    private static Path projectRoot() {
+    static Path projectRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("walgate")) && Files.isDirectory(p.resolve("e2e"))) {
                 return p;
@@ -136,7 +136,7 @@ public final class WriteBenchmark {
      * Runs {@code threads} loops of {@code call} for the warm-up and the run; a call that succeeds
      * counts {@code entriesPerCall} entries, and its latency is the call's.
      */
-    private static Result measure(int threads, int entriesPerCall, Call call) throws InterruptedException {
+    static Result measure(int threads, int entriesPerCall, Call call) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + WARMUP.toNanos();
         long end = measureFrom + RUN.toNanos();
@@ -196,7 +196,7 @@ public final class WriteBenchmark {
                 percentile(all, 0.99));
     }
 
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }
 
@@ -335,14 +335,14 @@ public final class WriteBenchmark {
         }
     }
 
-    private static JavaService startController(Devstack devstack, Path root) {
+    static JavaService startController(Devstack devstack, Path root) {
         Map<String, String> s = WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
         s.put("walgate.auth.enabled", "false");
         return WalgateServices.startController(
                 devstack, root.resolve("namespace-controller/target/quarkus-app/quarkus-run.jar"), Ports.free(), s);
     }
 
-    private static JavaService startGateway(Devstack devstack, Path root, JavaService controller) {
+    static JavaService startGateway(Devstack devstack, Path root, JavaService controller) {
         Map<String, String> s = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         s.put("walgate.auth.enabled", "false");
         s.put("quarkus.log.level", "WARN");
@@ -443,7 +443,7 @@ public final class WriteBenchmark {
     }
 
     /** Replaces the section between this benchmark's markers in docs/benchmarks.md. */
-    private static void record(Path root, String id, String section) throws IOException {
+    static void record(Path root, String id, String section) throws IOException {
         Path file = root.resolve("docs/benchmarks.md");
         String text = Files.exists(file) ? Files.readString(file) : "";
         String marker = "<!-- " + id + " -->";

@@ -65,6 +65,9 @@ final class Deliveries implements AutoCloseable {
                 // Kafka's 45, before another worker of the region takes over.
                 consumer.putIfAbsent("session.timeout.ms", 10_000);
                 consumer.putIfAbsent("heartbeat.interval.ms", 3_000);
+                // A delay tier resumed when its head falls due is fetched only when the fetch in flight
+                // (long-polling the other partitions) returns: Kafka's 500 ms would be its lateness.
+                consumer.putIfAbsent("fetch.max.wait.ms", 100);
                 Map<String, Object> producer = new HashMap<>(kafka);
                 producer.put("acks", "all");
                 producer.put("enable.idempotence", true);

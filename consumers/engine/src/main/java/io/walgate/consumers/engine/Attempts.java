@@ -7,6 +7,8 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -84,6 +86,46 @@ public final class Attempts {
         Applied applied = target.apply(inline);
         return decide(
                 entry, applied, Duration.ofNanos(System.nanoTime() - start), Duration.between(entry.deliverAt(), now));
+    }
+
+    /**
+     * Applies due entries of one partition together ({@link Target#applyAll}) and says what comes
+     * next for each, in order. Each entry's apply latency is the batch's.
+     */
+    public List<Verdict> attemptAll(List<Envelope> entries) {
+        List<Verdict> verdicts = new ArrayList<>(entries.size());
+        List<Envelope> segment = new ArrayList<>();
+        for (Envelope entry : entries) {
+            if (entry.payloadRef() == null) {
+                segment.add(entry);
+                continue;
+            }
+            // A claim check is redeemed and applied alone, in its place, so order holds.
+            verdicts.addAll(applyTogether(segment));
+            segment.clear();
+            verdicts.add(attempt(entry));
+        }
+        verdicts.addAll(applyTogether(segment));
+        return verdicts;
+    }
+
+    private List<Verdict> applyTogether(List<Envelope> inline) {
+        if (inline.isEmpty()) {
+            return List.of();
+        }
+        if (inline.size() == 1) {
+            return List.of(attempt(inline.get(0)));
+        }
+        Instant now = clock.instant();
+        long start = System.nanoTime();
+        List<Applied> applied = target.applyAll(inline);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        List<Verdict> verdicts = new ArrayList<>(inline.size());
+        for (int i = 0; i < inline.size(); i++) {
+            Envelope entry = inline.get(i);
+            verdicts.add(decide(entry, applied.get(i), took, Duration.between(entry.deliverAt(), now)));
+        }
+        return verdicts;
     }
 
     /** A failure that happened outside the target (a malformed record, say), decided the same way. */

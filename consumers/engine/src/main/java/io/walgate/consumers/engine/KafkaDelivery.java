@@ -179,14 +179,18 @@ public final class KafkaDelivery implements Delivery {
         resumeDue();
         var records = consumer.poll(pollTimeout());
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                if (!running || pausedUntil.containsKey(partition)) {
-                    break; // the rest of this partition is read again after the seek
+            if (keyOrdered) {
+                for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                    if (!running || pausedUntil.containsKey(partition)) {
+                        break; // the rest of this partition is read again after the seek
+                    }
+                    if (!deliver(partition, record)) {
+                        break;
+                    }
+                    handled.put(partition, record.offset() + 1);
                 }
-                if (!deliver(partition, record)) {
-                    break;
-                }
-                handled.put(partition, record.offset() + 1);
+            } else {
+                deliverTogether(partition, records.records(partition));
             }
         }
         retryHeld();
@@ -223,6 +227,66 @@ public final class KafkaDelivery implements Delivery {
             LOG.log(Level.DEBUG, "no DLQ depth for " + namespace.name() + ": " + e.getMessage());
         }
         events.backlog(lag, dead);
+    }
+
+    /**
+     * Ordering {@code NONE}: the due records at the head of the partition's batch are applied together
+     * ({@link Target#applyAll}, one transaction where the target can), then each is settled in order.
+     */
+    private void deliverTogether(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        List<ConsumerRecord<byte[], byte[]>> due = new ArrayList<>();
+        List<Envelope> entries = new ArrayList<>();
+        Instant now = clock.instant();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Envelope entry;
+            try {
+                entry = EnvelopeCodec.decode(record.value());
+            } catch (EnvelopeCodec.MalformedEnvelopeException e) {
+                entry = null;
+            }
+            if (entry != null && entry.deliverAt().isAfter(now)) {
+                if (settle(partition, due, entries)) {
+                    pause(partition, record.offset(), entry.deliverAt());
+                }
+                return;
+            }
+            if (entry == null) {
+                // Settle what came before, then this one (deliver() dead-letters it).
+                if (!settle(partition, due, entries) || !deliver(partition, record)) {
+                    return;
+                }
+                handled.put(partition, record.offset() + 1);
+                continue;
+            }
+            due.add(record);
+            entries.add(entry);
+        }
+        settle(partition, due, entries);
+    }
+
+    /** @return false when the partition was paused (a retry could not be re-appended) */
+    private boolean settle(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> due, List<Envelope> entries) {
+        if (due.isEmpty() || !running) {
+            return running;
+        }
+        List<Attempts.Verdict> verdicts = attempts.attemptAll(entries);
+        try {
+            for (int i = 0; i < due.size(); i++) {
+                ConsumerRecord<byte[], byte[]> record = due.get(i);
+                Attempts.Verdict verdict = verdicts.get(i);
+                if (verdict instanceof Attempts.Verdict.Dead dead) {
+                    deadLetter(record.key(), dead);
+                } else if (verdict instanceof Attempts.Verdict.Retry retry
+                        && !reappend(partition, record, retry.again())) {
+                    return false; // read again from here; what follows was applied and is again, idempotently
+                }
+                handled.put(partition, record.offset() + 1);
+            }
+            return true;
+        } finally {
+            due.clear();
+            entries.clear();
+        }
     }
 
     /** @return false when the partition was paused at this record (not due yet, or not appended) */

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -59,15 +60,8 @@ final class PostgresTarget implements Target {
                         delete.executeUpdate();
                     }
                 } else {
-                    try (PreparedStatement upsert = c.prepareStatement(
-                            "INSERT INTO " + table
-                                    + " (key, payload, content_type, entry_id, updated_at) VALUES (?, ?, ?, ?, now())"
-                                    + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
-                                    + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id, updated_at = now()")) {
-                        upsert.setString(1, key);
-                        upsert.setBytes(2, entry.payload());
-                        upsert.setString(3, entry.contentType());
-                        upsert.setObject(4, entry.id().uuid());
+                    try (PreparedStatement upsert = c.prepareStatement(upsertSql(table))) {
+                        bindUpsert(upsert, entry);
                         upsert.executeUpdate();
                     }
                 }
@@ -80,6 +74,109 @@ final class PostgresTarget implements Target {
         } catch (SQLException e) {
             return classify(e);
         }
+    }
+
+    /**
+     * One transaction for the lot: the ids are marked in one statement, the rows of entries not seen
+     * before written in order with JDBC batches. If anything fails, the transaction is rolled back
+     * and each entry is applied alone, so that each gets its own outcome.
+     */
+    @Override
+    public List<Applied> applyAll(List<Envelope> entries) {
+        String table = null;
+        for (Envelope entry : entries) {
+            String t = entry.target().options().getOrDefault("table", defaultTable);
+            String key = entry.effectiveKey();
+            if (!TABLE.matcher(t).matches() || key == null || key.isEmpty() || (table != null && !table.equals(t))) {
+                return Target.super.applyAll(entries); // unusual: let apply() sort each one out
+            }
+            table = t;
+        }
+        try {
+            Connection c = connection();
+            ensure(c, table);
+            try {
+                applyTogether(c, table, entries);
+                c.commit();
+                return entries.stream().map(e -> Applied.done()).toList();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (connection != null) {
+                close(); // a fresh connection for the one-by-one pass
+            }
+            return Target.super.applyAll(entries);
+        }
+    }
+
+    private static void applyTogether(Connection c, String table, List<Envelope> entries) throws SQLException {
+        java.util.Set<java.util.UUID> fresh = new java.util.HashSet<>();
+        try (PreparedStatement mark = c.prepareStatement("INSERT INTO walgate_applied_entries (entry_id, namespace)"
+                + " SELECT * FROM unnest(?::uuid[], ?::text[]) ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id")) {
+            mark.setArray(
+                    1,
+                    c.createArrayOf(
+                            "uuid",
+                            entries.stream().map(e -> e.id().uuid()).distinct().toArray()));
+            mark.setArray(
+                    2,
+                    c.createArrayOf(
+                            "text",
+                            entries.stream()
+                                    .collect(java.util.stream.Collectors.toMap(
+                                            e -> e.id().uuid(),
+                                            Envelope::namespace,
+                                            (a, b) -> a,
+                                            java.util.LinkedHashMap::new))
+                                    .values()
+                                    .toArray()));
+            try (var rs = mark.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getObject(1, java.util.UUID.class));
+                }
+            }
+        }
+        try (PreparedStatement upsert = c.prepareStatement(upsertSql(table));
+                PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
+            // Runs of one kind go out as one JDBC batch; a change of kind flushes, so order holds.
+            TargetOp pending = null;
+            for (Envelope entry : entries) {
+                if (!fresh.remove(entry.id().uuid())) {
+                    continue; // applied before, or a second copy within this batch
+                }
+                TargetOp op = entry.target().op() == TargetOp.DELETE ? TargetOp.DELETE : TargetOp.PUT;
+                if (pending != null && pending != op) {
+                    (pending == TargetOp.DELETE ? delete : upsert).executeBatch();
+                }
+                pending = op;
+                if (op == TargetOp.DELETE) {
+                    delete.setString(1, entry.effectiveKey());
+                    delete.addBatch();
+                } else {
+                    bindUpsert(upsert, entry);
+                    upsert.addBatch();
+                }
+            }
+            if (pending != null) {
+                (pending == TargetOp.DELETE ? delete : upsert).executeBatch();
+            }
+        }
+    }
+
+    private static String upsertSql(String table) {
+        return "INSERT INTO " + table
+                + " (key, payload, content_type, entry_id, updated_at) VALUES (?, ?, ?, ?, now())"
+                + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
+                + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id, updated_at = now()";
+    }
+
+    private static void bindUpsert(PreparedStatement upsert, Envelope entry) throws SQLException {
+        upsert.setString(1, entry.effectiveKey());
+        upsert.setBytes(2, entry.payload());
+        upsert.setString(3, entry.contentType());
+        upsert.setObject(4, entry.id().uuid());
     }
 
     private static boolean alreadyApplied(Connection c, Envelope entry) throws SQLException {

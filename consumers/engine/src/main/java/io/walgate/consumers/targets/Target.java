@@ -1,6 +1,7 @@
 package io.walgate.consumers.targets;
 
 import io.walgate.contract.entry.Envelope;
+import java.util.List;
 
 /**
  * Applies entries to one region's copy of a datastore.
@@ -18,6 +19,15 @@ public interface Target extends AutoCloseable {
 
     /** @param entry due, with its payload inline (claim checks already redeemed) */
     Applied apply(Envelope entry);
+
+    /**
+     * Applies several due entries of one partition, in order, and says how each went (in the same
+     * order). The default applies them one by one; a target that can do better (one transaction, one
+     * round trip) overrides it, with the same result per entry as {@link #apply} would give.
+     */
+    default List<Applied> applyAll(List<Envelope> entries) {
+        return entries.stream().map(this::apply).toList();
+    }
 
     @Override
     void close();
