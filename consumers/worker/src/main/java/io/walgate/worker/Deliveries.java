@@ -12,6 +12,7 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the delivery of one namespace to this worker's region, on the namespace's backend. Owns
- * what the deliveries share: the appenders that re-enqueue retries.
+ * what the deliveries share: the appenders that re-enqueue retries, and the worker's bearer token
+ * (its controller client's), which {@code wal} targets present to the Walgate they forward to.
  */
 final class Deliveries implements AutoCloseable {
     private final String region;
@@ -32,6 +34,7 @@ final class Deliveries implements AutoCloseable {
     private final int sqsWaitSeconds;
     private final Supplier<PayloadStore> payloads;
     private final DeliveryMetrics metrics;
+    private final Supplier<Optional<String>> token;
 
     Deliveries(
             String region,
@@ -39,7 +42,8 @@ final class Deliveries implements AutoCloseable {
             SqsClient sqs,
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
-            DeliveryMetrics metrics) {
+            DeliveryMetrics metrics,
+            Supplier<Optional<String>> token) {
         this.region = region;
         this.kafka = Map.copyOf(kafka);
         this.kafkaRetries = KafkaAdapters.appender(kafka);
@@ -48,11 +52,12 @@ final class Deliveries implements AutoCloseable {
         this.sqsWaitSeconds = sqsWaitSeconds;
         this.payloads = payloads;
         this.metrics = metrics;
+        this.token = token;
     }
 
     /** A delivery of {@code spec}, which must have a target in this worker's region. */
     Delivery create(NamespaceSpec spec) {
-        var target = Targets.of(spec.target().type(), spec.target().regions().get(region));
+        var target = Targets.of(spec.target().type(), spec.target().regions().get(region), token);
         var events = metrics.forNamespace(spec.name(), region);
         return switch (spec.backend().type()) {
             case KAFKA -> {

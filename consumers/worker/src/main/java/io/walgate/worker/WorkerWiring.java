@@ -46,6 +46,7 @@ public class WorkerWiring {
             ObjectMapper json,
             DeliveryMetrics metrics,
             @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        Supplier<Optional<String>> token = controllerToken(json, issuer);
         Map<String, Object> kafka = new HashMap<>(config.kafka().client());
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         WorkerConfig.Sqs sqs = config.sqs();
@@ -59,10 +60,11 @@ public class WorkerWiring {
                 SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), credentials),
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
-                metrics);
+                metrics,
+                token);
         subscriptions = new Subscriptions(config.shard(), config.region(), deliveries::create);
         cache.addListener(subscriptions::changed);
-        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
+        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, token);
         follower.start();
         Log.infof(
                 "worker serves shard '%s' in region '%s'; namespaces from %s",

@@ -188,6 +188,48 @@ class WorkerIT {
     }
 
     @Test
+    void aWalTargetForwardsEntriesToAnotherWalgateOnceEach() throws Exception {
+        // "Another region's Walgate" is this one: namespace outbox forwards to namespace inbox,
+        // which is applied to Redis database 4.
+        String url = devstack.redis().endpoint() + "/4";
+        create("{\"name\":\"inbox\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":1},"
+                + "\"target\":{\"type\":\"redis\",\"regions\":{\"local\":{\"url\":\"" + url + "\"}}}}");
+        create("{\"name\":\"outbox\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":1},"
+                + "\"target\":{\"type\":\"wal\",\"regions\":{\"local\":{\"url\":\"" + gateway.endpoint()
+                + "\",\"options\":{\"namespace\":\"inbox\"}}}}}");
+        awaitWritable("inbox");
+        awaitWritable("outbox");
+        writeBatch(
+                "outbox",
+                List.of(
+                        "{\"json\":{\"quote\":\"a \\\"b\\\" c\"},\"partitionKey\":\"fwd-1\",\"headers\":{\"h\":\"v\"}}",
+                        "{\"json\":2,\"partitionKey\":\"fwd-2\"}",
+                        "{\"partitionKey\":\"fwd-2\",\"target\":{\"op\":\"DELETE\"}}"));
+
+        try (RedisClient inbox = RedisClient.create(URI.create(url))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> "{\"quote\":\"a \\\"b\\\" c\"}".equals(inbox.get("fwd-1")));
+        }
+        // outbox: its warm-up entry and the three; inbox: its own warm-up and the four forwarded,
+        // each applied once (a forwarded duplicate would be a sixth).
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(send("GET", worker.endpoint() + "/q/metrics", null)
+                                .body())
+                        .containsPattern(applied("outbox", 4))
+                        .containsPattern(applied("inbox", 5)));
+        Thread.sleep(1000);
+        assertThat(send("GET", worker.endpoint() + "/q/metrics", null).body()).containsPattern(applied("inbox", 5));
+        try (RedisClient inbox = RedisClient.create(URI.create(url))) {
+            assertThat(inbox.get("fwd-2")).as("the DELETE was forwarded too").isNull();
+        }
+    }
+
+    private static String applied(String namespace, int count) {
+        return "walgate_delivery_apply_seconds_count\\{[^}]*namespace=\"" + namespace
+                + "\"[^}]*outcome=\"applied\"[^}]*\\} " + count + ".0";
+    }
+
+    @Test
     void anSqsNamespaceIsDeliveredIncludingADelayedEntry() throws Exception {
         String url = devstack.redis().endpoint() + "/3";
         create("{\"name\":\"jobs\",\"owner\":\"t\",\"backend\":{\"type\":\"sqs\"},"
