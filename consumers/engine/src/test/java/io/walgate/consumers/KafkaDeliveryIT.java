@@ -508,6 +508,58 @@ class KafkaDeliveryIT {
         assertThat(out.get(1).value()).as("a delete is a tombstone").isNull();
     }
 
+    @Test
+    void aRecordThatIsNoEnvelopeIsDeadLetteredAndTheEntriesAroundItApplied() throws Exception {
+        NamespaceSpec ns = namespace(TargetType.REDIS, devstack.redis().endpoint(), RetryPolicy.defaults());
+        deliver(ns);
+        append(ns, entry(ns, ns.name() + ":before", "1", TargetOp.PUT, null));
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            ns.backend().topic(), "junk".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}))
+                    .get();
+        }
+        append(ns, entry(ns, ns.name() + ":after", "2", TargetOp.PUT, null));
+
+        assertThat(deadLetters(ns, 1, Duration.ofSeconds(60)))
+                .extracting(d -> d.key() + " " + d.headers().get("walgate-error-code"))
+                .containsExactly("junk MALFORMED_ENVELOPE");
+        try (RedisClient redis = redis()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "1".equals(redis.get(ns.name() + ":before"))
+                            && "2".equals(redis.get(ns.name() + ":after")));
+        }
+    }
+
+    @Test
+    void httpAppliesOverlapAcrossKeysButKeepEachKeysOrder() throws Exception {
+        Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.createContext("/", exchange -> {
+            String key = exchange.getRequestURI().getPath().replaceAll(".*/", "");
+            int n = Integer.parseInt(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            seen.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(n);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        NamespaceSpec ns = namespace(
+                TargetType.HTTP, "http://127.0.0.1:" + http.getAddress().getPort() + "/apply", RetryPolicy.defaults());
+        // Written before the delivery starts, so that they come in big polls.
+        for (int i = 0; i < 300; i++) {
+            append(ns, entry(ns, "key" + (i % 7), Integer.toString(i), TargetOp.PUT, null));
+        }
+        deliver(ns);
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> seen.values().stream().mapToInt(List::size).sum() >= 300);
+        assertThat(seen).hasSize(7);
+        seen.forEach((key, numbers) -> assertThat(numbers).as(key).isSorted().doesNotHaveDuplicates());
+    }
+
     /** One record of a namespace's dead-letter topic. */
     record DeadLetter(String key, Map<String, String> headers) {}
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -178,8 +179,12 @@ public final class KafkaDelivery implements Delivery {
     private void deliverOnce() {
         resumeDue();
         var records = consumer.poll(pollTimeout());
-        for (TopicPartition partition : records.partitions()) {
-            if (keyOrdered) {
+        if (!keyOrdered) {
+            if (running) {
+                deliverTogether(records);
+            }
+        } else {
+            for (TopicPartition partition : records.partitions()) {
                 for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                     if (!running || pausedUntil.containsKey(partition)) {
                         break; // the rest of this partition is read again after the seek
@@ -189,8 +194,6 @@ public final class KafkaDelivery implements Delivery {
                     }
                     handled.put(partition, record.offset() + 1);
                 }
-            } else {
-                deliverTogether(partition, records.records(partition));
             }
         }
         retryHeld();
@@ -229,64 +232,63 @@ public final class KafkaDelivery implements Delivery {
         events.backlog(lag, dead);
     }
 
+    /** A record of this poll, decoded; {@code entry} is null when it is not an envelope. */
+    private record Polled(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope entry) {}
+
     /**
-     * Ordering {@code NONE}: the due records at the head of the partition's batch are applied together
-     * ({@link Target#applyAll}, one transaction where the target can), then each is settled in order.
+     * Ordering {@code NONE}: every due record of the poll is applied in one go ({@link
+     * Target#applyAll}: one transaction where the target can), partitions one after the other and
+     * each in log order, then each is settled in order. A partition stops at its first entry not yet
+     * due, which it is paused at.
      */
-    private void deliverTogether(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
-        List<ConsumerRecord<byte[], byte[]>> due = new ArrayList<>();
-        List<Envelope> entries = new ArrayList<>();
+    private void deliverTogether(ConsumerRecords<byte[], byte[]> records) {
         Instant now = clock.instant();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Envelope entry;
-            try {
-                entry = EnvelopeCodec.decode(record.value());
-            } catch (EnvelopeCodec.MalformedEnvelopeException e) {
-                entry = null;
-            }
-            if (entry != null && entry.deliverAt().isAfter(now)) {
-                if (settle(partition, due, entries)) {
-                    pause(partition, record.offset(), entry.deliverAt());
+        List<Polled> polled = new ArrayList<>();
+        Map<TopicPartition, ConsumerRecord<byte[], byte[]>> notDue = new HashMap<>();
+        Map<TopicPartition, Instant> dueAt = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                Envelope entry;
+                try {
+                    entry = EnvelopeCodec.decode(record.value());
+                } catch (EnvelopeCodec.MalformedEnvelopeException e) {
+                    entry = null;
                 }
-                return;
-            }
-            if (entry == null) {
-                // Settle what came before, then this one (deliver() dead-letters it).
-                if (!settle(partition, due, entries) || !deliver(partition, record)) {
-                    return;
+                if (entry != null && entry.deliverAt().isAfter(now)) {
+                    notDue.put(partition, record);
+                    dueAt.put(partition, entry.deliverAt());
+                    break;
                 }
-                handled.put(partition, record.offset() + 1);
+                polled.add(new Polled(partition, record, entry));
+            }
+        }
+        List<Attempts.Verdict> verdicts = attempts.attemptAll(polled.stream()
+                .map(Polled::entry)
+                .filter(java.util.Objects::nonNull)
+                .toList());
+        java.util.Set<TopicPartition> stopped = new java.util.HashSet<>();
+        int v = 0;
+        for (Polled p : polled) {
+            Attempts.Verdict verdict = p.entry() == null ? null : verdicts.get(v++);
+            if (stopped.contains(p.partition())) {
+                continue; // read again from the record it stopped at; applied ones apply idempotently
+            }
+            if (verdict == null) {
+                deadLetter(p.record().key(), p.record().value(), null, "MALFORMED_ENVELOPE", "not an envelope");
+            } else if (verdict instanceof Attempts.Verdict.Dead dead) {
+                deadLetter(p.record().key(), dead);
+            } else if (verdict instanceof Attempts.Verdict.Retry retry
+                    && !reappend(p.partition(), p.record(), retry.again())) {
+                stopped.add(p.partition());
                 continue;
             }
-            due.add(record);
-            entries.add(entry);
+            handled.put(p.partition(), p.record().offset() + 1);
         }
-        settle(partition, due, entries);
-    }
-
-    /** @return false when the partition was paused (a retry could not be re-appended) */
-    private boolean settle(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> due, List<Envelope> entries) {
-        if (due.isEmpty() || !running) {
-            return running;
-        }
-        List<Attempts.Verdict> verdicts = attempts.attemptAll(entries);
-        try {
-            for (int i = 0; i < due.size(); i++) {
-                ConsumerRecord<byte[], byte[]> record = due.get(i);
-                Attempts.Verdict verdict = verdicts.get(i);
-                if (verdict instanceof Attempts.Verdict.Dead dead) {
-                    deadLetter(record.key(), dead);
-                } else if (verdict instanceof Attempts.Verdict.Retry retry
-                        && !reappend(partition, record, retry.again())) {
-                    return false; // read again from here; what follows was applied and is again, idempotently
-                }
-                handled.put(partition, record.offset() + 1);
+        notDue.forEach((partition, record) -> {
+            if (!stopped.contains(partition)) {
+                pause(partition, record.offset(), dueAt.get(partition));
             }
-            return true;
-        } finally {
-            due.clear();
-            entries.clear();
-        }
+        });
     }
 
     /** @return false when the partition was paused at this record (not due yet, or not appended) */
