@@ -560,6 +560,45 @@ class KafkaDeliveryIT {
         seen.forEach((key, numbers) -> assertThat(numbers).as(key).isSorted().doesNotHaveDuplicates());
     }
 
+    @Test
+    void aCleanStopInTheMiddleAppliesNothingTwice() throws Exception {
+        Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            calls.computeIfAbsent(exchange.getRequestHeaders().getFirst("Walgate-Entry-Id"), k -> new AtomicInteger())
+                    .incrementAndGet();
+            try {
+                Thread.sleep(5); // slow enough to stop in the middle
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        NamespaceSpec ns = namespace(
+                TargetType.HTTP, "http://127.0.0.1:" + http.getAddress().getPort() + "/apply", RetryPolicy.defaults());
+        for (int i = 0; i < 1000; i++) {
+            append(ns, entry(ns, "key" + i, "v", TargetOp.PUT, null));
+        }
+        deliver(ns);
+        await().atMost(Duration.ofSeconds(60)).until(() -> calls.size() >= 100);
+        KafkaDelivery first = running.get(running.size() - 1);
+        first.stop();
+        Thread.sleep(2000);
+        int beforeRestart = calls.size();
+        assertThat(beforeRestart).as("stopped in the middle").isLessThan(1000);
+
+        deliver(ns); // the next worker of the group
+        await().atMost(Duration.ofSeconds(60)).until(() -> calls.size() >= 1000);
+        Thread.sleep(1000);
+        assertThat(calls).hasSize(1000);
+        assertThat(calls.values())
+                .allSatisfy(n -> assertThat(n.get()).as("applied once").isEqualTo(1));
+    }
+
     /** One record of a namespace's dead-letter topic. */
     record DeadLetter(String key, Map<String, String> headers) {}
 

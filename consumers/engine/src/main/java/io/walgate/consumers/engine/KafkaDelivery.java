@@ -164,11 +164,14 @@ public final class KafkaDelivery implements Delivery {
         }
     }
 
-    /** Stops after the entry in hand; what is not committed is delivered again by the next worker. */
+    /**
+     * Stops after the entries in hand are applied and committed (a poll waits at most 200 ms), so a
+     * clean stop applies nothing twice. No {@code wakeup()}: it could interrupt the commit of entries
+     * already applied, and the next worker would apply them again.
+     */
     @Override
     public void stop() {
         running = false;
-        consumer.wakeup();
     }
 
     /** Entries held back by {@code ordering: KEY} right now. */
