@@ -78,6 +78,9 @@ final class ConfigCmd {
         @Option(names = "--gateway", description = "Gateway URL, e.g. http://127.0.0.1:8080.")
         String gateway;
 
+        @Option(names = "--worker", description = "Delivery worker URL, e.g. http://127.0.0.1:8082.")
+        String worker;
+
         @Option(names = "--auth", description = "none, token or client-credentials.")
         String auth;
 
@@ -106,6 +109,7 @@ final class ConfigCmd {
             Contexts.Context c = contexts.file().contexts.computeIfAbsent(name, n -> new Contexts.Context());
             c.controller = set(c.controller, controller);
             c.gateway = set(c.gateway, gateway);
+            c.worker = set(c.worker, worker);
             c.token = set(c.token, token);
             c.tokenUrl = set(c.tokenUrl, tokenUrl);
             c.clientId = set(c.clientId, clientId);

@@ -32,6 +32,8 @@ final class Contexts {
     static final class Context {
         public String controller;
         public String gateway;
+        /** A delivery worker, whose metrics give lag and DLQ depth. */
+        public String worker;
         /** none (default), token or client-credentials. */
         public String auth;
 

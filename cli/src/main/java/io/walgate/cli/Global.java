@@ -35,6 +35,13 @@ final class Global {
     String gateway;
 
     @Option(
+            names = "--worker",
+            description =
+                    "Delivery worker URL, for lag and DLQ depth (env WALCTL_WORKER; default http://127.0.0.1:8082).",
+            defaultValue = "${env:WALCTL_WORKER}")
+    String worker;
+
+    @Option(
             names = "--token",
             description = "Bearer token to send (env WALCTL_TOKEN); overrides the context's auth.",
             defaultValue = "${env:WALCTL_TOKEN}")
@@ -60,6 +67,15 @@ final class Global {
     Api gateway() {
         Contexts.Context c = context();
         return new Api("the gateway", first(gateway, c.gateway, "http://127.0.0.1:8080"), http(), this::bearer);
+    }
+
+    /** Where a delivery worker's metrics are. */
+    String workerUrl() {
+        return first(worker, context().worker, "http://127.0.0.1:8082");
+    }
+
+    HttpClient httpClient() {
+        return http();
     }
 
     Output out() {

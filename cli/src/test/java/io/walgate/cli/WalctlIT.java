@@ -31,6 +31,7 @@ class WalctlIT {
     private static Devstack devstack;
     private static JavaService controller;
     private static JavaService gateway;
+    private static JavaService worker;
     private static JavaService securedController;
 
     record Run(int exit, String out, String err) {
@@ -60,6 +61,11 @@ class WalctlIT {
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put("walgate.auth.enabled", "false");
         gateway = WalgateServices.startGateway(devstack, jar("walgate.gateway.jar"), Ports.free(), g);
+        worker = WalgateServices.startWorker(
+                devstack,
+                jar("walgate.worker.jar"),
+                Ports.free(),
+                WalgateServices.workerSettings(devstack, controller.endpoint()));
         // A second controller that requires tokens; refusing a call needs no identity provider.
         Map<String, String> secured = WalgateServices.controllerSettings(devstack, "walgate_secured");
         secured.put("walgate.auth.enabled", "true");
@@ -89,6 +95,7 @@ class WalctlIT {
         pb.environment().put("XDG_CACHE_HOME", WORK.resolve("cache").toString());
         pb.environment().put("WALCTL_CONTROLLER", controller.endpoint());
         pb.environment().put("WALCTL_GATEWAY", gateway.endpoint());
+        pb.environment().put("WALCTL_WORKER", worker.endpoint());
         pb.environment().remove("WALCTL_CONTEXT");
         pb.environment().remove("WALCTL_TOKEN");
         pb.environment().remove("WALCTL_OUTPUT");
@@ -163,6 +170,36 @@ class WalctlIT {
                 .contains("= orders: no changes")
                 .contains("= jobs: no changes")
                 .contains("nothing to do");
+    }
+
+    @Test
+    void statusShowsTheWorkersLagAndDeadLettersPerRegion() throws Exception {
+        // A target that refuses connections and one attempt: every entry is dead-lettered at once.
+        Path file = Files.writeString(
+                WORK.resolve("status.yaml"),
+                "name: status-ns\nowner: a\nbackend: {type: kafka, partitions: 1}\nretry: {maxAttempts: 1}\n"
+                        + "target: {type: http, regions: {local: {url: 'http://127.0.0.1:9'}}}\n");
+        assertThat(walctl("apply", "-f", file.toString()).exit()).isZero();
+        awaitReady("status-ns");
+        for (int i = 0; i < 2; i++) {
+            Run write = walctl("write", "status-ns", "--data", "doomed " + i);
+            assertThat(write.exit()).as(write.err()).isZero();
+        }
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(90))
+                .untilAsserted(() -> {
+                    JsonNode delivery =
+                            walctl("status", "status-ns", "-o", "json").json().path("delivery");
+                    assertThat(delivery.path("local").path("deadLetters").asLong())
+                            .isEqualTo(2);
+                    assertThat(delivery.path("local").path("lag").asLong()).isZero();
+                });
+        assertThat(walctl("status", "status-ns").out()).containsPattern("lag / DLQ depth \\(local\\)\\s+0 / 2");
+
+        Run noWorker = walctl("status", "status-ns", "--worker", "http://127.0.0.1:" + Ports.free());
+        assertThat(noWorker.exit()).as("the controller's answer still counts").isZero();
+        assertThat(noWorker.out()).contains("not reported by the worker at http://127.0.0.1:");
     }
 
     @Test

@@ -599,6 +599,27 @@ class KafkaDeliveryIT {
                 .allSatisfy(n -> assertThat(n.get()).as("applied once").isEqualTo(1));
     }
 
+    @Test
+    void aShortDelayBehindALongOneInTheSameTierIsNotHeldBackByIt() throws Exception {
+        List<String> applied = new CopyOnWriteArrayList<>();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", exchange -> {
+            applied.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        NamespaceSpec ns = namespace(
+                TargetType.HTTP, "http://127.0.0.1:" + http.getAddress().getPort() + "/apply", RetryPolicy.defaults());
+        deliver(ns);
+        // Both go to the 5 s tier, on one partition (one key): the 20 s one first.
+        append(ns, entry(ns, "k", "long", TargetOp.PUT, Duration.ofSeconds(20)));
+        append(ns, entry(ns, "k", "short", TargetOp.PUT, Duration.ofSeconds(7)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> applied.size() >= 2);
+        assertThat(applied).as("the 7 s entry did not wait for the 20 s one").containsExactly("short", "long");
+    }
+
     /** One record of a namespace's dead-letter topic. */
     record DeadLetter(String key, Map<String, String> headers) {}
 

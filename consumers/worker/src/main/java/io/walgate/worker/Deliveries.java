@@ -58,6 +58,15 @@ final class Deliveries implements AutoCloseable {
     /** A delivery of {@code spec}, which must have a target in this worker's region. */
     Delivery create(NamespaceSpec spec) {
         var target = Targets.of(spec.target().type(), spec.target().regions().get(region), token);
+        try {
+            return create(spec, target);
+        } catch (RuntimeException e) {
+            target.close(); // built for a delivery that never started
+            throw e;
+        }
+    }
+
+    private Delivery create(NamespaceSpec spec, io.walgate.consumers.targets.Target target) {
         var events = metrics.forNamespace(spec.name(), region);
         return switch (spec.backend().type()) {
             case KAFKA -> {
@@ -73,6 +82,9 @@ final class Deliveries implements AutoCloseable {
                 // A delay tier resumed when its head falls due is fetched only when the fetch in flight
                 // (long-polling the other partitions) returns: Kafka's 500 ms would be its lateness.
                 consumer.putIfAbsent("fetch.max.wait.ms", 100);
+                // A poll's entries (up to 500) are applied before the next poll; against a slow target
+                // (10 s timeouts, 16 lanes) that may take minutes: do not let the group evict us.
+                consumer.putIfAbsent("max.poll.interval.ms", 900_000);
                 Map<String, Object> producer = new HashMap<>(kafka);
                 producer.put("acks", "all");
                 producer.put("enable.idempotence", true);

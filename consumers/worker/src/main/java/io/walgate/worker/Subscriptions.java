@@ -5,6 +5,7 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -23,11 +24,25 @@ final class Subscriptions implements AutoCloseable {
     private final String region;
     private final Function<NamespaceSpec, Delivery> deliveries;
     private final Map<String, Running> running = new HashMap<>();
+    /** Namespaces whose delivery could not start (a bad endpoint, a backend down), tried again. */
+    private final Map<String, NamespaceSpec> failed = new HashMap<>();
+
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "delivery-restarts");
+                t.setDaemon(true);
+                return t;
+            });
 
     Subscriptions(String shard, String region, Function<NamespaceSpec, Delivery> deliveries) {
         this.shard = shard;
         this.region = region;
         this.deliveries = deliveries;
+        retries.scheduleWithFixedDelay(this::retryFailed, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private synchronized void retryFailed() {
+        List.copyOf(failed.values()).forEach(this::changed);
     }
 
     /** Brings the namespace's delivery in line with its spec. */
@@ -39,9 +54,26 @@ final class Subscriptions implements AutoCloseable {
             running.remove(spec.name());
             current = null;
         }
+        failed.remove(spec.name());
         if (wanted && current == null) {
-            running.put(spec.name(), start(spec));
+            try {
+                running.put(spec.name(), start(spec));
+            } catch (RuntimeException e) {
+                // Never lose a namespace to one bad start: the feed will not say it again.
+                failed.put(spec.name(), spec);
+                LOG.log(
+                        Level.ERROR,
+                        "cannot deliver namespace {0} in region {1}; trying again in 30 s: {2}",
+                        spec.name(),
+                        region,
+                        e.toString());
+            }
         }
+    }
+
+    /** Namespaces that should be delivered but could not be started. */
+    synchronized int failedCount() {
+        return failed.size();
     }
 
     synchronized int size() {
@@ -82,6 +114,7 @@ final class Subscriptions implements AutoCloseable {
     /** Stops every delivery at once, then waits for them: a shutdown takes the longest one, not the sum. */
     @Override
     public synchronized void close() {
+        retries.shutdownNow();
         running.values().forEach(r -> r.delivery().stop());
         running.values().forEach(Subscriptions::stop);
         running.clear();

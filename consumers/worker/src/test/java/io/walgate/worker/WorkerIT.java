@@ -230,6 +230,22 @@ class WorkerIT {
     }
 
     @Test
+    void aNamespaceWhoseDeliveryCannotStartDoesNotStopTheOthers() throws Exception {
+        // Valid for the controller, but the worker cannot build a producer for it.
+        create("{\"name\":\"broken-target\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":1},"
+                + "\"target\":{\"type\":\"kafka\",\"regions\":{\"local\":{\"url\":\"kafka://no-such-host.invalid:9092\","
+                + "\"options\":{\"topic\":\"x\"}}}}}");
+        String url = devstack.redis().endpoint() + "/5";
+        create("{\"name\":\"after-broken\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":1},"
+                + "\"target\":{\"type\":\"redis\",\"regions\":{\"local\":{\"url\":\"" + url + "\"}}}}");
+        awaitWritable("after-broken");
+        writeBatch("after-broken", List.of("{\"json\":\"fine\",\"partitionKey\":\"still\"}"));
+        try (RedisClient r = RedisClient.create(URI.create(url))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "\"fine\"".equals(r.get("still")));
+        }
+    }
+
+    @Test
     void anSqsNamespaceIsDeliveredIncludingADelayedEntry() throws Exception {
         String url = devstack.redis().endpoint() + "/3";
         create("{\"name\":\"jobs\",\"owner\":\"t\",\"backend\":{\"type\":\"sqs\"},"

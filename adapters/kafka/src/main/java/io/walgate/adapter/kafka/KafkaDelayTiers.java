@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * Kafka has no per-record delay, so a namespace gets a ladder of delay topics. An entry waits in
- * the largest tier not longer than its remaining delay; each tier is FIFO in due time, so its
- * consumer only pauses until the head is due, then moves the entry on (to a smaller tier or to the
- * main topic). Retries use the same ladder.
+ * the largest tier not longer than its remaining delay, for exactly the tier's length; then the
+ * consumer applies it when due or moves it on (to the tier its remaining time fits). All entries of
+ * a tier wait the same time, so a tier is FIFO in release time and its consumer only pauses until
+ * the head is released. Retries use the same ladder.
  */
 public final class KafkaDelayTiers {
     /** The rungs, shortest first. */

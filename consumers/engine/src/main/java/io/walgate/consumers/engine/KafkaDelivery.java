@@ -34,9 +34,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Delivers one namespace's Kafka log to one region's target, on one thread.
  *
- * <p>It reads the log topic and every delay tier. An entry not yet due pauses its partition, which
- * is rewound to it: each tier holds entries of one delay in write order, so the head is always the
- * next one due and nothing behind it is ready sooner. A due entry is applied (see {@link
+ * <p>It reads the log topic and every delay tier. An entry waits in a tier exactly the tier's length
+ * after it was appended, then moves down the ladder (re-appended to the tier its remaining time
+ * fits) or is applied when due; so each tier is FIFO in release time, and a head not yet released
+ * pauses its partition (rewound to it) without holding back anything that is released sooner. A due entry is applied (see {@link
  * Attempts}); a permanent failure, or the last allowed attempt, goes to the namespace's DLQ with its
  * history in the envelope and in record headers ({@link DeadLetterHeaders}).
  *
@@ -61,10 +62,14 @@ public final class KafkaDelivery implements Delivery {
     private final LogAppender retries;
     private final Producer<byte[], byte[]> deadLetters;
     private final Target target;
+    private final PayloadStore payloads;
     private final Attempts attempts;
     private final DeliveryEvents events;
     private final Clock clock;
     private final boolean keyOrdered;
+    /** Delay tier topic → how long an entry waits in it. */
+    private final Map<String, Duration> tiers = new HashMap<>();
+
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private final KeyHolds holds = new KeyHolds();
     /** Per partition, the offset after the last record handled (applied, re-appended, dead, held). */
@@ -72,6 +77,9 @@ public final class KafkaDelivery implements Delivery {
 
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean running = true;
+    /** Set when a rewind failed: nothing may be read (or committed) until one succeeds. */
+    private boolean mustRewind;
+
     private Instant nextBacklog = Instant.MIN;
 
     /**
@@ -99,6 +107,7 @@ public final class KafkaDelivery implements Delivery {
         this.retries = retries;
         this.deadLetters = deadLetters;
         this.target = target;
+        this.payloads = payloads;
         this.attempts = new Attempts(
                 namespace,
                 target,
@@ -109,6 +118,8 @@ public final class KafkaDelivery implements Delivery {
         this.events = events;
         this.clock = clock;
         this.keyOrdered = namespace.delivery().ordering() == Ordering.KEY;
+        KafkaDelayTiers.TIERS.forEach(
+                tier -> tiers.put(KafkaDelayTiers.topicName(namespace.backend().topic(), tier), tier));
     }
 
     /** The topics delivered: the log and its delay tiers. */
@@ -139,6 +150,13 @@ public final class KafkaDelivery implements Delivery {
         try {
             while (running) {
                 try {
+                    if (mustRewind) {
+                        rewindToCommitted();
+                        if (mustRewind) {
+                            sleep(Duration.ofSeconds(1));
+                            continue;
+                        }
+                    }
                     deliverOnce();
                 } catch (org.apache.kafka.common.errors.WakeupException e) {
                     throw e;
@@ -161,6 +179,9 @@ public final class KafkaDelivery implements Delivery {
             closeQuietly(consumer::close);
             closeQuietly(deadLetters::close);
             closeQuietly(target::close);
+            if (payloads != null) {
+                closeQuietly(payloads::close);
+            }
         }
     }
 
@@ -236,7 +257,8 @@ public final class KafkaDelivery implements Delivery {
     }
 
     /** A record of this poll, decoded; {@code entry} is null when it is not an envelope. */
-    private record Polled(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope entry) {}
+    private record Polled(
+            TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope entry, boolean move) {}
 
     /**
      * Ordering {@code NONE}: every due record of the poll is applied in one go ({@link
@@ -258,25 +280,35 @@ public final class KafkaDelivery implements Delivery {
                     entry = null;
                 }
                 if (entry != null && entry.deliverAt().isAfter(now)) {
-                    notDue.put(partition, record);
-                    dueAt.put(partition, entry.deliverAt());
-                    break;
+                    Instant release = releaseAt(record, entry);
+                    if (release.isAfter(now)) {
+                        notDue.put(partition, record);
+                        dueAt.put(partition, release);
+                        break;
+                    }
+                    polled.add(new Polled(partition, record, entry, true)); // down the ladder
+                    continue;
                 }
-                polled.add(new Polled(partition, record, entry));
+                polled.add(new Polled(partition, record, entry, false));
             }
         }
         List<Attempts.Verdict> verdicts = attempts.attemptAll(polled.stream()
+                .filter(p -> p.entry() != null && !p.move())
                 .map(Polled::entry)
-                .filter(java.util.Objects::nonNull)
                 .toList());
         java.util.Set<TopicPartition> stopped = new java.util.HashSet<>();
         int v = 0;
         for (Polled p : polled) {
-            Attempts.Verdict verdict = p.entry() == null ? null : verdicts.get(v++);
+            Attempts.Verdict verdict = p.entry() == null || p.move() ? null : verdicts.get(v++);
             if (stopped.contains(p.partition())) {
                 continue; // read again from the record it stopped at; applied ones apply idempotently
             }
-            if (verdict == null) {
+            if (p.move()) {
+                if (!reappend(p.partition(), p.record(), p.entry())) {
+                    stopped.add(p.partition());
+                    continue;
+                }
+            } else if (verdict == null) {
                 deadLetter(p.record().key(), p.record().value(), null, "MALFORMED_ENVELOPE", "not an envelope");
             } else if (verdict instanceof Attempts.Verdict.Dead dead) {
                 deadLetter(p.record().key(), dead);
@@ -305,8 +337,12 @@ public final class KafkaDelivery implements Delivery {
         }
         Instant now = clock.instant();
         if (entry.deliverAt().isAfter(now)) {
-            pause(partition, record.offset(), entry.deliverAt());
-            return false;
+            Instant release = releaseAt(record, entry);
+            if (release.isAfter(now)) {
+                pause(partition, record.offset(), release);
+                return false;
+            }
+            return reappend(partition, record, entry); // down the ladder
         }
         String key = keyOrdered ? entry.partitionKey() : null;
         if (holds.blocks(key)) {
@@ -330,6 +366,21 @@ public final class KafkaDelivery implements Delivery {
                     retry.again().deliverAt());
         }
         return true;
+    }
+
+    /**
+     * When a not-yet-due record leaves its place: an entry waits in a delay tier exactly the tier's
+     * length from when it was appended (then moves down the ladder, re-appended by remaining time),
+     * so every tier is FIFO in release time and a head that is not released yet holds back nothing
+     * that is released sooner. On the log topic itself it is the due time (under a second away).
+     */
+    private Instant releaseAt(ConsumerRecord<byte[], byte[]> record, Envelope entry) {
+        Duration tier = tiers.get(record.topic());
+        if (tier == null || record.timestamp() < 0) {
+            return entry.deliverAt();
+        }
+        Instant release = Instant.ofEpochMilli(record.timestamp()).plus(tier);
+        return release.isBefore(entry.deliverAt()) ? release : entry.deliverAt();
     }
 
     /** Tries the held keys whose turn it is, each until it blocks again or has nothing held. */
@@ -395,11 +446,17 @@ public final class KafkaDelivery implements Delivery {
         });
     }
 
+    /**
+     * Goes back to the last committed offsets (what was read since is read again). Until it
+     * succeeds, {@link #mustRewind} keeps the loop from polling: a poll from the old position would
+     * commit past entries that were never settled.
+     */
     private void rewindToCommitted() {
+        mustRewind = true;
         try {
             var assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> last = consumer.committed(assigned, Duration.ofSeconds(10));
             forget(List.copyOf(assigned));
-            Map<TopicPartition, OffsetAndMetadata> last = consumer.committed(assigned);
             for (TopicPartition p : assigned) {
                 OffsetAndMetadata c = last.get(p);
                 if (c != null) {
@@ -409,8 +466,12 @@ public final class KafkaDelivery implements Delivery {
                 }
             }
             consumer.resume(assigned);
+            mustRewind = false;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + ": " + e.getMessage());
+            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + " yet: " + e.getMessage());
         }
     }
 

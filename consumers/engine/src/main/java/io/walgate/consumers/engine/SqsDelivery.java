@@ -50,6 +50,7 @@ public final class SqsDelivery implements Delivery {
     private final SqsClient sqs;
     private final LogAppender requeue;
     private final Target target;
+    private final PayloadStore payloads;
     private final Attempts attempts;
     private final DeliveryEvents events;
     private final Clock clock;
@@ -80,6 +81,7 @@ public final class SqsDelivery implements Delivery {
         this.sqs = sqs;
         this.requeue = requeue;
         this.target = target;
+        this.payloads = payloads;
         this.attempts = new Attempts(
                 namespace,
                 target,
@@ -112,8 +114,11 @@ public final class SqsDelivery implements Delivery {
         } finally {
             try {
                 target.close();
+                if (payloads != null) {
+                    payloads.close();
+                }
             } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "closing the target: " + e.getMessage());
+                LOG.log(Level.DEBUG, "closing: " + e.getMessage());
             }
         }
     }
@@ -138,27 +143,36 @@ public final class SqsDelivery implements Delivery {
                         .messageAttributeNames("All"))
                 .messages();
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-        for (Message message : messages) {
-            // A clean stop still finishes the batch: an entry applied but not deleted would be
-            // applied again by the next worker.
-            if (handle(message)) {
-                done.add(DeleteMessageBatchRequestEntry.builder()
-                        .id(Integer.toString(done.size()))
-                        .receiptHandle(message.receiptHandle())
-                        .build());
+        try {
+            for (Message message : messages) {
+                // A clean stop still finishes the batch: an entry applied but not deleted would be
+                // applied again by the next worker.
+                if (handle(message)) {
+                    done.add(DeleteMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(done.size()))
+                            .receiptHandle(message.receiptHandle())
+                            .build());
+                }
             }
+        } finally {
+            // Even when one message failed hard: what is done is deleted, not redelivered.
+            delete(done);
         }
-        if (!done.isEmpty()) {
-            var result = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
-            if (!result.failed().isEmpty()) {
-                // Those come back after the visibility timeout and are applied again, idempotently.
-                LOG.log(
-                        Level.WARNING,
-                        "{0} messages of {1} could not be deleted: {2}",
-                        result.failed().size(),
-                        namespace.name(),
-                        result.failed().get(0).message());
-            }
+    }
+
+    private void delete(List<DeleteMessageBatchRequestEntry> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        var result = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+        if (!result.failed().isEmpty()) {
+            // Those come back after the visibility timeout and are applied again, idempotently.
+            LOG.log(
+                    Level.WARNING,
+                    "{0} messages of {1} could not be deleted: {2}",
+                    result.failed().size(),
+                    namespace.name(),
+                    result.failed().get(0).message());
         }
     }
 

@@ -66,7 +66,8 @@ final class HttpTarget implements Target {
         }
         for (int i = 0; i < entries.size(); i++) {
             Envelope entry = entries.get(i);
-            String key = entry.effectiveKey();
+            // Order is kept per partition key (what the log orders by), whatever the target key is.
+            String key = entry.partitionKey() != null ? entry.partitionKey() : entry.effectiveKey();
             int lane = Math.floorMod(key == null ? i : key.hashCode(), lanes);
             int at = i;
             tails.set(

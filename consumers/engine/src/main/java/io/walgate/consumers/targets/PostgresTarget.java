@@ -104,9 +104,12 @@ final class PostgresTarget implements Target {
                 throw e;
             }
         } catch (SQLException e) {
-            if (connection != null) {
-                close(); // a fresh connection for the one-by-one pass
+            Applied failure = classify(e);
+            if (failure instanceof Applied.Failed f && f.transientFailure()) {
+                // The database is away or busy: one by one would only wait out each timeout in turn.
+                return entries.stream().map(x -> failure).toList();
             }
+            close(); // a fresh connection for the one-by-one pass
             return Target.super.applyAll(entries);
         }
     }

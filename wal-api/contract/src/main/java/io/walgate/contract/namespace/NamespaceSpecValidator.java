@@ -38,6 +38,18 @@ public final class NamespaceSpecValidator {
                     ErrorCode.INVALID_BACKEND,
                     "KEY ordering needs a kafka backend: an SQS queue delivers in no particular order");
         }
+        if (s.backend() != null
+                && s.backend().type() == BackendType.SQS
+                && s.target() != null
+                && s.target().regions().size() > 1) {
+            // Workers of every region would receive from the one queue and delete what they took:
+            // each entry would reach one region, not all.
+            checks.add(
+                    "target.regions",
+                    ErrorCode.INVALID_REGION,
+                    "an SQS namespace has one queue, so one region; use a kafka backend (a consumer group per"
+                            + " region) or one namespace per region");
+        }
         checkRetry(s.retry(), checks);
         checkTarget(s.target(), checks);
         checkLimits(s.limits(), checks);

@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class NamespaceSpecValidatorTest {
+    /** SQS namespaces have one region; the base spec has more. */
+    private static final TargetSpec ONE_REGION =
+            new TargetSpec(TargetType.REDIS, Map.of("local", new RegionTarget("redis://127.0.0.1:6380", null)));
 
     @Test
     void theDesignBriefsExampleIsValid() {
@@ -86,7 +89,8 @@ class NamespaceSpecValidatorTest {
                 bad(
                         "backend.partitions",
                         ErrorCode.INVALID_PARTITIONS,
-                        s -> s.withBackend(new BackendSpec(BackendType.SQS, null, 4))),
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, null, 4))
+                                .withTarget(ONE_REGION)),
                 bad(
                         "backend.topic",
                         ErrorCode.INVALID_RESOURCE_NAME,
@@ -94,7 +98,8 @@ class NamespaceSpecValidatorTest {
                 bad(
                         "backend.topic",
                         ErrorCode.INVALID_RESOURCE_NAME,
-                        s -> s.withBackend(new BackendSpec(BackendType.SQS, "wal.orders", null))),
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, "wal.orders", null))
+                                .withTarget(ONE_REGION)),
                 bad(
                         "delivery.maxDelay",
                         ErrorCode.INVALID_MAX_DELAY,
@@ -139,7 +144,17 @@ class NamespaceSpecValidatorTest {
                         "delivery.ordering",
                         ErrorCode.INVALID_BACKEND,
                         s -> s.withBackend(new BackendSpec(BackendType.SQS, null, null))
+                                .withTarget(ONE_REGION)
                                 .withDelivery(new DeliverySpec(Ordering.KEY, null))),
+                bad(
+                        "target.regions",
+                        ErrorCode.INVALID_REGION,
+                        s -> s.withBackend(new BackendSpec(BackendType.SQS, null, null))
+                                .withTarget(new TargetSpec(
+                                        TargetType.HTTP,
+                                        Map.of(
+                                                "east", new RegionTarget("http://a:1", null),
+                                                "west", new RegionTarget("http://b:1", null))))),
                 bad(
                         "retry.jitter",
                         ErrorCode.INVALID_BACKOFF,
