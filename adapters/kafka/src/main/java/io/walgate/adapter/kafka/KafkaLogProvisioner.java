@@ -14,10 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -91,6 +94,7 @@ final class KafkaLogProvisioner implements LogProvisioner {
         }
         if (!missing.isEmpty() || !grow.isEmpty()) {
             awaitMetadata(plan(namespace), wanted);
+            awaitLeaders(plan(namespace), wanted);
         }
         return describe(namespace);
     }
@@ -101,6 +105,38 @@ final class KafkaLogProvisioner implements LogProvisioner {
                 () -> describeTopics(plan).values().stream()
                         .allMatch(d -> d.isPresent() && d.get().partitions().size() == partitions),
                 "topics of " + plan.get(0).name() + " are not visible with " + partitions + " partitions");
+    }
+
+    /**
+     * A new partition is in the metadata a moment before its leader serves it, and an idempotent
+     * producer that meets that moment can lose a batch (KAFKA-15591: its first request is refused
+     * with NOT_LEADER_OR_FOLLOWER, a second one is accepted, the first then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires; the writer sees UNKNOWN). So a log is ready
+     * only when every partition's leader answers a ListOffsets, which it serves from the same
+     * state as a produce; nothing is written to find out.
+     */
+    private void awaitLeaders(List<LogResource> plan, int partitions) {
+        Map<TopicPartition, OffsetSpec> all = new LinkedHashMap<>();
+        for (LogResource topic : plan) {
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+            }
+        }
+        waitUntil(
+                () -> {
+                    try {
+                        admin.listOffsets(all, new ListOffsetsOptions().timeoutMs(2000))
+                                .all()
+                                .get(3, java.util.concurrent.TimeUnit.SECONDS);
+                        return true;
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ProvisioningException("interrupted while waiting for partition leaders", true, e);
+                    }
+                },
+                "partitions of " + plan.get(0).name() + " have no serving leader");
     }
 
     @Override
