@@ -71,15 +71,6 @@ final class Subscriptions implements AutoCloseable {
         }
     }
 
-    /** Namespaces that should be delivered but could not be started. */
-    synchronized int failedCount() {
-        return failed.size();
-    }
-
-    synchronized int size() {
-        return running.size();
-    }
-
     private boolean serves(NamespaceSpec spec) {
         return spec.shard().equals(shard)
                 && spec.state() == NamespaceState.ACTIVE

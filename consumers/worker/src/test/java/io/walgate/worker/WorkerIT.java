@@ -243,6 +243,9 @@ class WorkerIT {
         try (RedisClient r = RedisClient.create(URI.create(url))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> "\"fine\"".equals(r.get("still")));
         }
+        // …and the broken one is not silently dropped: the operator is told, and it is retried.
+        assertThat(java.nio.file.Files.readString(worker.logFile()))
+                .contains("cannot deliver namespace broken-target in region local; trying again in 30 s");
     }
 
     @Test

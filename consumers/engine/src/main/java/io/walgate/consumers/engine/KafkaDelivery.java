@@ -195,11 +195,6 @@ public final class KafkaDelivery implements Delivery {
         running = false;
     }
 
-    /** Entries held back by {@code ordering: KEY} right now. */
-    public int held() {
-        return holds.size();
-    }
-
     private void deliverOnce() {
         resumeDue();
         var records = consumer.poll(pollTimeout());
