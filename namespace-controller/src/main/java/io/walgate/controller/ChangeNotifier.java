@@ -1,15 +1,26 @@
 package io.walgate.controller;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Wakes long-polling change-feed requests when this controller commits a change. Changes made by
  * another controller instance are found by the readers' periodic re-query instead.
+ *
+ * <ol>
+ *   <li>A waiter resumes on the Vert.x context it started waiting on, never on the publishing
+ *       request's or a timer thread: Hibernate Reactive keeps a request's session on its context,
+ *       so a reader resumed elsewhere would query through another request's (closing) session.
+ *   <li>A waiter resumes at the latest after its timeout, with no item either way: it re-reads the
+ *       feed to learn what changed.
+ * </ol>
  */
 @ApplicationScoped
 public class ChangeNotifier {
@@ -29,6 +40,7 @@ public class ChangeNotifier {
 
     /** Completes when a change after {@code version} is published here, or after {@code timeout}. */
     public Uni<Void> awaitAfter(long version, Duration timeout) {
+        Executor home = homeOfCaller();
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (this) {
             if (latest > version) {
@@ -36,7 +48,7 @@ public class ChangeNotifier {
             }
             waiting.add(future);
         }
-        return Uni.createFrom()
+        Uni<Void> woken = Uni.createFrom()
                 .completionStage(future)
                 .ifNoItem()
                 .after(timeout)
@@ -46,5 +58,15 @@ public class ChangeNotifier {
                         waiting.remove(future);
                     }
                 });
+        return home == null ? woken : woken.emitOn(home);
+    }
+
+    /** The caller's Vert.x context as an executor; null off Vert.x (a plain thread needs no hop). */
+    private static Executor homeOfCaller() {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return null;
+        }
+        return task -> context.runOnContext(ignored -> task.run());
     }
 }

@@ -29,10 +29,8 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +72,8 @@ public class NamespaceResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> create(@QueryParam("dryRun") boolean dryRun, String body) {
-        if (dryRun) {
+    public Uni<Response> create(@QueryParam("dryRun") String dryRun, String body) {
+        if (Params.flag("dryRun", dryRun)) {
             // Validation and defaults only, nothing stored: walctl plans apply with it, so that the
             // controller stays the one place that knows the defaults.
             return access.caller()
@@ -90,6 +88,7 @@ public class NamespaceResource {
     @GET
     @Path("{name}")
     public Uni<Response> get(@PathParam("name") String name) {
+        Params.name(name);
         return access.caller().chain(caller -> store.get(name)).map(row -> withTag(Response.ok(), row));
     }
 
@@ -98,6 +97,7 @@ public class NamespaceResource {
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> replace(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, String body) {
+        Params.name(name);
         return access.admin()
                 .chain(actor -> service.replace(name, spec(body), ifMatch, actor))
                 .map(row -> withTag(Response.ok(), row));
@@ -107,6 +107,7 @@ public class NamespaceResource {
     @DELETE
     @Path("{name}")
     public Uni<Response> delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
+        Params.name(name);
         return access.admin()
                 .chain(actor -> service.delete(name, ifMatch, actor))
                 .map(row -> withTag(Response.accepted(), row));
@@ -115,6 +116,7 @@ public class NamespaceResource {
     @POST
     @Path("{name}/pause")
     public Uni<Response> pause(@PathParam("name") String name) {
+        Params.name(name);
         return access.admin()
                 .chain(actor -> service.setState(name, NamespaceState.PAUSED, actor))
                 .map(row -> withTag(Response.ok(), row));
@@ -123,6 +125,7 @@ public class NamespaceResource {
     @POST
     @Path("{name}/resume")
     public Uni<Response> resume(@PathParam("name") String name) {
+        Params.name(name);
         return access.admin()
                 .chain(actor -> service.setState(name, NamespaceState.ACTIVE, actor))
                 .map(row -> withTag(Response.ok(), row));
@@ -134,17 +137,16 @@ public class NamespaceResource {
             @QueryParam("shard") String shard,
             @QueryParam("state") String state,
             @QueryParam("pageToken") String pageToken,
-            @QueryParam("pageSize") @DefaultValue("100") int pageSize) {
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "pageSize must be 1 to " + MAX_PAGE_SIZE);
-        }
+            @QueryParam("pageSize") String pageSizeParam) {
+        int pageSize = Params.integer("pageSize", pageSizeParam, 100, 1, MAX_PAGE_SIZE);
+        String inShard = Params.shard(shard);
         NamespaceState wanted = state == null ? null : parseState(state);
-        String after = pageToken == null ? null : decodeToken(pageToken);
+        String after = Params.afterPageToken(pageToken);
         return access.caller()
-                .chain(caller -> store.list(shard, wanted, after, pageSize + 1))
+                .chain(caller -> store.list(inShard, wanted, after, pageSize + 1))
                 .map(rows -> {
                     List<NamespaceRow> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
-                    String next = rows.size() > pageSize ? encodeToken(page.get(page.size() - 1).name) : null;
+                    String next = rows.size() > pageSize ? Params.pageToken(page.get(page.size() - 1).name) : null;
                     return new NamespacePage(page.stream().map(views::of).toList(), next);
                 });
     }
@@ -156,12 +158,11 @@ public class NamespaceResource {
     @GET
     @Path("changes")
     public Uni<ChangesPage> changes(
-            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("after") String afterParam,
             @QueryParam("wait") @DefaultValue("PT0S") String wait,
-            @QueryParam("limit") @DefaultValue("500") int limit) {
-        if (after < 0 || limit < 1 || limit > 5000) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "after must be 0 or more, limit 1 to 5000");
-        }
+            @QueryParam("limit") String limitParam) {
+        long after = Params.number("after", afterParam, 0, 0, Long.MAX_VALUE);
+        int limit = Params.integer("limit", limitParam, 500, 1, 5000);
         Duration waitFor = parseWait(wait);
         long deadline = System.nanoTime() + waitFor.toNanos();
         return access.caller().chain(caller -> poll(after, limit, deadline));
@@ -185,10 +186,11 @@ public class NamespaceResource {
     /** Who changed the namespace, and how, newest first. */
     @GET
     @Path("{name}/audit")
-    public Uni<List<AuditView>> audit(
-            @PathParam("name") String name, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Uni<List<AuditView>> audit(@PathParam("name") String name, @QueryParam("limit") String limitParam) {
+        Params.name(name);
+        int limit = Params.integer("limit", limitParam, 100, 1, 1000);
         return access.caller()
-                .chain(caller -> store.audit(name, Math.max(1, Math.min(limit, 1000))))
+                .chain(caller -> store.audit(name, limit))
                 .map(rows -> rows.stream().map(views::of).toList());
     }
 
@@ -221,8 +223,7 @@ public class NamespaceResource {
             }
             return d.compareTo(config.maxChangeWait()) > 0 ? config.maxChangeWait() : d;
         } catch (DateTimeParseException e) {
-            throw new WalException(
-                    ErrorCode.INVALID_DURATION, "wait must be an ISO-8601 duration such as PT30S; got " + wait);
+            throw new WalException(ErrorCode.INVALID_DURATION, "wait must be an ISO-8601 duration such as PT30S");
         }
     }
 
@@ -230,20 +231,7 @@ public class NamespaceResource {
         try {
             return NamespaceState.valueOf(state.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new WalException(
-                    ErrorCode.MALFORMED_REQUEST, "state must be ACTIVE, PAUSED or DELETED; got " + state);
-        }
-    }
-
-    private static String encodeToken(String lastName) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decodeToken(String token) {
-        try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "pageToken is not one this API handed out");
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "state must be ACTIVE, PAUSED or DELETED");
         }
     }
 }
