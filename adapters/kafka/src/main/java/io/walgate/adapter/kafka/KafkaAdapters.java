@@ -3,6 +3,7 @@ package io.walgate.adapter.kafka;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,11 +21,16 @@ public final class KafkaAdapters {
      * bootstrap.servers}). Calls time out after {@code default.api.timeout.ms} (default here 15 s).
      */
     public static LogProvisioner provisioner(Map<String, Object> adminConfig) {
+        return provisioner(adminConfig, KafkaTopicSettings.defaults());
+    }
+
+    /** As {@link #provisioner(Map)}, creating topics with {@code settings}. */
+    public static LogProvisioner provisioner(Map<String, Object> adminConfig, KafkaTopicSettings settings) {
         Map<String, Object> config = new HashMap<>(adminConfig);
         config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "walgate-provisioner");
-        return new KafkaLogProvisioner(Admin.create(config));
+        return new KafkaLogProvisioner(Admin.create(config), settings);
     }
 
     /**
@@ -34,6 +40,14 @@ public final class KafkaAdapters {
      * bounds how long an append may take before it answers UNKNOWN.
      */
     public static LogAppender appender(Map<String, Object> producerConfig) {
+        return appender(producerConfig, Duration.ofSeconds(30));
+    }
+
+    /**
+     * As {@link #appender(Map)}, with how long {@code close()} waits for appends in flight; those
+     * still unanswered then are aborted and answered UNKNOWN.
+     */
+    public static LogAppender appender(Map<String, Object> producerConfig, Duration closeTimeout) {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -47,6 +61,7 @@ public final class KafkaAdapters {
         return new KafkaLogAppender(
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
                 Clock.systemUTC(),
-                maxRequest - KafkaLogAppender.ENVELOPE_ROOM);
+                maxRequest - KafkaLogAppender.ENVELOPE_ROOM,
+                closeTimeout);
     }
 }

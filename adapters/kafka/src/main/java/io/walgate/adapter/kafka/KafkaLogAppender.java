@@ -14,21 +14,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Appends to Kafka with one shared idempotent producer ({@code acks=all}): the record key is the
  * partition key, the value the encoded envelope; an entry due later goes to its delay tier.
  *
- * <p>Errors are read conservatively: only an error that proves the broker never took the record is
- * {@link Durability#FALSE}; a timeout or a network error may come after the broker wrote it, so it
- * is {@link Durability#UNKNOWN}.
+ * <p>Errors are read conservatively ({@link KafkaFailures}): only a failure that proves no attempt
+ * reached the broker, or a refusal every attempt gets, is {@link Durability#FALSE}; anything that
+ * may come after the broker wrote the record is {@link Durability#UNKNOWN}.
  */
 final class KafkaLogAppender implements LogAppender {
     static final String ENTRY_ID_HEADER = "walgate-entry-id";
@@ -37,17 +37,31 @@ final class KafkaLogAppender implements LogAppender {
 
     private final Producer<byte[], byte[]> producer;
     private final Clock clock;
+    private final Duration closeTimeout;
+    private final ExecutorService resender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "walgate-kafka-resend");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Set by {@link #close}: an append failing from then on is answered, not re-sent. */
+    private volatile boolean closing;
 
     /** Bytes of a request kept for the envelope's other fields, the record key and headers. */
     static final int ENVELOPE_ROOM = 64 * 1024;
 
     private final int maxInlinePayloadBytes;
 
-    /** @param maxInlinePayloadBytes the producer's {@code max.request.size} less {@link #ENVELOPE_ROOM} */
-    KafkaLogAppender(Producer<byte[], byte[]> producer, Clock clock, int maxInlinePayloadBytes) {
+    /**
+     * @param maxInlinePayloadBytes the producer's {@code max.request.size} less {@link #ENVELOPE_ROOM}
+     * @param closeTimeout how long {@link #close} waits for appends in flight; those still unanswered
+     *     then are aborted and answered UNKNOWN
+     */
+    KafkaLogAppender(Producer<byte[], byte[]> producer, Clock clock, int maxInlinePayloadBytes, Duration closeTimeout) {
         this.maxInlinePayloadBytes = maxInlinePayloadBytes;
         this.producer = producer;
         this.clock = clock;
+        this.closeTimeout = closeTimeout;
     }
 
     @Override
@@ -77,23 +91,70 @@ final class KafkaLogAppender implements LogAppender {
                 new ProducerRecord<>(topic, null, key, EnvelopeCodec.encode(envelope), headers);
 
         CompletableFuture<AppendReceipt> result = new CompletableFuture<>();
+        send(record, result, true);
+        return result;
+    }
+
+    /**
+     * Sends {@code record} and completes {@code result}; a failure that KAFKA-15591 explains is
+     * re-sent once (the same bytes, so the same entry id) before it is answered.
+     */
+    private void send(
+            ProducerRecord<byte[], byte[]> record, CompletableFuture<AppendReceipt> result, boolean firstAttempt) {
+        String topic = record.topic();
+        // KafkaProducer reports a failure raised before the record reached its accumulator by
+        // calling the callback on the caller's thread, inside send(); from the sender thread
+        // otherwise. That tells "nothing was sent" from "it may have been".
+        Thread caller = Thread.currentThread();
+        AtomicBoolean inSend = new AtomicBoolean(true);
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     result.complete(new AppendReceipt(topic, metadata.partition() + "-" + metadata.offset()));
+                    return;
+                }
+                boolean beforeAccumulator = inSend.get() && Thread.currentThread() == caller;
+                if (firstAttempt && !beforeAccumulator && !closing && KafkaFailures.worthResending(error)) {
+                    resend(record, result, error);
                 } else {
-                    result.completeExceptionally(classify(topic, error));
+                    result.completeExceptionally(failure(topic, error, beforeAccumulator, firstAttempt));
                 }
             });
         } catch (RuntimeException e) {
-            // Thrown before the record was handed to the network: it cannot be in the log.
-            result.completeExceptionally(new AppendException(
-                    ErrorCode.BACKEND_UNAVAILABLE,
-                    Durability.FALSE,
-                    "cannot send to " + topic + ": " + e.getMessage(),
-                    e));
+            // Thrown before the record was handed to the producer (a closed producer, a
+            // serialization error): this attempt cannot be in the log.
+            result.completeExceptionally(failure(topic, e, true, firstAttempt));
+        } finally {
+            inSend.set(false);
         }
-        return result;
+    }
+
+    /**
+     * On another thread: this runs in the producer's callback, on its I/O thread, and a send can
+     * block there (a full buffer) waiting for that same thread.
+     */
+    private void resend(
+            ProducerRecord<byte[], byte[]> record, CompletableFuture<AppendReceipt> result, Throwable first) {
+        try {
+            resender.execute(() -> send(record, result, false));
+        } catch (RejectedExecutionException closed) {
+            result.completeExceptionally(failure(record.topic(), first, false, true));
+        }
+    }
+
+    /** A re-send's failure cannot be FALSE: the first attempt may have been written. */
+    private static AppendException failure(
+            String topic, Throwable error, boolean beforeAccumulator, boolean firstAttempt) {
+        AppendException classified = KafkaFailures.classify(topic, error, beforeAccumulator);
+        if (firstAttempt || classified.durability() != Durability.FALSE) {
+            return classified;
+        }
+        return new AppendException(
+                ErrorCode.BACKEND_TIMEOUT,
+                Durability.UNKNOWN,
+                "Kafka did not confirm the write to " + topic + " and its re-send failed: " + error.getMessage()
+                        + "; it may or may not be in the log",
+                error);
     }
 
     /** The main topic, or the delay tier the entry waits in. */
@@ -104,37 +165,10 @@ final class KafkaLogAppender implements LogAppender {
                 .orElse(logTopic);
     }
 
-    static AppendException classify(String topic, Exception error) {
-        if (error instanceof RecordTooLargeException) {
-            return new AppendException(
-                    ErrorCode.PAYLOAD_TOO_LARGE,
-                    Durability.FALSE,
-                    "the entry is larger than " + topic + " accepts",
-                    error);
-        }
-        if (error instanceof TimeoutException || error instanceof NotEnoughReplicasAfterAppendException) {
-            return new AppendException(
-                    ErrorCode.BACKEND_TIMEOUT,
-                    Durability.UNKNOWN,
-                    "Kafka did not confirm the write to " + topic + " in time; it may or may not be in the log",
-                    error);
-        }
-        if (error instanceof RetriableException) {
-            return new AppendException(
-                    ErrorCode.BACKEND_UNAVAILABLE,
-                    Durability.UNKNOWN,
-                    "Kafka failed the write to " + topic + " after retrying: " + error.getMessage(),
-                    error);
-        }
-        return new AppendException(
-                ErrorCode.BACKEND_UNAVAILABLE,
-                Durability.FALSE,
-                "Kafka refused the write to " + topic + ": " + error.getMessage(),
-                error);
-    }
-
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(30));
+        closing = true;
+        producer.close(closeTimeout);
+        resender.shutdown();
     }
 }

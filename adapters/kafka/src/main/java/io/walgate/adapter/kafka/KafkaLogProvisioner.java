@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -28,15 +31,26 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * A namespace on Kafka is its main topic, a {@code .dlq} topic and the delay tiers of {@link
  * KafkaDelayTiers}, all with the namespace's partition count (so that a key keeps its partition
- * number through delays and dead-lettering). The replication factor is the broker's default.
+ * number through delays and dead-lettering). Replication factor, {@code min.insync.replicas} and
+ * retention come from {@link KafkaTopicSettings}, never from the broker's defaults ({@link
+ * TopicConfigs}).
  */
 final class KafkaLogProvisioner implements LogProvisioner {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
+    private final KafkaTopicSettings settings;
+    private final TopicConfigs configs;
 
-    KafkaLogProvisioner(Admin admin) {
+    KafkaLogProvisioner(Admin admin, KafkaTopicSettings settings) {
         this.admin = admin;
+        this.settings = settings;
+        this.configs = new TopicConfigs(admin, settings);
+    }
+
+    @Override
+    public Optional<Duration> retention() {
+        return settings.retention();
     }
 
     @Override
@@ -62,23 +76,34 @@ final class KafkaLogProvisioner implements LogProvisioner {
     @Override
     public List<LogResource> reconcile(NamespaceSpec namespace) {
         int wanted = namespace.backend().partitions();
-        Map<String, Optional<TopicDescription>> current = describeTopics(plan(namespace));
+        List<LogResource> plan = plan(namespace);
+        Map<String, Optional<TopicDescription>> current = describeTopics(plan);
         List<NewTopic> missing = new ArrayList<>();
         Map<String, NewPartitions> grow = new LinkedHashMap<>();
-        for (Map.Entry<String, Optional<TopicDescription>> topic : current.entrySet()) {
-            if (topic.getValue().isEmpty()) {
-                missing.add(new NewTopic(topic.getKey(), Optional.of(wanted), Optional.empty()));
+        Map<String, Integer> existingReplication = new LinkedHashMap<>();
+        TopicConfigs.Replication replication = null;
+        for (LogResource planned : plan) {
+            Optional<TopicDescription> topic = current.get(planned.name());
+            if (topic.isEmpty()) {
+                replication = replication == null ? configs.replication() : replication;
+                missing.add(new NewTopic(planned.name(), wanted, (short) replication.factor())
+                        .configs(configs.wanted(planned.role(), replication, replication.factor())));
                 continue;
             }
-            int has = topic.getValue().get().partitions().size();
+            existingReplication.put(planned.name(), TopicConfigs.replicationFactor(topic.get()));
+            int has = topic.get().partitions().size();
             if (has < wanted) {
-                grow.put(topic.getKey(), NewPartitions.increaseTo(wanted));
+                grow.put(planned.name(), NewPartitions.increaseTo(wanted));
             } else if (has > wanted) {
                 throw new ProvisioningException(
-                        "topic " + topic.getKey() + " has " + has + " partitions and Kafka cannot shrink it to "
+                        "topic " + planned.name() + " has " + has + " partitions and Kafka cannot shrink it to "
                                 + wanted + "; set backend.partitions to " + has + " or more",
                         false);
             }
+        }
+        if (!existingReplication.isEmpty()) {
+            // Retention and min.insync changed behind our back (or by a new setting) are restored.
+            configs.restore(plan, existingReplication, replication == null ? configs.replication() : replication);
         }
         if (!missing.isEmpty()) {
             for (Map.Entry<String, KafkaFuture<Void>> created :
@@ -127,9 +152,9 @@ final class KafkaLogProvisioner implements LogProvisioner {
                     try {
                         admin.listOffsets(all, new ListOffsetsOptions().timeoutMs(2000))
                                 .all()
-                                .get(3, java.util.concurrent.TimeUnit.SECONDS);
+                                .get(3, TimeUnit.SECONDS);
                         return true;
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         return false;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -143,13 +168,20 @@ final class KafkaLogProvisioner implements LogProvisioner {
     public List<LogResource> describe(NamespaceSpec namespace) {
         List<LogResource> plan = plan(namespace);
         Map<String, Optional<TopicDescription>> current = describeTopics(plan);
+        List<String> present = plan.stream()
+                .map(LogResource::name)
+                .filter(name -> current.get(name).isPresent())
+                .toList();
+        Map<String, Map<String, String>> topicConfigs = configs.read(present);
         List<LogResource> existing = new ArrayList<>();
         for (LogResource planned : plan) {
-            current.get(planned.name())
-                    .ifPresent(d -> existing.add(new LogResource(
-                            planned.name(),
-                            planned.role(),
-                            Map.of("partitions", Integer.toString(d.partitions().size())))));
+            current.get(planned.name()).ifPresent(d -> {
+                Map<String, String> attributes = new LinkedHashMap<>();
+                attributes.put("partitions", Integer.toString(d.partitions().size()));
+                attributes.put("replicationFactor", Integer.toString(TopicConfigs.replicationFactor(d)));
+                attributes.putAll(TopicConfigs.attributes(topicConfigs.getOrDefault(planned.name(), Map.of())));
+                existing.add(new LogResource(planned.name(), planned.role(), attributes));
+            });
         }
         return existing;
     }
@@ -181,7 +213,7 @@ final class KafkaLogProvisioner implements LogProvisioner {
                 "topics of " + plan.get(0).name() + " still exist after their deletion was accepted");
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier done, String failure) {
+    private static void waitUntil(BooleanSupplier done, String failure) {
         long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -238,9 +270,8 @@ final class KafkaLogProvisioner implements LogProvisioner {
         }
     }
 
-    private static ProvisioningException failure(String what, Throwable cause) {
-        boolean retryable =
-                cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+    static ProvisioningException failure(String what, Throwable cause) {
+        boolean retryable = cause instanceof RetriableException;
         return new ProvisioningException("cannot " + what + ": " + cause.getMessage(), retryable, cause);
     }
 }

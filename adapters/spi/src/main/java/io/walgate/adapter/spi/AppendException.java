@@ -5,9 +5,9 @@ import io.walgate.contract.ErrorCode;
 
 /**
  * An append that did not end in a durable entry. {@link #durability()} is the honest answer to "is
- * it in the log?": {@link Durability#FALSE} when the backend certainly did not take it (refused,
- * unreachable before the send), {@link Durability#UNKNOWN} when the send may have reached it (a
- * timeout after the send). Never {@link Durability#TRUE}.
+ * it in the log?": {@link Durability#FALSE} only when no attempt can have reached the backend or
+ * the backend refused every one (see {@link LogAppender}'s guarantee 6), {@link Durability#UNKNOWN}
+ * whenever an attempt may have reached it. Never {@link Durability#TRUE}.
  */
 public class AppendException extends RuntimeException {
     private final Durability durability;

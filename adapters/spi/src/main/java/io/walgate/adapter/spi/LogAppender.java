@@ -1,5 +1,6 @@
 package io.walgate.adapter.spi;
 
+import io.walgate.contract.Durability;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -17,8 +18,23 @@ import java.util.concurrent.CompletionStage;
  *       {@code acks=all} with the idempotent producer; SQS accepted the message), or fails with an
  *       {@link AppendException} whose durability says whether it may have been written.
  *   <li>Entries of one partition key are appended in call order (Kafka: the key is the record key).
+ *       The one exception is an entry re-sent under guarantee 7: it may land after later entries of
+ *       its key.
  *   <li>An entry due later goes where its backend keeps delayed entries: Kafka's delay ladder, SQS's
  *       {@code DelaySeconds} (up to 15 minutes; the worker re-enqueues the rest).
+ *   <li>{@link Durability#FALSE} only when certain: no attempt to send the entry can have reached
+ *       the backend (refused before the send, a connection refused on every attempt), or the
+ *       backend refused it in a way that no earlier attempt can have got past (the log does not
+ *       exist, the entry is too large). Whenever an attempt may have reached the backend (a timeout,
+ *       a 5xx, a connection lost after the send, an expired or aborted batch, an appender closed
+ *       with the entry in flight, an error this rule does not know) the answer is {@link
+ *       Durability#UNKNOWN}. Why it matters: a FALSE releases the write's idempotency key, so the
+ *       client's retry is a second entry with a new id; an UNKNOWN keeps the key.
+ *   <li>An append whose outcome is uncertain only because of a known client fault (Kafka's
+ *       KAFKA-15591: an idempotent producer's first batch to a new partition expires after
+ *       OUT_OF_ORDER_SEQUENCE_NUMBER) is re-sent once with the same envelope, so the same entry id,
+ *       before it is answered; it is durable if the re-send is. A duplicate is harmless: targets
+ *       apply by entry id.
  * </ol>
  */
 public interface LogAppender extends AutoCloseable {

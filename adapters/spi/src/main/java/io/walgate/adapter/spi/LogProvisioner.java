@@ -2,7 +2,9 @@ package io.walgate.adapter.spi;
 
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates, reconciles, describes and deletes the backend resources of namespaces: the log, its
@@ -17,6 +19,10 @@ import java.util.List;
  *       crash half-way through, converges on the same result. That is what lets the controller
  *       retry until the backend matches the spec.
  *   <li>Failures are {@link ProvisioningException}s that say whether a retry may help.
+ *   <li>Durability settings are explicit, never the backend's defaults: the retention of the log
+ *       and of its dead letters (and on Kafka the replication factor and {@code
+ *       min.insync.replicas}) are set on creation, restored by {@link #reconcile} when they drift,
+ *       and reported among each {@link LogResource}'s attributes.
  * </ol>
  *
  * Specs passed in have their defaults filled in ({@link NamespaceSpec#withDefaults()}).
@@ -25,6 +31,14 @@ public interface LogProvisioner extends AutoCloseable {
 
     /** The backend this provisioner serves. */
     BackendType backend();
+
+    /**
+     * How long the log (and, on Kafka, its delay tiers) keeps an entry before the backend drops it
+     * unread; empty when it keeps entries until they are consumed. An entry that waits longer (a
+     * {@code maxDelay}, a retry span) would be lost silently, so the controller refuses a namespace
+     * whose waits exceed it.
+     */
+    Optional<Duration> retention();
 
     /** The resources {@code namespace} should have, without touching the backend. */
     List<LogResource> plan(NamespaceSpec namespace);

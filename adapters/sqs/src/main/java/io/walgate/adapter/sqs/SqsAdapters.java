@@ -25,6 +25,11 @@ public final class SqsAdapters {
      * its round trip). Closing the appender waits for sends in flight; it does not close the client.
      */
     public static LogAppender appender(SqsClient client, int senders) {
+        return appender(client, senders, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #appender(SqsClient, int)}, with how long {@code close()} waits for sends in flight. */
+    public static LogAppender appender(SqsClient client, int senders, Duration closeTimeout) {
         return new SqsLogAppender(
                 client,
                 Executors.newFixedThreadPool(senders, r -> {
@@ -32,7 +37,8 @@ public final class SqsAdapters {
                     t.setDaemon(true);
                     return t;
                 }),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                closeTimeout);
     }
 
     /**

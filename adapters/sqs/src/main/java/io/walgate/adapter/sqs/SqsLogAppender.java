@@ -9,7 +9,6 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
-import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -21,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -45,10 +44,14 @@ final class SqsLogAppender implements LogAppender {
     private final Clock clock;
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
 
-    SqsLogAppender(SqsClient sqs, ExecutorService senders, Clock clock) {
+    private final Duration closeTimeout;
+
+    /** @param closeTimeout how long {@link #close} waits for sends in flight; they finish on their own after */
+    SqsLogAppender(SqsClient sqs, ExecutorService senders, Clock clock, Duration closeTimeout) {
         this.sqs = sqs;
         this.senders = senders;
         this.clock = clock;
+        this.closeTimeout = closeTimeout;
     }
 
     /**
@@ -100,38 +103,44 @@ final class SqsLogAppender implements LogAppender {
         if (envelope.traceparent() != null) {
             attributes.put("traceparent", text(envelope.traceparent()));
         }
+        String url;
         try {
-            String url = queueUrls.computeIfAbsent(
+            url = queueUrls.computeIfAbsent(
                     queue, q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
+        } catch (QueueDoesNotExistException e) {
+            throw new AppendException(
+                    ErrorCode.BACKEND_UNAVAILABLE,
+                    Durability.FALSE,
+                    "queue " + queue + " does not exist (is the namespace provisioned?)",
+                    e);
+        } catch (SdkException e) {
+            // Only the URL was asked for: the message itself was never sent.
+            throw new AppendException(
+                    ErrorCode.BACKEND_UNAVAILABLE,
+                    Durability.FALSE,
+                    "cannot look up queue " + queue + " (nothing was sent): " + e.getMessage(),
+                    e);
+        }
+        try {
             String id = sqs.sendMessage(b -> b.queueUrl(url)
                             .messageBody(body)
                             .delaySeconds(delay)
                             .messageAttributes(attributes))
                     .messageId();
             return new AppendReceipt(queue, id);
-        } catch (QueueDoesNotExistException e) {
-            queueUrls.remove(queue);
+        } catch (SdkException e) {
+            if (e instanceof QueueDoesNotExistException) {
+                queueUrls.remove(queue);
+            }
+            boolean notStored = SqsFailures.certainlyNotStored(e);
+            boolean answered = e instanceof SqsException;
             throw new AppendException(
-                    ErrorCode.BACKEND_UNAVAILABLE,
-                    Durability.FALSE,
-                    "queue " + queue + " does not exist (is the namespace provisioned?)",
-                    e);
-        } catch (SqsException e) {
-            // A 4xx is a refusal; a 5xx may come after SQS stored the message.
-            boolean refused = e.statusCode() >= 400 && e.statusCode() < 500;
-            throw new AppendException(
-                    ErrorCode.BACKEND_UNAVAILABLE,
-                    refused ? Durability.FALSE : Durability.UNKNOWN,
-                    "SQS " + (refused ? "refused" : "failed") + " the write to " + queue + ": " + e.getMessage(),
-                    e);
-        } catch (SdkClientException e) {
-            boolean neverConnected = hasCause(e, ConnectException.class);
-            throw new AppendException(
-                    neverConnected ? ErrorCode.BACKEND_UNAVAILABLE : ErrorCode.BACKEND_TIMEOUT,
-                    neverConnected ? Durability.FALSE : Durability.UNKNOWN,
-                    neverConnected
-                            ? "SQS is unreachable: " + e.getMessage()
-                            : "SQS did not confirm the write to " + queue + "; it may or may not be in the queue",
+                    answered || notStored ? ErrorCode.BACKEND_UNAVAILABLE : ErrorCode.BACKEND_TIMEOUT,
+                    notStored ? Durability.FALSE : Durability.UNKNOWN,
+                    notStored
+                            ? "SQS did not take the write to " + queue + ": " + e.getMessage()
+                            : "SQS did not confirm the write to " + queue + "; it may or may not be in the queue: "
+                                    + e.getMessage(),
                     e);
         }
     }
@@ -143,20 +152,11 @@ final class SqsLogAppender implements LogAppender {
                 .build();
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void close() {
         senders.shutdown();
         try {
-            senders.awaitTermination(30, TimeUnit.SECONDS);
+            senders.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

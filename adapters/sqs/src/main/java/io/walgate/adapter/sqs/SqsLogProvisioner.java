@@ -6,6 +6,7 @@ import io.walgate.adapter.spi.ProvisioningException;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.ResourceNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  */
 final class SqsLogProvisioner implements LogProvisioner {
     static final int MAX_RECEIVE_COUNT = 5;
-    static final String RETENTION_SECONDS = Integer.toString(14 * 24 * 3600);
+    static final Duration RETENTION = Duration.ofDays(14);
+    static final String RETENTION_SECONDS = Long.toString(RETENTION.toSeconds());
     static final String VISIBILITY_TIMEOUT_SECONDS = "30";
 
     private final SqsClient sqs;
@@ -39,6 +41,12 @@ final class SqsLogProvisioner implements LogProvisioner {
     @Override
     public BackendType backend() {
         return BackendType.SQS;
+    }
+
+    /** SQS's maximum, set on both queues. */
+    @Override
+    public Optional<Duration> retention() {
+        return Optional.of(RETENTION);
     }
 
     @Override
@@ -98,6 +106,8 @@ final class SqsLogProvisioner implements LogProvisioner {
                         () -> sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
                                 .attributes());
                 attributes.put("arn", actual.getOrDefault(QueueAttributeName.QUEUE_ARN, ""));
+                attributes.put(
+                        "messageRetentionPeriod", actual.getOrDefault(QueueAttributeName.MESSAGE_RETENTION_PERIOD, ""));
                 String redrive = actual.get(QueueAttributeName.REDRIVE_POLICY);
                 if (redrive != null) {
                     attributes.put("redrivePolicy", redrive);
