@@ -102,6 +102,18 @@ class HostileInputIT {
                         SPEC.replace("team-orders", "team\\u0000orders"),
                         422,
                         "INVALID_OWNER"),
+                post(
+                        "partitions as a fraction",
+                        ns,
+                        SPEC.replace("\"partitions\":1", "\"partitions\":1.5"),
+                        400,
+                        "MALFORMED_REQUEST"),
+                post(
+                        "a region url as a number",
+                        ns,
+                        SPEC.replace("\"redis://127.0.0.1:6380\"", "6380"),
+                        400,
+                        "MALFORMED_REQUEST"),
                 post("a JSON array", ns, "[" + SPEC + "]", 400, "MALFORMED_REQUEST"),
                 post("JSON null", ns, "null", 400, "MALFORMED_REQUEST"),
                 row(

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import io.walgate.contract.json.JsonBodyErrors;
+import io.walgate.contract.json.StrictJson;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.controller.ChangeNotifier;
@@ -72,7 +73,7 @@ public class NamespaceResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> create(@QueryParam("dryRun") String dryRun, String body) {
+    public Uni<Response> create(@QueryParam("dryRun") String dryRun, byte[] body) {
         if (Params.flag("dryRun", dryRun)) {
             // Validation and defaults only, nothing stored: walctl plans apply with it, so that the
             // controller stays the one place that knows the defaults.
@@ -96,7 +97,7 @@ public class NamespaceResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> replace(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, String body) {
+    public Uni<Response> replace(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, byte[] body) {
         Params.name(name);
         return access.admin()
                 .chain(actor -> service.replace(name, spec(body), ifMatch, actor))
@@ -194,8 +195,15 @@ public class NamespaceResource {
                 .map(rows -> rows.stream().map(views::of).toList());
     }
 
-    private NamespaceSpec spec(String body) {
-        if (body == null || body.isBlank()) {
+    /** The body as a spec; its bytes are checked as UTF-8 first, so nothing becomes U+FFFD. */
+    private NamespaceSpec spec(byte[] bytes) {
+        String body;
+        try {
+            body = bytes == null ? "" : StrictJson.utf8(bytes);
+        } catch (StrictJson.InvalidUtf8Exception e) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, e.getMessage());
+        }
+        if (body.isBlank()) {
             throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
         }
         try {
