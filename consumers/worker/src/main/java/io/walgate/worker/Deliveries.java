@@ -74,7 +74,9 @@ final class Deliveries implements AutoCloseable {
                 // One consumer group per (namespace, region): each region applies every entry.
                 consumer.put("group.id", "walgate." + spec.name() + "." + region);
                 consumer.put("enable.auto.commit", false);
-                consumer.put("auto.offset.reset", "earliest");
+                // "none": a position that retention deleted is reported as lost (KafkaDelivery), never skipped
+                // quietly; a new group starts at the beginning of the log.
+                consumer.put("auto.offset.reset", "none");
                 // A worker killed hard holds its partitions until the session times out: 10 s, not
                 // Kafka's 45, before another worker of the region takes over.
                 consumer.putIfAbsent("session.timeout.ms", 10_000);

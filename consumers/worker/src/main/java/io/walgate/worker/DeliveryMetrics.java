@@ -18,13 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * applied: the delay ladder's and the worker's lag together), and the gauges {@code
  * walgate_delivery_lag_entries{namespace,region}} (entries not yet applied) and {@code
  * walgate_delivery_dead_letters{namespace,region}} (the DLQ's depth), refreshed every 10 s; -1 when
- * the backend could not say. A namespace no longer served keeps its last values.
+ * the backend could not say, and {@code walgate_delivery_stalled_seconds{namespace,region}} (how long
+ * due entries have waited without any progress; 0 while it flows); the counter {@code
+ * walgate_delivery_lost_entries_total{namespace,region}} counts entries that retention deleted
+ * before they were delivered. A namespace no longer served keeps its last values.
  */
 @ApplicationScoped
 class DeliveryMetrics {
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    /** Stalled deliveries, "namespace (region)" → what their stall watch says; for the health check. */
+    private final Map<String, String> stalled = new ConcurrentHashMap<>();
+    /** Durations past this are recorded as this: a timer's nanoseconds overflow at 292 years. */
+    private static final Duration LONGEST = Duration.ofDays(365L * 100);
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,10 +42,9 @@ class DeliveryMetrics {
             @Override
             public void attempted(Envelope entry, String outcome, String code, Duration took, Duration lateness) {
                 timer("walgate.delivery.apply", namespace, region, "outcome", outcome, "code", code)
-                        .record(took);
+                        .record(bounded(took));
                 if (entry.attempt() == 1) {
-                    timer("walgate.delivery.lateness", namespace, region)
-                            .record(lateness.isNegative() ? Duration.ZERO : lateness);
+                    timer("walgate.delivery.lateness", namespace, region).record(bounded(lateness));
                 }
             }
 
@@ -47,7 +53,33 @@ class DeliveryMetrics {
                 gauge("walgate.delivery.lag.entries", namespace, region).set(lag);
                 gauge("walgate.delivery.dead.letters", namespace, region).set(deadLetters);
             }
+
+            @Override
+            public void stall(Duration stalledFor, String detail) {
+                gauge("walgate.delivery.stalled.seconds", namespace, region).set(stalledFor.toSeconds());
+                String name = namespace + " (" + region + ")";
+                if (stalledFor.isZero()) {
+                    stalled.remove(name);
+                } else {
+                    stalled.put(name, "stalled for " + stalledFor.toSeconds() + " s " + detail);
+                }
+            }
+
+            @Override
+            public void lost(String where, long count) {
+                registry.counter("walgate.delivery.lost.entries", "namespace", namespace, "region", region)
+                        .increment(count);
+            }
         };
+    }
+
+    /** Stalled deliveries and why, for the health check. */
+    Map<String, String> stalled() {
+        return Map.copyOf(stalled);
+    }
+
+    private static Duration bounded(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d.compareTo(LONGEST) > 0 ? LONGEST : d;
     }
 
     private AtomicLong gauge(String name, String namespace, String region) {

@@ -76,14 +76,24 @@ public final class Attempts {
                         Duration.ZERO,
                         Duration.between(entry.deliverAt(), now));
             }
-            PayloadStore.Redeemed redeemed = payloads.redeem(entry);
+            PayloadStore.Redeemed redeemed;
+            try {
+                redeemed = payloads.redeem(entry);
+            } catch (RuntimeException e) {
+                redeemed = new PayloadStore.Redeemed.Failed(unexpected(e));
+            }
             if (redeemed instanceof PayloadStore.Redeemed.Failed f) {
                 return decide(entry, f.failure(), Duration.ZERO, Duration.between(entry.deliverAt(), now));
             }
             inline = ((PayloadStore.Redeemed.Inline) redeemed).entry();
         }
         long start = System.nanoTime();
-        Applied applied = target.apply(inline);
+        Applied applied;
+        try {
+            applied = target.apply(inline);
+        } catch (RuntimeException e) {
+            applied = unexpected(e);
+        }
         return decide(
                 entry, applied, Duration.ofNanos(System.nanoTime() - start), Duration.between(entry.deliverAt(), now));
     }
@@ -118,7 +128,13 @@ public final class Attempts {
         }
         Instant now = clock.instant();
         long start = System.nanoTime();
-        List<Applied> applied = target.applyAll(inline);
+        List<Applied> applied;
+        try {
+            applied = target.applyAll(inline);
+        } catch (RuntimeException e) {
+            // Which entry broke it is not known: each gets its own outcome, alone.
+            return inline.stream().map(this::attempt).toList();
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         List<Verdict> verdicts = new ArrayList<>(inline.size());
         for (int i = 0; i < inline.size(); i++) {
@@ -127,6 +143,22 @@ public final class Attempts {
         }
         return verdicts;
     }
+
+    /**
+     * A target broke its promise never to throw ({@link Target}, 2): a bug, or an input no check
+     * foresaw, and the same entry will break it again. It is this entry's permanent failure, so it is
+     * dead-lettered with its own code and the rest of the namespace flows on; retrying it would
+     * stall its partition (or, before, the whole namespace) for nothing.
+     */
+    static Applied.Failed unexpected(RuntimeException e) {
+        return new Applied.Failed(
+                false,
+                UNEXPECTED_ERROR,
+                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+
+    /** The code of a failure the target did not classify: it threw instead of answering. */
+    public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
     /** A failure that happened outside the target (a malformed record, say), decided the same way. */
     public Verdict failed(Envelope entry, Applied.Failed failure) {

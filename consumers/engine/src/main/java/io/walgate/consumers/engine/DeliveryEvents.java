@@ -4,11 +4,22 @@ import io.walgate.contract.entry.Envelope;
 import java.time.Duration;
 
 /**
- * What a delivery reports as it goes, for metrics. Called on the delivery's thread; implementations
- * must be quick and must not throw.
+ * What a delivery reports as it goes, for metrics and health.
+ *
+ * <ol>
+ *   <li>Called on the delivery's thread; implementations must be quick.
+ *   <li>Reporting never changes a delivery: the engine calls an implementation only through {@link
+ *       #guarded}, so whatever it throws is logged and dropped. Metrics code must never be able to
+ *       fail (and so replay) a delivery.
+ * </ol>
  */
 public interface DeliveryEvents {
     DeliveryEvents NONE = new DeliveryEvents() {};
+
+    /** {@code events}, with every exception it throws logged and dropped. */
+    static DeliveryEvents guarded(DeliveryEvents events) {
+        return events instanceof GuardedEvents ? events : new GuardedEvents(events);
+    }
 
     /**
      * An apply ended.
@@ -27,6 +38,18 @@ public interface DeliveryEvents {
      * SQS: messages ready in the queue; messages in the DLQ queue. -1 when it could not be told.
      */
     default void backlog(long lag, long deadLetters) {}
+
+    /**
+     * With every backlog report: how long the delivery has been stalled ({@link Duration#ZERO} when
+     * it flows), and, when stalled, where and why ({@link StallWatch}).
+     */
+    default void stall(Duration stalledFor, String detail) {}
+
+    /**
+     * Entries that were deleted from the log (by retention) before this delivery read them: {@code
+     * count} entries of {@code where}. They are gone; the delivery goes on after them.
+     */
+    default void lost(String where, long count) {}
 
     Duration BACKLOG_EVERY = Duration.ofSeconds(10);
 }

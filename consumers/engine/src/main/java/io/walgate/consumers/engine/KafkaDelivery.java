@@ -1,6 +1,7 @@
 package io.walgate.consumers.engine;
 
 import io.walgate.adapter.kafka.KafkaDelayTiers;
+import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
@@ -17,15 +18,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -71,6 +77,10 @@ public final class KafkaDelivery implements Delivery {
     private final Map<String, Duration> tiers = new HashMap<>();
 
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    /** Partitions paused at an entry that is not due yet: waiting, not stalled. */
+    private final Set<TopicPartition> waitingForDueTime = new HashSet<>();
+
+    private final StallWatch stall;
     private final KeyHolds holds = new KeyHolds();
     /** Per partition, the offset after the last record handled (applied, re-appended, dead, held). */
     private final Map<TopicPartition, Long> handled = new HashMap<>();
@@ -108,6 +118,7 @@ public final class KafkaDelivery implements Delivery {
         this.deadLetters = deadLetters;
         this.target = target;
         this.payloads = payloads;
+        events = DeliveryEvents.guarded(events);
         this.attempts = new Attempts(
                 namespace,
                 target,
@@ -118,6 +129,7 @@ public final class KafkaDelivery implements Delivery {
         this.events = events;
         this.clock = clock;
         this.keyOrdered = namespace.delivery().ordering() == Ordering.KEY;
+        this.stall = new StallWatch(namespace.name() + " (" + region + ")", clock);
         KafkaDelayTiers.TIERS.forEach(
                 tier -> tiers.put(KafkaDelayTiers.topicName(namespace.backend().topic(), tier), tier));
     }
@@ -163,7 +175,10 @@ public final class KafkaDelivery implements Delivery {
                 } catch (RuntimeException e) {
                     // A failure outside the target (the DLQ or Kafka itself): nothing past the last
                     // commit is lost; go back to it and try again shortly, rather than let the
-                    // thread die and the namespace silently stop being delivered.
+                    // thread die and the namespace silently stop being delivered. Failures of one
+                    // entry never come here (Attempts makes them that entry's outcome): this is
+                    // infrastructure, and the stall watch reports it if it lasts.
+                    stall.failed(e.toString());
                     LOG.log(
                             Level.WARNING,
                             "delivery of " + namespace.name() + " failed; retrying from the last"
@@ -197,7 +212,17 @@ public final class KafkaDelivery implements Delivery {
 
     private void deliverOnce() {
         resumeDue();
-        var records = consumer.poll(pollTimeout());
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(pollTimeout());
+        } catch (NoOffsetForPartitionException e) {
+            // A group's first start (auto.offset.reset=none): everything in the log is due to us.
+            consumer.seekToBeginning(e.partitions());
+            return;
+        } catch (OffsetOutOfRangeException e) {
+            skipLost(e.offsetOutOfRangePartitions());
+            return;
+        }
         if (!keyOrdered) {
             if (running) {
                 deliverTogether(records);
@@ -220,6 +245,45 @@ public final class KafkaDelivery implements Delivery {
         reportBacklog();
     }
 
+    /**
+     * The position of some partitions is no longer in the log: retention deleted entries before
+     * they were delivered (the delivery fell behind it, or was paused past it). Those entries are
+     * gone; say so loudly — log, metric — and go on from the oldest entry that is still there,
+     * rather than skip silently as {@code auto.offset.reset=earliest} would.
+     */
+    private void skipLost(Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> first = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(10));
+        Map<TopicPartition, Long> end = consumer.endOffsets(positions.keySet(), Duration.ofSeconds(10));
+        positions.forEach((partition, position) -> {
+            long oldest = first.getOrDefault(partition, 0L);
+            long last = end.getOrDefault(partition, oldest);
+            if (position < oldest) {
+                LOG.log(
+                        Level.ERROR,
+                        "{0} entries of {1} ({2}, offsets {3} to {4}) were deleted by retention before they were"
+                                + " delivered to {5}; delivery goes on from offset {4}",
+                        oldest - position,
+                        namespace.name(),
+                        partition,
+                        position,
+                        oldest,
+                        region);
+                events.lost(partition.toString(), oldest - position);
+                consumer.seek(partition, oldest);
+            } else {
+                LOG.log(
+                        Level.ERROR,
+                        "the position {0} of {1} is past the end of the log ({2}): the log lost entries"
+                                + " (unclean leader election?); delivery goes on from the end",
+                        position,
+                        partition,
+                        last);
+                events.lost(partition.toString(), position - last);
+                consumer.seek(partition, last);
+            }
+        });
+    }
+
     private void reportBacklog() {
         Instant now = clock.instant();
         if (now.isBefore(nextBacklog)) {
@@ -227,9 +291,21 @@ public final class KafkaDelivery implements Delivery {
         }
         nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
         long lag = holds.size();
+        long dueLag = holds.size();
+        StringBuilder position = new StringBuilder();
         for (TopicPartition p : consumer.assignment()) {
-            lag += consumer.currentLag(p).orElse(0);
+            long behind = consumer.currentLag(p).orElse(0);
+            lag += behind;
+            if (behind > 0 && !waitingForDueTime.contains(p)) {
+                dueLag += behind;
+                position.append(position.length() == 0 ? "" : ", ")
+                        .append(p)
+                        .append('@')
+                        .append(committed.getOrDefault(p, -1L));
+            }
         }
+        stall.observe(dueLag, position.toString());
+        events.stall(stall.stalledFor(), stall.detail());
         long dead = -1;
         try {
             String dlq = ResourceNames.deadLetterName(
@@ -277,6 +353,7 @@ public final class KafkaDelivery implements Delivery {
                 if (entry != null && entry.deliverAt().isAfter(now)) {
                     Instant release = releaseAt(record, entry);
                     if (release.isAfter(now)) {
+                        waitingForDueTime.add(partition);
                         notDue.put(partition, record);
                         dueAt.put(partition, release);
                         break;
@@ -335,6 +412,7 @@ public final class KafkaDelivery implements Delivery {
             Instant release = releaseAt(record, entry);
             if (release.isAfter(now)) {
                 pause(partition, record.offset(), release);
+                waitingForDueTime.add(partition);
                 return false;
             }
             return reappend(partition, record, entry); // down the ladder
@@ -406,15 +484,28 @@ public final class KafkaDelivery implements Delivery {
             retries.append(namespace, again).toCompletableFuture().get(60, TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {
-            // Not re-appended: deliver this entry again in a moment rather than lose it.
-            LOG.log(
-                    Level.WARNING,
-                    "could not re-append entry {0} for its retry; trying again: {1}",
-                    again.id(),
-                    e.getMessage());
-            pause(partition, record.offset(), clock.instant().plusSeconds(1));
-            return false;
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof AppendException refused && refused.code().isClientError()) {
+                // The log refuses this entry for good (too large with its history, say): trying
+                // again would hold its partition for ever. It goes to the DLQ as logged.
+                deadLetter(record.key(), record.value(), again, "RETRY_REFUSED", refused.getMessage());
+                return true;
+            }
+            return retryReappend(partition, record, again, cause);
         }
+    }
+
+    private boolean retryReappend(
+            TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope again, Throwable e) {
+        stall.failed("re-append of " + again.id() + ": " + e);
+        // Not re-appended: deliver this entry again in a moment rather than lose it.
+        LOG.log(
+                Level.WARNING,
+                "could not re-append entry {0} for its retry; trying again: {1}",
+                again.id(),
+                e.getMessage());
+        pause(partition, record.offset(), clock.instant().plusSeconds(1));
+        return false;
     }
 
     /** Commits, per partition, up to the first entry still held or not handled. */
@@ -429,6 +520,7 @@ public final class KafkaDelivery implements Delivery {
         if (!due.isEmpty()) {
             consumer.commitSync(due);
             due.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            stall.progressed();
         }
     }
 
@@ -436,6 +528,7 @@ public final class KafkaDelivery implements Delivery {
         holds.drop(partitions);
         partitions.forEach(p -> {
             pausedUntil.remove(p);
+            waitingForDueTime.remove(p);
             handled.remove(p);
             committed.remove(p);
         });
@@ -514,6 +607,7 @@ public final class KafkaDelivery implements Delivery {
             }
         });
         due.forEach(pausedUntil::remove);
+        due.forEach(waitingForDueTime::remove);
         // A partition lost in a rebalance is no longer ours to resume.
         due.retainAll(consumer.assignment());
         if (!due.isEmpty()) {

@@ -59,6 +59,7 @@ public final class SqsDelivery implements Delivery {
     private String queueUrl;
     private String deadLetterUrl;
     private Instant nextBacklog = Instant.MIN;
+    private final StallWatch stall;
 
     /**
      * @param sqs not closed by this class
@@ -82,6 +83,8 @@ public final class SqsDelivery implements Delivery {
         this.requeue = requeue;
         this.target = target;
         this.payloads = payloads;
+        events = DeliveryEvents.guarded(events);
+        this.stall = new StallWatch(namespace.name() + " (" + region + ")", clock);
         this.attempts = new Attempts(
                 namespace,
                 target,
@@ -102,6 +105,7 @@ public final class SqsDelivery implements Delivery {
                     deliverOnce();
                 } catch (RuntimeException e) {
                     // SQS unreachable, a queue gone: nothing was deleted that was not done with.
+                    stall.failed(e.toString());
                     LOG.log(
                             Level.WARNING,
                             "delivery of {0} failed; trying again in 1 s: {1}",
@@ -157,6 +161,9 @@ public final class SqsDelivery implements Delivery {
         } finally {
             // Even when one message failed hard: what is done is deleted, not redelivered.
             delete(done);
+            if (!done.isEmpty()) {
+                stall.progressed();
+            }
         }
     }
 
@@ -182,7 +189,11 @@ public final class SqsDelivery implements Delivery {
             return;
         }
         nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
-        events.backlog(ready(queueUrl), ready(deadLetterUrl));
+        long ready = ready(queueUrl);
+        // Messages ready in the queue are due (delayed ones are not visible yet).
+        stall.observe(ready, queueUrl);
+        events.backlog(ready, ready(deadLetterUrl));
+        events.stall(stall.stalledFor(), stall.detail());
     }
 
     private long ready(String url) {

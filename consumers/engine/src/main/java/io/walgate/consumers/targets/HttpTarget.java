@@ -2,7 +2,6 @@ package io.walgate.consumers.targets;
 
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls an upstream service: {@code PUT} (or {@code DELETE}) {@code <url>[/<path>]/<key>} with the
@@ -41,14 +42,29 @@ final class HttpTarget implements Target {
     @Override
     public Applied apply(Envelope entry) {
         try {
-            return outcome(http.send(request(entry), HttpResponse.BodyHandlers.discarding())
-                    .statusCode());
+            return outcome(exchange(request(entry)).get().statusCode());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Applied.retry("INTERRUPTED", "the worker is stopping");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (ExecutionException e) {
+            return failure(e.getCause() == null ? e : e.getCause());
+        } catch (IllegalArgumentException e) {
             return failure(e);
         }
+    }
+
+    /**
+     * One request, bounded as a whole by the timeout: the client's own timeout covers only the
+     * wait for the response's headers, and an upstream that trickles its body would otherwise hold
+     * the delivery thread for ever. A request that runs out of time is cancelled.
+     */
+    private CompletableFuture<HttpResponse<Void>> exchange(HttpRequest request) {
+        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, e) -> {
+            if (e instanceof TimeoutException) {
+                call.cancel(true);
+            }
+        });
     }
 
     /**
@@ -73,8 +89,7 @@ final class HttpTarget implements Target {
             tails.set(
                     lane,
                     tails.get(lane)
-                            .thenCompose(
-                                    ignored -> http.sendAsync(request(entry), HttpResponse.BodyHandlers.discarding()))
+                            .thenCompose(ignored -> exchange(request(entry)))
                             .handle((response, e) -> {
                                 results[at] = e == null ? outcome(response.statusCode()) : failure(e);
                                 return null;
@@ -131,7 +146,7 @@ final class HttpTarget implements Target {
             // A header or key the HTTP client refuses to send: no retry will fix it.
             return Applied.permanent("HTTP_BAD_REQUEST", String.valueOf(cause.getMessage()));
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
             return Applied.retry("HTTP_TIMEOUT", "no answer within " + timeout);
         }
         return Applied.retry("HTTP_UNREACHABLE", String.valueOf(cause.getMessage()));

@@ -2,6 +2,7 @@ package io.walgate.consumers.targets;
 
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.TargetOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,14 +49,27 @@ final class RedisTarget implements Target {
         } catch (JedisDataException e) {
             // OOM, READONLY replica, LOADING: all may pass.
             return Applied.retry("REDIS_ERROR", String.valueOf(e.getMessage()));
-        } catch (IllegalArgumentException e) {
+        } catch (BadTtl e) {
             return Applied.permanent("BAD_TTL", e.getMessage());
         }
     }
 
+    /** The gateway checks the range; an entry logged before it did is refused here, not thrown. */
     private Duration ttl(Envelope entry) {
         String own = entry.target().options().get("ttl");
-        return own != null ? Duration.parse(own) : defaultTtl;
+        if (own == null) {
+            return defaultTtl;
+        }
+        TargetOptions.ttlProblem(own).ifPresent(problem -> {
+            throw new BadTtl("target.options.ttl " + problem);
+        });
+        return Duration.parse(own);
+    }
+
+    private static final class BadTtl extends RuntimeException {
+        BadTtl(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override

@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,22 +57,26 @@ final class WalTarget implements Target {
 
     @Override
     public Applied apply(Envelope entry) {
-        String namespace = entry.target().options().getOrDefault("namespace", defaultNamespace);
-        if (namespace == null) {
-            namespace = entry.namespace();
-        }
-        URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/v1/namespaces/"
-                + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "/entries");
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(entry)));
-        if (entry.traceparent() != null) {
-            request.header("traceparent", entry.traceparent());
-        }
-        token.get().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpRequest.Builder request;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            request = request(entry);
+        } catch (IllegalArgumentException e) {
+            // A namespace option that makes no URI: this entry can never be forwarded.
+            return Applied.permanent("WAL_BAD_REQUEST", String.valueOf(e.getMessage()));
+        }
+        try {
+            // Bounded as a whole: the client's timeout covers only the response's headers.
+            CompletableFuture<HttpResponse<String>> call =
+                    http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                return Applied.retry("WAL_TIMEOUT", "no whole answer within " + timeout);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
             int status = response.statusCode();
             if ((status == 200 || status == 201) && response.body().contains("\"TRUE\"")) {
                 return Applied.done();
@@ -85,6 +93,24 @@ final class WalTarget implements Target {
             Thread.currentThread().interrupt();
             return Applied.retry("INTERRUPTED", "the worker is stopping");
         }
+    }
+
+    private HttpRequest.Builder request(Envelope entry) {
+        String namespace = entry.target().options().getOrDefault("namespace", defaultNamespace);
+        if (namespace == null) {
+            namespace = entry.namespace();
+        }
+        URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/v1/namespaces/"
+                + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "/entries");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(entry)));
+        if (entry.traceparent() != null) {
+            request.header("traceparent", entry.traceparent());
+        }
+        token.get().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return request;
     }
 
     /** The REST entry: what the writer wrote, minus the lifecycle (it is due now). */

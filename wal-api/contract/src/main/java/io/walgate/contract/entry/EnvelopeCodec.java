@@ -113,7 +113,10 @@ public final class EnvelopeCodec {
                                     m.getHistory().getLastErrorMessage(),
                                     instant(m.getHistory().getLastFailedAt()))
                             : null);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) {
+            // Whatever the fields' own checks throw (a timestamp past Instant's range throws
+            // DateTimeException, an id IllegalArgumentException): the record is not an entry this
+            // code can deliver, and must not escape as anything but that.
             throw new MalformedEnvelopeException("an envelope with missing or invalid fields: " + e.getMessage(), e);
         }
     }

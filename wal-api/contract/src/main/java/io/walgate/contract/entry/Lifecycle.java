@@ -22,11 +22,15 @@ public record Lifecycle(Duration delay, Instant deliverAt, Duration jitter, Inst
     }
 
     /**
-     * The instant the entry becomes due, for a write accepted at {@code acceptedAt}. Only
-     * meaningful for a lifecycle that passed validation.
+     * The instant the entry becomes due, for a write accepted at {@code acceptedAt}: never before
+     * it (a {@code deliverAt} in the past means now, so that nothing keyed to the due time, such as
+     * a stored payload's retention, starts out already expired). Only meaningful for a lifecycle
+     * that passed validation.
      */
     public Instant dueAt(Instant acceptedAt, RandomGenerator random) {
-        Instant base = deliverAt != null ? deliverAt : delay != null ? acceptedAt.plus(delay) : acceptedAt;
+        Instant base = deliverAt != null && deliverAt.isAfter(acceptedAt)
+                ? deliverAt
+                : delay != null ? acceptedAt.plus(delay) : acceptedAt;
         if (jitter == null || jitter.isZero()) {
             return base;
         }

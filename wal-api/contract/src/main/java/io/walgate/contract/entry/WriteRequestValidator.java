@@ -3,6 +3,7 @@ package io.walgate.contract.entry;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.TargetOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,11 @@ public final class WriteRequestValidator {
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     /** Header names Walgate uses on the log itself; users may not set them. */
     public static final String RESERVED_HEADER_PREFIX = "walgate-";
+
+    /** The range of a protobuf {@code Timestamp}, which is how the log keeps instants. */
+    public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final Pattern CONTENT_TYPE = Pattern.compile("[\\w.+-]+/[\\w.+-]+(\\s*;.{0,200})?");
@@ -50,6 +56,11 @@ public final class WriteRequestValidator {
         return violations;
     }
 
+    /**
+     * Range checks come before any arithmetic: every duration and instant here can be anything a
+     * client typed (PT9223372036854775807S, year -1000000000), and a sum that overflows must be a
+     * 400, not a 500 that tells the client to retry what can never succeed.
+     */
     private static void checkLifecycle(Lifecycle lifecycle, Duration maxDelay, Instant now, List<Violation> out) {
         Duration delay = lifecycle.delay();
         Duration jitter = lifecycle.jitter() == null ? Duration.ZERO : lifecycle.jitter();
@@ -58,8 +69,16 @@ public final class WriteRequestValidator {
                     "lifecycle", ErrorCode.INVALID_LIFECYCLE, "give either delay or deliverAt, not both"));
             return;
         }
+        checkInstant("lifecycle.originalWriteTime", lifecycle.originalWriteTime(), out);
         if (jitter.isNegative()) {
             out.add(new Violation("lifecycle.jitter", ErrorCode.INVALID_LIFECYCLE, "must not be negative"));
+            return;
+        }
+        if (jitter.compareTo(maxDelay) > 0) {
+            out.add(new Violation(
+                    "lifecycle.jitter",
+                    ErrorCode.INVALID_LIFECYCLE,
+                    "the jitter (" + jitter + ") exceeds the namespace's maxDelay of " + maxDelay));
             return;
         }
         if (delay != null && delay.isNegative()) {
@@ -67,13 +86,17 @@ public final class WriteRequestValidator {
                     "lifecycle.delay", ErrorCode.INVALID_LIFECYCLE, "must not be negative; got " + delay));
             return;
         }
-        // A deliverAt in the past is due at once; only the far end is bounded.
+        if (lifecycle.deliverAt() != null && !checkInstant("lifecycle.deliverAt", lifecycle.deliverAt(), out)) {
+            return;
+        }
+        // A deliverAt in the past is due at once (Lifecycle#dueAt); only the far end is bounded.
+        // Both terms are at most maxDelay (at most a few years) here, so nothing below overflows.
         Duration wait = delay != null
                 ? delay
                 : lifecycle.deliverAt() != null && lifecycle.deliverAt().isAfter(now)
                         ? Duration.between(now, lifecycle.deliverAt())
                         : Duration.ZERO;
-        if (wait.plus(jitter).compareTo(maxDelay) > 0) {
+        if (wait.compareTo(maxDelay) > 0 || wait.compareTo(maxDelay.minus(jitter)) > 0) {
             String field = delay != null
                     ? "lifecycle.delay"
                     : lifecycle.deliverAt() != null ? "lifecycle.deliverAt" : "lifecycle.jitter";
@@ -83,6 +106,18 @@ public final class WriteRequestValidator {
                     "the wait (" + wait + (jitter.isZero() ? "" : " plus jitter " + jitter)
                             + ") exceeds the namespace's maxDelay of " + maxDelay));
         }
+    }
+
+    /** The log stores instants as protobuf timestamps: years 1 to 9999. */
+    private static boolean checkInstant(String field, Instant instant, List<Violation> out) {
+        if (instant != null && (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT))) {
+            out.add(new Violation(
+                    field,
+                    ErrorCode.INVALID_LIFECYCLE,
+                    "must be between " + MIN_INSTANT + " and " + MAX_INSTANT + "; got " + instant));
+            return false;
+        }
+        return true;
     }
 
     private static void checkPayload(WriteRequest request, NamespaceSpec namespace, List<Violation> out) {
@@ -155,15 +190,13 @@ public final class WriteRequestValidator {
     }
 
     private static void checkTtl(String value, List<Violation> out) {
-        try {
-            Duration ttl = Duration.parse(value);
-            if (ttl.isNegative() || ttl.isZero()) {
-                out.add(new Violation("target.options.ttl", ErrorCode.INVALID_TARGET, "must be more than zero"));
-            }
-        } catch (RuntimeException e) {
-            out.add(new Violation(
-                    "target.options.ttl", ErrorCode.INVALID_DURATION, "must be an ISO-8601 duration such as PT1H"));
-        }
+        TargetOptions.ttlProblem(value)
+                .ifPresent(problem -> out.add(new Violation(
+                        "target.options.ttl",
+                        value != null && problem.startsWith("must be an ISO")
+                                ? ErrorCode.INVALID_DURATION
+                                : ErrorCode.INVALID_TARGET,
+                        problem)));
     }
 
     private static void checkHeaders(Map<String, String> headers, List<Violation> out) {

@@ -1,13 +1,16 @@
 package io.walgate.contract.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +31,15 @@ public final class JsonBodyErrors {
     private JsonBodyErrors() {}
 
     public static WalException of(JsonProcessingException e) {
+        if (e instanceof InvalidNullException nul) {
+            return WalException.invalid(
+                    List.of(new Violation(path(nul), ErrorCode.MALFORMED_REQUEST, "must not be null")));
+        }
+        if (e instanceof StreamConstraintsException tooBig) {
+            return new WalException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the body holds a value larger than allowed: " + tooBig.getOriginalMessage());
+        }
         if (e instanceof UnrecognizedPropertyException unknown) {
             String field = path(unknown);
             return WalException.invalid(List.of(new Violation(
@@ -45,6 +57,12 @@ public final class JsonBodyErrors {
             if (target == Duration.class) {
                 return WalException.invalid(List.of(new Violation(
                         field, ErrorCode.INVALID_DURATION, "must be an ISO-8601 duration such as PT30S or P7D")));
+            }
+            if (target == Instant.class) {
+                return WalException.invalid(List.of(new Violation(
+                        field,
+                        field.contains("lifecycle") ? ErrorCode.INVALID_LIFECYCLE : ErrorCode.MALFORMED_REQUEST,
+                        "must be an ISO-8601 instant such as 2026-12-02T10:00:00Z")));
             }
             if (target != null && target.isEnum()) {
                 return WalException.invalid(List.of(new Violation(

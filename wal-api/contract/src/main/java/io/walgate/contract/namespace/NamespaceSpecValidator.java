@@ -187,7 +187,22 @@ public final class NamespaceSpecValidator {
                         "region names are 1 to 32 of a-z, 0-9 and '-', starting with a letter or digit");
             }
             checkUrl(target.type(), region.getValue(), path + ".url", checks);
+            checkOptions(region.getValue(), path + ".options", checks);
         }
+    }
+
+    private static void checkOptions(RegionTarget region, String path, Checks checks) {
+        if (region == null) {
+            return;
+        }
+        region.options().forEach((name, value) -> {
+            var problem = switch (name) {
+                case "ttl" -> TargetOptions.ttlProblem(value);
+                case "timeout" -> TargetOptions.timeoutProblem(value);
+                default -> java.util.Optional.<String>empty();
+            };
+            problem.ifPresent(p -> checks.add(path + "." + name, ErrorCode.INVALID_TARGET_OPTION, p));
+        });
     }
 
     private static void checkUrl(TargetType type, RegionTarget region, String path, Checks checks) {

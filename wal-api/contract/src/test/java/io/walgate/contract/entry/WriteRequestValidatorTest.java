@@ -252,6 +252,48 @@ class WriteRequestValidatorTest {
                         ErrorCode.INVALID_HEADER);
     }
 
+    @Test
+    void aTtlWhoseMillisecondsOverflowIsRefusedNotStoredForTheWorkerToTripOn() {
+        WriteRequest huge = new WriteRequest(
+                "evcache_profiles",
+                null,
+                null,
+                new TargetOverride("k", TargetOp.PUT, Map.of("ttl", "P200000000000D")),
+                null,
+                null,
+                null,
+                null);
+        assertOnly(WriteRequestValidator.validate(huge, REDIS_NS, NOW), "target.options.ttl", ErrorCode.INVALID_TARGET);
+    }
+
+    @Test
+    void extremeDurationsAndInstantsAreRefusedWithoutArithmeticOverflow() {
+        Duration max = Duration.ofSeconds(Long.MAX_VALUE);
+        Instant far = Instant.parse("-1000000000-01-01T00:00:00Z");
+        List<Lifecycle> extremes = List.of(
+                new Lifecycle(max, null, Duration.ofSeconds(1), null),
+                new Lifecycle(Duration.ofSeconds(1), null, max, null),
+                new Lifecycle(max, null, max, null),
+                new Lifecycle(null, far, null, null),
+                new Lifecycle(null, Instant.MAX, Duration.ofSeconds(1), null),
+                new Lifecycle(null, Instant.MIN, null, null),
+                new Lifecycle(null, null, null, Instant.MAX),
+                new Lifecycle(null, null, null, far),
+                new Lifecycle(null, null, max, null));
+        for (Lifecycle lifecycle : extremes) {
+            List<Violation> violations = validate(request(lifecycle, null, null));
+            assertThat(violations).as(lifecycle.toString()).isNotEmpty();
+            assertThat(violations).as(lifecycle.toString()).allMatch(v -> v.code() == ErrorCode.INVALID_LIFECYCLE);
+        }
+    }
+
+    @Test
+    void aDeliverAtInThePastIsValidAndDueTheMomentItIsAccepted() {
+        Lifecycle historical = new Lifecycle(null, Instant.parse("1999-01-01T00:00:00Z"), null, null);
+        assertThat(validate(request(historical, null, null))).isEmpty();
+        assertThat(historical.dueAt(NOW, new java.util.Random(1))).isEqualTo(NOW);
+    }
+
     private static WriteRequest withHeaders(Map<String, String> headers) {
         return new WriteRequest("orders", null, null, null, "k", null, headers, null);
     }
