@@ -43,17 +43,27 @@ public class GatewayWiring {
     private final Map<BackendType, LogAppender> appenders = new EnumMap<>(BackendType.class);
     private SqsClient sqs;
     private ChangeFeedFollower follower;
+    private volatile boolean warm;
 
     GatewayWiring(GatewayConfig config) {
         this.config = config;
     }
 
+    /**
+     * Builds the write path (Kafka producer, SQS client) now, on the main thread, and warms it before
+     * readiness says UP: built lazily, it was built by the first write, on an event loop, which it
+     * blocked for seconds after every start while readiness already said UP.
+     */
     void start(
             @Observes StartupEvent event,
             ObjectMapper json,
+            WriteService writes,
             @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
         follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
         follower.start();
+        Thread warmUp = new Thread(this::warmUp, "walgate-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         Log.infof("gateway serves shard '%s'; namespaces from %s", config.shard(), config.controllerUrl());
     }
 
@@ -72,6 +82,21 @@ public class GatewayWiring {
                 issuer,
                 json,
                 "walgate.gateway.controller-auth");
+    }
+
+    /** One round trip on each backend client, so that its first write does not pay for class loading. */
+    private void warmUp() {
+        try {
+            sqs.listQueues(b -> b.maxResults(1));
+        } catch (RuntimeException e) {
+            Log.debugf("SQS warm-up: %s", e.getMessage()); // loaded all the same; SQS may be down
+        }
+        warm = true;
+    }
+
+    /** Whether the write path is built and warmed, for readiness. */
+    boolean warm() {
+        return warm;
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -9,6 +9,7 @@ import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.json.JsonBodyErrors;
+import io.walgate.contract.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -17,12 +18,21 @@ import java.util.List;
 final class Entries {
     private Entries() {}
 
-    static <T> T parse(ObjectMapper json, String body, Class<T> type) {
-        if (body == null || body.isBlank()) {
+    /**
+     * Reads a body strictly ({@link StrictJson}): valid UTF-8, one JSON document, no duplicate keys.
+     */
+    static <T> T parse(ObjectMapper json, byte[] bytes, Class<T> type) {
+        String body;
+        try {
+            body = StrictJson.utf8(bytes == null ? new byte[0] : bytes);
+        } catch (StrictJson.InvalidUtf8Exception e) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, e.getMessage());
+        }
+        if (body.isBlank()) {
             throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be JSON");
         }
         try {
-            T value = json.readValue(body, type);
+            T value = json.readerFor(type).withAttribute(RawJson.SOURCE, body).readValue(body);
             if (value == null) {
                 throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
             }
@@ -54,7 +64,7 @@ final class Entries {
             throw WalException.invalid(List.of(new Violation(
                     prefix + "payload", ErrorCode.INVALID_PAYLOAD, "give either payload (base64) or json, not both")));
         } else if (body.json() != null) {
-            payload = body.json().toString().getBytes(StandardCharsets.UTF_8);
+            payload = body.json().text().getBytes(StandardCharsets.UTF_8);
             contentType = contentType == null ? "application/json" : contentType;
         } else if (body.payload() != null) {
             try {

@@ -43,7 +43,7 @@ public class EntriesResource {
      */
     @POST
     public CompletionStage<Response> write(
-            @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
+            @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, byte[] body) {
         return callers.current()
                 .thenCompose(caller -> writer.write(
                         Entries.toRequest(namespace, Entries.parse(json, body, EntryBody.class), ""),
@@ -61,7 +61,7 @@ public class EntriesResource {
     @POST
     @Path("batch")
     public CompletionStage<List<WriteResponse>> batch(
-            @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, String body) {
+            @PathParam("namespace") String namespace, @HeaderParam("traceparent") String traceparent, byte[] body) {
         return callers.current().thenCompose(caller -> {
             BatchBody batch = Entries.parse(json, body, BatchBody.class);
             List<EntryBody> entries = batch.entries() == null ? List.of() : batch.entries();

@@ -1,6 +1,5 @@
 package io.walgate.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.walgate.contract.entry.TargetOp;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,12 +7,13 @@ import java.util.Map;
 
 /**
  * One entry as REST clients send it. The payload is either {@code payload} (base64) or {@code json}
- * (any JSON document, stored as its text with content type application/json), never both.
+ * (any JSON document, stored as its text, byte for byte, with content type application/json), never
+ * both.
  */
 public record EntryBody(
         String namespace,
         String payload,
-        JsonNode json,
+        RawJson json,
         String partitionKey,
         String idempotencyKey,
         LifecycleBody lifecycle,
