@@ -43,13 +43,17 @@ class KafkaLogAppenderIT extends LogAppenderContract {
                 .build();
         devstack.start();
         String bootstrap = devstack.kafka().bootstrapServers();
-        appender = KafkaAdapters.appender(Map.of(
-                "bootstrap.servers", bootstrap,
+        appender = KafkaAdapters.appender(producerConfig());
+        provisioner = KafkaAdapters.provisioner(Map.of("bootstrap.servers", bootstrap));
+    }
+
+    private static Map<String, Object> producerConfig() {
+        return Map.of(
+                "bootstrap.servers", devstack.kafka().bootstrapServers(),
                 // Short enough for the broker-down test, long enough for a busy CI machine.
                 "delivery.timeout.ms", 20000,
                 "request.timeout.ms", 5000,
-                "max.block.ms", 3000));
-        provisioner = KafkaAdapters.provisioner(Map.of("bootstrap.servers", bootstrap));
+                "max.block.ms", 3000);
     }
 
     @AfterAll
@@ -77,6 +81,16 @@ class KafkaLogAppenderIT extends LogAppenderContract {
     @Override
     protected void startBackend() {
         devstack.kafka().start();
+    }
+
+    @Override
+    protected LogAppender newAppender(Duration closeTimeout) {
+        return KafkaAdapters.appender(producerConfig(), closeTimeout);
+    }
+
+    @Override
+    protected long backendPid() {
+        return devstack.kafka().pid().orElseThrow();
     }
 
     @Override

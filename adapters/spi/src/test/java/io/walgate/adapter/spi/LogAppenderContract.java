@@ -10,6 +10,8 @@ import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.NamespaceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * What every {@link LogAppender} does, against its real backend. A backend's {@code *IT} extends
  * this, runs its own server (the last test kills it) and says how to read the log directly.
  *
- * <p>The broker-down test runs last: in one CI run out of three, the first burst of appends after
+ * <p>The tests that pause or kill the backend run last, the broker-down test the very last: in one CI run out of three, the first burst of appends after
  * a Kafka kill -9 and restart timed out on a topic created after the restart. That is a lead about
  * producer recovery to follow up, kept apart from the tests of the normal path.
  */
@@ -48,6 +51,39 @@ public abstract class LogAppenderContract {
 
     /** Brings the killed backend back, with its data. */
     protected abstract void startBackend();
+
+    /** A new appender of the same backend whose {@code close()} waits {@code closeTimeout} at most. */
+    protected abstract LogAppender newAppender(Duration closeTimeout);
+
+    /** The backend server's pid, for pausing it. */
+    protected abstract long backendPid();
+
+    /**
+     * {@code kill -STOP}: the server neither answers nor closes connections; the kernel still
+     * accepts what clients send. That is how an append is caught in flight.
+     */
+    private void pauseBackend() {
+        signal(backendPid(), "STOP");
+    }
+
+    private void resumeBackend() {
+        signal(backendPid(), "CONT");
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+            assertThat(exit).as("kill -%s %d", signal, pid).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     protected NamespaceSpec provisionedNamespace() {
         NamespaceSpec ns = TestNamespaces.newNamespace(appender().backend());
@@ -140,14 +176,72 @@ public abstract class LogAppenderContract {
     }
 
     @Test
-    void anAppendToALogThatWasNeverProvisionedIsNotReportedDurable() {
+    void anAppendToALogThatWasNeverProvisionedIsCertainlyNotWritten() {
         NamespaceSpec ns = TestNamespaces.newNamespace(appender().backend()); // not provisioned
 
         assertThatThrownBy(() -> await(appender().append(ns, entry(ns, "k", "lost"))))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOf(AppendException.class)
-                .satisfies(e -> assertThat(((AppendException) e).durability()).isNotEqualTo(Durability.TRUE));
+                .satisfies(e -> assertThat(((AppendException) e).durability()).isEqualTo(Durability.FALSE));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 2)
+    void anAppendInFlightWhenItsAppenderIsClosedIsNeverReportedNotWritten() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        LogAppender closing = newAppender(Duration.ofMillis(500));
+        await(closing.append(ns, entry(ns, "k", "warm-up"))); // the log is known: no lookup is left
+        CompletableFuture<AppendReceipt> cut;
+        pauseBackend();
+        try {
+            cut = closing.append(ns, entry(ns, "k", "cut short")).toCompletableFuture();
+            awaitInFlight(cut);
+            closing.close();
+        } finally {
+            resumeBackend();
+        }
+
+        assertNeverFalse(cut);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void anAppendInFlightWhenTheBackendDiesIsNeverReportedNotWritten() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        await(appender().append(ns, entry(ns, "k", "before")));
+        CompletableFuture<AppendReceipt> cut;
+        pauseBackend();
+        try {
+            cut = appender().append(ns, entry(ns, "k", "in flight")).toCompletableFuture();
+            awaitInFlight(cut);
+        } finally {
+            killBackend();
+            startBackend();
+        }
+
+        assertNeverFalse(cut);
+        awaitAppendsWorkAgain(ns);
+    }
+
+    /** The backend is paused: an append handed to it stays unanswered, its request on the wire. */
+    private static void awaitInFlight(CompletableFuture<AppendReceipt> append) {
+        Awaitility.await()
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !append.isDone());
+    }
+
+    /** The append succeeded, or failed saying it may have been written. */
+    private static void assertNeverFalse(CompletableFuture<AppendReceipt> append) throws Exception {
+        try {
+            append.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(AppendException.class);
+            assertThat(((AppendException) e.getCause()).durability())
+                    .as("%s", e.getCause().getMessage())
+                    .isEqualTo(Durability.UNKNOWN);
+        }
     }
 
     @Test
@@ -168,6 +262,10 @@ public abstract class LogAppenderContract {
             startBackend();
         }
 
+        awaitAppendsWorkAgain(ns);
+    }
+
+    private void awaitAppendsWorkAgain(NamespaceSpec ns) throws Exception {
         // Right after a restart the backend may still be settling (leaders, metadata): an append
         // may time out once more. It must succeed within a minute.
         Envelope after = null;

@@ -3,7 +3,9 @@ package io.walgate.adapter.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walgate.contract.namespace.NamespaceSpec;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,9 @@ public abstract class LogProvisionerContract {
 
     /** Removes one resource behind the provisioner's back, as a crash half-way through leaves it. */
     protected abstract void removeBehindTheBack(String resource);
+
+    /** How long the backend itself says {@code resource} keeps an entry; empty when forever. */
+    protected abstract Optional<Duration> retentionOf(String resource);
 
     /** A valid namespace of this backend with a name no other test uses. */
     protected NamespaceSpec newNamespace() {
@@ -98,6 +103,40 @@ public abstract class LogProvisionerContract {
 
         assertThat(existingResources()).containsAll(keptResources);
         assertThat(Set.copyOf(names(provisioner().plan(doomed)))).doesNotContainAnyElementsOf(keptResources);
+    }
+
+    @Test
+    void theLogIsCreatedWithTheRetentionTheProvisionerAnnounces() {
+        NamespaceSpec ns = newNamespace();
+
+        List<LogResource> made = provisioner().reconcile(ns);
+
+        assertThat(made)
+                .filteredOn(r -> r.role() != LogResource.Role.DEAD_LETTER)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(retentionOf(r.name()))
+                        .as("retention of %s", r.name())
+                        .isEqualTo(provisioner().retention()));
+    }
+
+    @Test
+    void deadLettersAreKeptAtLeastAsLongAsTheLogKeepsEntries() {
+        NamespaceSpec ns = newNamespace();
+
+        List<LogResource> made = provisioner().reconcile(ns);
+
+        LogResource dlq = made.stream()
+                .filter(r -> r.role() == LogResource.Role.DEAD_LETTER)
+                .findFirst()
+                .orElseThrow();
+        Optional<Duration> kept = retentionOf(dlq.name());
+        Optional<Duration> log = provisioner().retention();
+        if (kept.isPresent()) {
+            assertThat(log)
+                    .as("a log kept forever needs dead letters kept forever")
+                    .isPresent();
+            assertThat(kept.get()).isGreaterThanOrEqualTo(log.get());
+        }
     }
 
     @Test

@@ -106,8 +106,11 @@ final class SqsLogProvisioner implements LogProvisioner {
                         () -> sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
                                 .attributes());
                 attributes.put("arn", actual.getOrDefault(QueueAttributeName.QUEUE_ARN, ""));
-                attributes.put(
-                        "messageRetentionPeriod", actual.getOrDefault(QueueAttributeName.MESSAGE_RETENTION_PERIOD, ""));
+                // Shown as the backend reports it; ElasticMQ takes the setting but never reports it.
+                String retention = actual.get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
+                if (retention != null) {
+                    attributes.put("messageRetentionPeriod", retention);
+                }
                 String redrive = actual.get(QueueAttributeName.REDRIVE_POLICY);
                 if (redrive != null) {
                     attributes.put("redrivePolicy", redrive);

@@ -81,6 +81,16 @@ class SqsLogAppenderIT extends LogAppenderContract {
     }
 
     @Override
+    protected LogAppender newAppender(Duration closeTimeout) {
+        return SqsAdapters.appender(sqs, 4, closeTimeout);
+    }
+
+    @Override
+    protected long backendPid() {
+        return devstack.sqs().pid().orElseThrow();
+    }
+
+    @Override
     protected List<Envelope> readLog(NamespaceSpec namespace, int count, Duration timeout) {
         String url =
                 sqs.getQueueUrl(b -> b.queueName(namespace.backend().topic())).queueUrl();

@@ -1,6 +1,7 @@
 package io.walgate.adapter.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.spi.LogProvisionerContract;
@@ -9,8 +10,10 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.devstack.DevstackExtension;
 import io.walgate.devstack.SqsServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +62,31 @@ class SqsLogProvisionerIT extends LogProvisionerContract {
     protected void removeBehindTheBack(String resource) {
         sqs.deleteQueue(
                 b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(resource)).queueUrl()));
+    }
+
+    @Override
+    protected Optional<Duration> retentionOf(String resource) {
+        String url = sqs.getQueueUrl(b -> b.queueName(resource)).queueUrl();
+        String seconds = sqs.getQueueAttributes(
+                        b -> b.queueUrl(url).attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD))
+                .attributes()
+                .get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
+        assumeTrue(seconds != null, "this SQS (ElasticMQ) does not report MessageRetentionPeriod");
+        return Optional.of(Duration.ofSeconds(Long.parseLong(seconds)));
+    }
+
+    @Test
+    void bothQueuesKeepMessagesForSqsMaximumOfFourteenDaysAndSayItInTheirStatus() {
+        NamespaceSpec ns = newNamespace();
+
+        List<LogResource> made = provisioner.reconcile(ns);
+
+        assertThat(provisioner.retention()).contains(Duration.ofDays(14));
+        assertThat(made).hasSize(2);
+        assumeTrue(
+                made.get(0).attributes().containsKey("messageRetentionPeriod"),
+                "this SQS (ElasticMQ) does not report MessageRetentionPeriod");
+        assertThat(made).allSatisfy(r -> assertThat(r.attributes()).containsEntry("messageRetentionPeriod", "1209600"));
     }
 
     @Test
