@@ -11,6 +11,7 @@ import io.walgate.controller.store.ChangeKind;
 import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
 import io.walgate.controller.store.Phase;
+import io.walgate.controller.store.ResourceClaims;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,8 @@ public class NamespaceService {
             apply(row, spec);
             row.phase = Phase.PROVISIONING.name();
             row.nextAttemptAt = now;
-            return Optional.of(new NamespaceStore.Change(row, ChangeKind.CREATED, "CREATE", null));
+            return Optional.of(
+                    new NamespaceStore.Change(row, ChangeKind.CREATED, "CREATE", null, ResourceClaims.of(spec)));
         }));
     }
 

@@ -2,7 +2,9 @@ package io.walgate.controller.store;
 
 import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
+import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
+import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -41,8 +43,16 @@ public class NamespaceStore {
         Optional<Change> apply(Optional<NamespaceRow> current, long version, Instant now);
     }
 
-    /** The outcome of a {@link Mutation}: the new row, and the feed and audit entries it makes. */
-    public record Change(NamespaceRow row, ChangeKind kind, String action, String beforeSpec) {}
+    /**
+     * The outcome of a {@link Mutation}: the new row, the feed and audit entries it makes, and the
+     * resource names it reserves for the namespace (only a creation claims any: names never change).
+     */
+    public record Change(
+            NamespaceRow row, ChangeKind kind, String action, String beforeSpec, List<ResourceClaims.Claim> claims) {
+        public Change(NamespaceRow row, ChangeKind kind, String action, String beforeSpec) {
+            this(row, kind, action, beforeSpec, List.of());
+        }
+    }
 
     /**
      * Applies {@code mutation} to namespace {@code name} as {@code actor}.
@@ -68,11 +78,56 @@ public class NamespaceStore {
                     row.version = last + 1;
                     row.updatedAt = now;
                     row.updatedBy = actor;
-                    Uni<NamespaceRow> stored =
-                            found == null ? session.persist(row).replaceWith(row) : session.merge(row);
+                    Uni<NamespaceRow> stored = reserve(session, row.name, change.claims())
+                            .chain(() -> found == null ? session.persist(row).replaceWith(row) : session.merge(row));
                     return stored.call(() -> session.persist(feedEntry(change, actor, now)))
                             .call(() -> session.persist(auditEntry(change, actor, now)));
                 })));
+    }
+
+    /**
+     * Reserves {@code claims} for {@code namespace}, or fails the transaction with
+     * RESOURCE_NAME_TAKEN naming the owner. Changes hold the advisory lock, so two creations never
+     * race here; the primary key would still refuse the second.
+     */
+    private static Uni<Void> reserve(Mutiny.Session session, String namespace, List<ResourceClaims.Claim> claims) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (ResourceClaims.Claim claim : claims) {
+            all = all.chain(() -> session.createNativeQuery("INSERT INTO reserved_names"
+                                    + " (backend, collision_key, name, namespace) VALUES (:backend, :key, :name, :namespace)"
+                                    + " ON CONFLICT DO NOTHING")
+                            .setParameter("backend", claim.backend().name())
+                            .setParameter("key", claim.collisionKey())
+                            .setParameter("name", claim.name())
+                            .setParameter("namespace", namespace)
+                            .executeUpdate())
+                    .chain(inserted -> inserted == 1 ? Uni.createFrom().voidItem() : taken(session, claim));
+        }
+        return all;
+    }
+
+    private static Uni<Void> taken(Mutiny.Session session, ResourceClaims.Claim claim) {
+        return session.createNativeQuery(
+                        "SELECT namespace || ' ' || name FROM reserved_names WHERE backend = :backend"
+                                + " AND collision_key = :key",
+                        String.class)
+                .setParameter("backend", claim.backend().name())
+                .setParameter("key", claim.collisionKey())
+                .getSingleResult()
+                .map(ownerAndName -> {
+                    String owner = ownerAndName.substring(0, ownerAndName.indexOf(' '));
+                    String theirs = ownerAndName.substring(ownerAndName.indexOf(' ') + 1);
+                    String kind = claim.backend() == BackendType.KAFKA ? "Kafka topic" : "SQS queue";
+                    String clash = theirs.equals(claim.name())
+                            ? "is already namespace '" + owner + "''s"
+                            : "collides with '" + theirs + "' of namespace '" + owner
+                                    + "' (Kafka treats '.' and '_' in topic names alike)";
+                    throw WalException.invalid(List.of(new Violation(
+                            "backend.topic",
+                            ErrorCode.RESOURCE_NAME_TAKEN,
+                            "this namespace's " + claim.role() + " would be the " + kind + " '" + claim.name()
+                                    + "', which " + clash + "; choose another backend.topic")));
+                });
     }
 
     private static ChangeRow feedEntry(Change change, String actor, Instant now) {
@@ -194,14 +249,19 @@ public class NamespaceStore {
                         .map(updated -> updated == 1));
     }
 
-    /** Forgets a deleted namespace whose resources are gone. */
+    /** Forgets a deleted namespace whose resources are gone, and releases its resource names. */
     public Uni<Boolean> remove(String name, long version) {
-        return sessions.withTransaction(
-                s -> s.createMutationQuery("delete from NamespaceRow n where n.name = :name and n.version = :version"
+        return sessions.withTransaction(s -> s.createMutationQuery(
+                        "delete from NamespaceRow n where n.name = :name and n.version = :version"
                                 + " and n.phase = 'DELETING'")
-                        .setParameter("name", name)
-                        .setParameter("version", version)
-                        .executeUpdate()
-                        .map(deleted -> deleted == 1));
+                .setParameter("name", name)
+                .setParameter("version", version)
+                .executeUpdate()
+                .chain(deleted -> deleted != 1
+                        ? Uni.createFrom().item(false)
+                        : s.createNativeQuery("DELETE FROM reserved_names WHERE namespace = :name")
+                                .setParameter("name", name)
+                                .executeUpdate()
+                                .replaceWith(true)));
     }
 }

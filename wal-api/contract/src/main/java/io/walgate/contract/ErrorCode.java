@@ -40,6 +40,11 @@ public enum ErrorCode {
     /** Writes are refused while a namespace is paused; delivery is stopped too. */
     NAMESPACE_PAUSED(409, "FAILED_PRECONDITION"),
     NAMESPACE_EXISTS(409, "ALREADY_EXISTS"),
+    /**
+     * A topic or queue the namespace would get (its log, DLQ or a delay tier) is another
+     * namespace's, or collides with one as the backend compares names; the message names the owner.
+     */
+    RESOURCE_NAME_TAKEN(409, "ALREADY_EXISTS"),
     /** This deployment serves another shard; the message names the right one. */
     WRONG_SHARD(421, "FAILED_PRECONDITION"),
     /** The If-Match version is not the current one: somebody else changed it first. */

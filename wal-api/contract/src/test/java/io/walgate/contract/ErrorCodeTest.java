@@ -45,6 +45,7 @@ class ErrorCodeTest {
                 "NAMESPACE_NOT_FOUND",
                 "NAMESPACE_PAUSED",
                 "NAMESPACE_EXISTS",
+                "RESOURCE_NAME_TAKEN",
                 "WRONG_SHARD",
                 "VERSION_CONFLICT",
                 "PRECONDITION_REQUIRED",

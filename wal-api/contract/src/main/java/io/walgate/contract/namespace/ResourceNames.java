@@ -27,6 +27,15 @@ public final class ResourceNames {
         return type == BackendType.KAFKA ? logName + ".dlq" : logName + "-dlq";
     }
 
+    /**
+     * The name as the backend compares names: two resources whose keys are equal cannot both exist.
+     * Kafka treats '.' and '_' as the same in topic names (both map to '_' in metric names); SQS
+     * compares queue names exactly.
+     */
+    public static String collisionKey(BackendType type, String name) {
+        return type == BackendType.KAFKA ? name.replace('.', '_') : name;
+    }
+
     static boolean isValidLogName(BackendType type, String name) {
         return (type == BackendType.KAFKA ? KAFKA_TOPIC : SQS_QUEUE)
                         .matcher(name)
