@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The controller's settings, all under {@code walgate.controller}. */
 @ConfigMapping(prefix = "walgate.controller")
@@ -43,6 +44,26 @@ public interface ControllerConfig {
 
         /** Extra Kafka admin client settings (security, timeouts). */
         Map<String, String> admin();
+
+        /** Copies of each partition of a new topic; {@code min(3, brokers in the cluster)} when absent. */
+        OptionalInt replicationFactor();
+
+        /**
+         * Copies that must hold an entry before the write is confirmed; {@code min(2, replication
+         * factor)} when absent.
+         */
+        OptionalInt minInsyncReplicas();
+
+        /**
+         * How long the log and its delay tiers keep an entry (ISO-8601, or {@code -1} for forever).
+         * A namespace whose waits exceed it is refused: its entries would be dropped unread.
+         */
+        @WithDefault("P7D")
+        String retention();
+
+        /** How long dead letters are kept (ISO-8601, or {@code -1} for forever). */
+        @WithDefault("P30D")
+        String deadLetterRetention();
     }
 
     interface Sqs {

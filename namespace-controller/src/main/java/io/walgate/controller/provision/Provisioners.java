@@ -1,15 +1,19 @@
 package io.walgate.controller.provision;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaTopicSettings;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.controller.ControllerConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -36,7 +40,7 @@ public class Provisioners {
             case KAFKA -> {
                 Map<String, Object> admin = new HashMap<>(config.kafka().admin());
                 admin.put("bootstrap.servers", config.kafka().bootstrapServers());
-                yield KafkaAdapters.provisioner(admin);
+                yield KafkaAdapters.provisioner(admin, topicSettings(config.kafka()));
             }
             case SQS -> {
                 sqs = SqsAdapters.client(
@@ -44,6 +48,28 @@ public class Provisioners {
                 yield SqsAdapters.provisioner(sqs);
             }
         };
+    }
+
+    /** Throws at the first use of Kafka, naming the setting, when one does not parse. */
+    static KafkaTopicSettings topicSettings(ControllerConfig.Kafka kafka) {
+        try {
+            return new KafkaTopicSettings(
+                    kafka.replicationFactor(),
+                    kafka.minInsyncReplicas(),
+                    retention(kafka.retention()),
+                    retention(kafka.deadLetterRetention()));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new IllegalStateException(
+                    "walgate.controller.kafka: replication-factor, min-insync-replicas, retention or"
+                            + " dead-letter-retention is invalid: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** {@code -1} is forever, as Kafka's own {@code retention.ms=-1}. */
+    private static Optional<Duration> retention(String setting) {
+        String value = setting.trim();
+        return value.equals("-1") ? Optional.empty() : Optional.of(Duration.parse(value));
     }
 
     private AwsCredentialsProvider credentials() {
