@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -269,6 +270,8 @@ public final class Devstack implements AutoCloseable {
         /**
          * Wipe the data folder first (after reaping anything left running in it), but for the
          * entries named in {@code keep} (the launcher's lock and pid file, which it holds already).
+         * Only a devstack's own data folder is wiped: {@link #build()} refuses any other non-empty
+         * folder (see {@link DataFolder}).
          */
         public Builder fresh(String... keep) {
             this.fresh = true;
@@ -280,15 +283,22 @@ public final class Devstack implements AutoCloseable {
             if (components.isEmpty()) {
                 throw new IllegalStateException("choose at least one component");
             }
+            if (fresh) {
+                // Refuses a folder that is not a devstack's before anything in it is touched.
+                DataFolder.claim(dataRoot);
+            }
             reap(dataRoot);
             if (fresh) {
-                wipe(dataRoot, keep);
+                Set<String> kept = new HashSet<>(keep);
+                kept.add(DataFolder.MARKER);
+                wipe(dataRoot, kept);
             }
             try {
                 Files.createDirectories(dataRoot);
             } catch (IOException e) {
                 throw new DevstackException("cannot create " + dataRoot + ": " + e.getMessage(), e);
             }
+            DataFolder.markIfOurs(dataRoot);
             Map<Component, ManagedServer> servers = new EnumMap<>(Component.class);
             for (Component c : components) {
                 int[] ports = randomPorts ? freePorts(c.defaultPorts().length) : c.defaultPorts();

@@ -72,9 +72,10 @@ public final class Main {
     static int up(Options options) {
         Path root = options.dataDir;
         try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            System.err.println("walgate: cannot create " + root + ": " + e.getMessage());
+            // Before the lock file lands in it: a folder that is not a devstack's is never used, let alone wiped.
+            DataFolder.claim(root);
+        } catch (DevstackException e) {
+            System.err.println("walgate: " + e.getMessage());
             return 2;
         }
         try (FileChannel lockChannel = FileChannel.open(
@@ -230,6 +231,11 @@ public final class Main {
 
     static int down(Options options) {
         Path root = options.dataDir;
+        if (DataFolder.kind(root) == DataFolder.Kind.FOREIGN) {
+            // Reaping deletes server.pid files: not in a folder that is not a devstack's.
+            System.out.println("Nothing was running in " + root + " (not a Walgate data folder).");
+            return 0;
+        }
         boolean stopped = false;
         Optional<ProcessHandle> launcher = readPid(root.resolve(LAUNCHER_PID))
                 .flatMap(ProcessHandle::of)

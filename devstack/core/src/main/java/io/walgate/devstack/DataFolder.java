@@ -1,0 +1,113 @@
+package io.walgate.devstack;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Tells a devstack's data folder from any other folder, so that {@code --fresh} never wipes a
+ * folder that merely happened to be named with {@code --data-dir}.
+ *
+ * <p>A devstack marks each folder it takes with {@value #MARKER}. Folders made before the marker
+ * existed are recognised by their layout: nothing but the launcher's files and server folders
+ * (named after a {@link Component}, or holding a {@code server.log} or {@code server.pid}).
+ */
+final class DataFolder {
+    static final String MARKER = ".walgate-data";
+
+    /** The files a devstack or its launcher keeps in the data folder itself. */
+    private static final Set<String> OWN_FILES =
+            Set.of(MARKER, Main.LAUNCHER_LOCK, Main.LAUNCHER_PID, Devstack.STATE_FILE);
+
+    private DataFolder() {}
+
+    /** What a folder is, as far as a devstack is concerned. */
+    enum Kind {
+        /** Missing or empty: free to become a data folder. */
+        UNUSED,
+        /** Carries the marker. */
+        MARKED,
+        /** A data folder from before the marker: only a devstack's files and server folders. */
+        UNMARKED_DATA,
+        /** Holds something else: never used, never wiped. */
+        FOREIGN
+    }
+
+    static Kind kind(Path root) {
+        if (!Files.exists(root)) {
+            return Kind.UNUSED;
+        }
+        if (!Files.isDirectory(root)) {
+            return Kind.FOREIGN;
+        }
+        if (Files.isRegularFile(root.resolve(MARKER))) {
+            return Kind.MARKED;
+        }
+        boolean empty = true;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                empty = false;
+                if (!isOwn(entry)) {
+                    return Kind.FOREIGN;
+                }
+            }
+        } catch (IOException e) {
+            throw new DevstackException("cannot read " + root + ": " + e.getMessage(), e);
+        }
+        return empty ? Kind.UNUSED : Kind.UNMARKED_DATA;
+    }
+
+    /**
+     * Takes {@code root} as a data folder: creates and marks it when unused, marks an unmarked
+     * data folder, and refuses any other folder without touching it.
+     *
+     * @throws DevstackException with a one-line message naming the folder and the way out
+     */
+    static void claim(Path root) {
+        Kind kind = kind(root);
+        if (kind == Kind.FOREIGN) {
+            throw new DevstackException(root + " is not a Walgate data folder (it holds other files and no " + MARKER
+                    + "); choose an empty or new folder with --data-dir, or empty this one yourself");
+        }
+        if (kind == Kind.MARKED) {
+            return;
+        }
+        try {
+            Files.createDirectories(root);
+            Files.writeString(
+                    root.resolve(MARKER),
+                    "This folder holds the data of a Walgate devstack; './walgate up --fresh' wipes it.\n");
+        } catch (IOException e) {
+            throw new DevstackException("cannot create " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks an unused or unmarked data folder, leaves any other as it is: for devstacks that wipe nothing. */
+    static void markIfOurs(Path root) {
+        Kind kind = kind(root);
+        if (kind == Kind.UNUSED || kind == Kind.UNMARKED_DATA) {
+            claim(root);
+        }
+    }
+
+    private static boolean isOwn(Path entry) {
+        String name = entry.getFileName().toString();
+        if (!Files.isDirectory(entry)) {
+            return OWN_FILES.contains(name);
+        }
+        return isComponent(name)
+                || Files.exists(entry.resolve("server.log"))
+                || Files.exists(entry.resolve("server.pid"));
+    }
+
+    private static boolean isComponent(String name) {
+        for (Component c : Component.values()) {
+            if (c.id().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
