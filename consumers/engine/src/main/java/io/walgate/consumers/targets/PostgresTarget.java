@@ -8,14 +8,22 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Upserts or deletes the row of the entry's key in a table of {@code (key text primary key, payload
- * bytea, content_type text, entry_id uuid, updated_at timestamptz)}, created when missing. The
- * entry id goes into {@code walgate_applied_entries} in the same transaction; an entry found there
- * is not applied again, so a redelivery changes nothing.
+ * bytea, content_type text, entry_id uuid, written_at timestamptz, updated_at timestamptz)}, created
+ * when missing. The entry id goes into {@code walgate_applied_entries} in the same transaction; an
+ * entry found there is not applied again, so a redelivery changes nothing.
+ *
+ * <p>Last writer wins, by write order ({@link Envelope#writtenAt()}, then the entry id): a row is
+ * only replaced by a later write, and a DELETE leaves a tombstone in {@code walgate_tombstones} that
+ * refuses earlier PUTs of the key. So an older entry that arrives late (an UNKNOWN write repeated and
+ * appended again, a retry) never overwrites a newer one. Applied ids and tombstones are kept {@link
+ * #KEPT} and then purged, a little at a time, by the worker that applies.
  *
  * <p>The table is the entry's {@code target.options.table}, else the region's {@code
  * options.table}, else {@code walgate_entries}. Connection and resource errors (SQLSTATE classes
@@ -29,6 +37,12 @@ final class PostgresTarget implements Target {
     private final String defaultTable;
     private final java.util.Set<String> ready = new java.util.HashSet<>();
     private Connection connection;
+    private long nextPurge = System.nanoTime();
+
+    /** How long applied ids and tombstones are kept: well past any redelivery of an entry. */
+    static final Duration KEPT = Duration.ofDays(30);
+
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
     /** @param url {@code postgresql://host:port/db?user=…&password=…} */
     PostgresTarget(URI url, String defaultTable) {
@@ -55,17 +69,20 @@ final class PostgresTarget implements Target {
                     return Applied.done();
                 }
                 if (entry.target().op() == TargetOp.DELETE) {
-                    try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
-                        delete.setString(1, key);
+                    try (PreparedStatement delete = c.prepareStatement(deleteSql(table));
+                            PreparedStatement tombstone = c.prepareStatement(TOMBSTONE_SQL)) {
+                        bindDelete(delete, tombstone, table, entry);
                         delete.executeUpdate();
+                        tombstone.executeUpdate();
                     }
                 } else {
                     try (PreparedStatement upsert = c.prepareStatement(upsertSql(table))) {
-                        bindUpsert(upsert, entry);
+                        bindUpsert(upsert, table, entry);
                         upsert.executeUpdate();
                     }
                 }
                 c.commit();
+                purgeNowAndThen(c);
                 return Applied.done();
             } catch (SQLException e) {
                 c.rollback();
@@ -98,6 +115,7 @@ final class PostgresTarget implements Target {
             try {
                 applyTogether(c, table, entries);
                 c.commit();
+                purgeNowAndThen(c);
                 return entries.stream().map(e -> Applied.done()).toList();
             } catch (SQLException e) {
                 c.rollback();
@@ -142,7 +160,8 @@ final class PostgresTarget implements Target {
             }
         }
         try (PreparedStatement upsert = c.prepareStatement(upsertSql(table));
-                PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
+                PreparedStatement delete = c.prepareStatement(deleteSql(table));
+                PreparedStatement tombstone = c.prepareStatement(TOMBSTONE_SQL)) {
             // Runs of one kind go out as one JDBC batch; a change of kind flushes, so order holds.
             TargetOp pending = null;
             for (Envelope entry : entries) {
@@ -151,35 +170,108 @@ final class PostgresTarget implements Target {
                 }
                 TargetOp op = entry.target().op() == TargetOp.DELETE ? TargetOp.DELETE : TargetOp.PUT;
                 if (pending != null && pending != op) {
-                    (pending == TargetOp.DELETE ? delete : upsert).executeBatch();
+                    flush(pending, upsert, delete, tombstone);
                 }
                 pending = op;
                 if (op == TargetOp.DELETE) {
-                    delete.setString(1, entry.effectiveKey());
+                    bindDelete(delete, tombstone, table, entry);
                     delete.addBatch();
+                    tombstone.addBatch();
                 } else {
-                    bindUpsert(upsert, entry);
+                    bindUpsert(upsert, table, entry);
                     upsert.addBatch();
                 }
             }
             if (pending != null) {
-                (pending == TargetOp.DELETE ? delete : upsert).executeBatch();
+                flush(pending, upsert, delete, tombstone);
             }
         }
     }
 
-    private static String upsertSql(String table) {
-        return "INSERT INTO " + table
-                + " (key, payload, content_type, entry_id, updated_at) VALUES (?, ?, ?, ?, now())"
-                + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
-                + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id, updated_at = now()";
+    private static void flush(
+            TargetOp op, PreparedStatement upsert, PreparedStatement delete, PreparedStatement tombstone)
+            throws SQLException {
+        if (op == TargetOp.DELETE) {
+            delete.executeBatch();
+            tombstone.executeBatch();
+        } else {
+            upsert.executeBatch();
+        }
     }
 
-    private static void bindUpsert(PreparedStatement upsert, Envelope entry) throws SQLException {
+    /** A PUT: written unless the row or a tombstone of its key is of a later write. */
+    private static String upsertSql(String table) {
+        return "INSERT INTO " + table + " AS cur (key, payload, content_type, entry_id, written_at, updated_at)"
+                + " SELECT ?, ?, ?, ?, ?, now() WHERE NOT EXISTS (SELECT 1 FROM walgate_tombstones d"
+                + " WHERE d.tbl = ? AND d.key = ? AND (d.written_at, d.entry_id) >= (?, ?))"
+                + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
+                + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id,"
+                + " written_at = EXCLUDED.written_at, updated_at = now()"
+                + " WHERE (coalesce(cur.written_at, '-infinity'), cur.entry_id) < (EXCLUDED.written_at, EXCLUDED.entry_id)";
+    }
+
+    /** A DELETE: removes the row unless it is of a later write. */
+    private static String deleteSql(String table) {
+        return "DELETE FROM " + table + " WHERE key = ? AND (coalesce(written_at, '-infinity'), entry_id) < (?, ?)";
+    }
+
+    /** ... and remembers the DELETE, so that an earlier PUT arriving later stays refused. */
+    private static final String TOMBSTONE_SQL = "INSERT INTO walgate_tombstones AS d (tbl, key, written_at, entry_id)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET written_at = EXCLUDED.written_at,"
+            + " entry_id = EXCLUDED.entry_id, deleted_at = now()"
+            + " WHERE (d.written_at, d.entry_id) < (EXCLUDED.written_at, EXCLUDED.entry_id)";
+
+    private static void bindUpsert(PreparedStatement upsert, String table, Envelope entry) throws SQLException {
+        Timestamp at = Timestamp.from(entry.writtenAt());
         upsert.setString(1, entry.effectiveKey());
         upsert.setBytes(2, entry.payload());
         upsert.setString(3, entry.contentType());
         upsert.setObject(4, entry.id().uuid());
+        upsert.setTimestamp(5, at);
+        upsert.setString(6, table);
+        upsert.setString(7, entry.effectiveKey());
+        upsert.setTimestamp(8, at);
+        upsert.setObject(9, entry.id().uuid());
+    }
+
+    private static void bindDelete(PreparedStatement delete, PreparedStatement tombstone, String table, Envelope entry)
+            throws SQLException {
+        Timestamp at = Timestamp.from(entry.writtenAt());
+        delete.setString(1, entry.effectiveKey());
+        delete.setTimestamp(2, at);
+        delete.setObject(3, entry.id().uuid());
+        tombstone.setString(1, table);
+        tombstone.setString(2, entry.effectiveKey());
+        tombstone.setTimestamp(3, at);
+        tombstone.setObject(4, entry.id().uuid());
+    }
+
+    /**
+     * Every {@link #PURGE_EVERY}, drops applied ids and tombstones older than {@link #KEPT}, at most
+     * 10 000 of each, so that neither table grows for ever. A failure is only logged: the next purge
+     * tries again, and nothing applied depends on it.
+     */
+    private void purgeNowAndThen(Connection c) {
+        if (System.nanoTime() - nextPurge < 0) {
+            return;
+        }
+        nextPurge = System.nanoTime() + PURGE_EVERY.toNanos();
+        try (Statement s = c.createStatement()) {
+            String cutoff = "now() - interval '" + KEPT.toDays() + " days'";
+            s.executeUpdate("DELETE FROM walgate_applied_entries WHERE entry_id IN (SELECT entry_id FROM"
+                    + " walgate_applied_entries WHERE applied_at < " + cutoff + " LIMIT 10000)");
+            s.executeUpdate("DELETE FROM walgate_tombstones WHERE (tbl, key) IN (SELECT tbl, key FROM"
+                    + " walgate_tombstones WHERE deleted_at < " + cutoff + " LIMIT 10000)");
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is checked again before the next apply
+            }
+            System.getLogger(PostgresTarget.class.getName())
+                    .log(System.Logger.Level.WARNING, "could not purge applied entry ids: " + e.getMessage());
+        }
     }
 
     private static boolean alreadyApplied(Connection c, Envelope entry) throws SQLException {
@@ -198,8 +290,16 @@ final class PostgresTarget implements Target {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS walgate_applied_entries (entry_id uuid PRIMARY KEY,"
                     + " namespace text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            s.execute("CREATE INDEX IF NOT EXISTS walgate_applied_entries_applied_at"
+                    + " ON walgate_applied_entries (applied_at)");
+            s.execute("CREATE TABLE IF NOT EXISTS walgate_tombstones (tbl text NOT NULL, key text NOT NULL,"
+                    + " written_at timestamptz NOT NULL, entry_id uuid NOT NULL,"
+                    + " deleted_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tbl, key))");
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (key text PRIMARY KEY, payload bytea,"
-                    + " content_type text, entry_id uuid NOT NULL, updated_at timestamptz NOT NULL)");
+                    + " content_type text, entry_id uuid NOT NULL, written_at timestamptz,"
+                    + " updated_at timestamptz NOT NULL)");
+            // Tables made before last-writer-wins: their rows count as older than any new write.
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS written_at timestamptz");
         }
         c.commit();
         ready.add(table);

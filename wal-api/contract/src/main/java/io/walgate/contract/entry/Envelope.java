@@ -233,6 +233,32 @@ public record Envelope(
         return target.key() != null && !target.key().isEmpty() ? target.key() : partitionKey;
     }
 
+    /**
+     * When the client wrote this entry, for last-writer-wins at the targets: its {@code
+     * originalWriteTime} when it gave one, else the time in its entry id (UUIDv7: the first
+     * attempt's, so a repeat appended later under the same id keeps its place).
+     */
+    public Instant writtenAt() {
+        return originalWriteTime != null ? originalWriteTime : id.timestamp();
+    }
+
+    /**
+     * The entry's place in write order, as text that sorts as the order does: {@link #writtenAt()}
+     * (fixed width, from year 1), then the entry id. A target keeps the value of the greatest version
+     * it has seen for a key, so a late copy of an older write never overwrites a newer one.
+     */
+    public String version() {
+        Instant at = writtenAt();
+        // Clamped to what the log stores (years 1 to 9999), so that the width is fixed.
+        at = at.isBefore(WriteRequestValidator.MIN_INSTANT)
+                ? WriteRequestValidator.MIN_INSTANT
+                : at.isAfter(WriteRequestValidator.MAX_INSTANT) ? WriteRequestValidator.MAX_INSTANT : at;
+        return String.format("%012d.%09d-%s", at.getEpochSecond() + SECONDS_BEFORE_1970, at.getNano(), id.toString());
+    }
+
+    /** Seconds from 0001-01-01T00:00:00Z (the earliest instant the log stores) to the epoch. */
+    private static final long SECONDS_BEFORE_1970 = 62_135_596_800L;
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Envelope other
