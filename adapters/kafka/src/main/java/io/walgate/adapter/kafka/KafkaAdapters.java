@@ -36,8 +36,9 @@ public final class KafkaAdapters {
     /**
      * An appender with one producer for every namespace of the cluster {@code producerConfig}
      * describes. Durability settings are enforced, not defaulted: {@code acks=all} and the
-     * idempotent producer cannot be turned off here. {@code delivery.timeout.ms} (default 30 s)
-     * bounds how long an append may take before it answers UNKNOWN.
+     * idempotent producer cannot be turned off here. An append answers UNKNOWN after at most {@code
+     * delivery.timeout.ms} (default 30 s) plus, when it is re-sent (KAFKA-15591), {@code
+     * request.timeout.ms} (default 10 s).
      */
     public static LogAppender appender(Map<String, Object> producerConfig) {
         return appender(producerConfig, Duration.ofSeconds(30));
@@ -62,6 +63,9 @@ public final class KafkaAdapters {
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
                 Clock.systemUTC(),
                 maxRequest - KafkaLogAppender.ENVELOPE_ROOM,
-                closeTimeout);
+                closeTimeout,
+                // A re-send goes to a leader that answered before: one request's time is enough.
+                Duration.ofMillis(
+                        Long.parseLong(String.valueOf(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)))));
     }
 }

@@ -14,9 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +40,8 @@ final class KafkaLogAppender implements LogAppender {
     private final Producer<byte[], byte[]> producer;
     private final Clock clock;
     private final Duration closeTimeout;
-    private final ExecutorService resender = Executors.newSingleThreadExecutor(r -> {
+    private final Duration resendWait;
+    private final ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "walgate-kafka-resend");
         t.setDaemon(true);
         return t;
@@ -56,8 +59,17 @@ final class KafkaLogAppender implements LogAppender {
      * @param maxInlinePayloadBytes the producer's {@code max.request.size} less {@link #ENVELOPE_ROOM}
      * @param closeTimeout how long {@link #close} waits for appends in flight; those still unanswered
      *     then are aborted and answered UNKNOWN
+     * @param resendWait how long a re-send may take before the append is answered UNKNOWN, so that
+     *     an append takes at most {@code delivery.timeout.ms} plus this (the gateway's idempotency
+     *     lease must be longer)
      */
-    KafkaLogAppender(Producer<byte[], byte[]> producer, Clock clock, int maxInlinePayloadBytes, Duration closeTimeout) {
+    KafkaLogAppender(
+            Producer<byte[], byte[]> producer,
+            Clock clock,
+            int maxInlinePayloadBytes,
+            Duration closeTimeout,
+            Duration resendWait) {
+        this.resendWait = resendWait;
         this.maxInlinePayloadBytes = maxInlinePayloadBytes;
         this.producer = producer;
         this.clock = clock;
@@ -137,6 +149,16 @@ final class KafkaLogAppender implements LogAppender {
             ProducerRecord<byte[], byte[]> record, CompletableFuture<AppendReceipt> result, Throwable first) {
         try {
             resender.execute(() -> send(record, result, false));
+            ScheduledFuture<?> giveUp = resender.schedule(
+                    () -> result.completeExceptionally(new AppendException(
+                            ErrorCode.BACKEND_TIMEOUT,
+                            Durability.UNKNOWN,
+                            "Kafka did not confirm the write to " + record.topic() + " nor its re-send within "
+                                    + resendWait.toMillis() + " ms; it may or may not be in the log",
+                            first)),
+                    resendWait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            result.whenComplete((ok, e) -> giveUp.cancel(false));
         } catch (RejectedExecutionException closed) {
             result.completeExceptionally(failure(record.topic(), first, false, true));
         }

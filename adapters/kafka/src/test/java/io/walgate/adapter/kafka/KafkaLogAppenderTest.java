@@ -55,8 +55,8 @@ class KafkaLogAppenderTest {
     private static final EntryId.Generator IDS = new EntryId.Generator();
 
     private final FailingProducer producer = new FailingProducer();
-    private final KafkaLogAppender appender =
-            new KafkaLogAppender(producer, Clock.systemUTC(), 1024 * 1024, Duration.ofSeconds(1));
+    private final KafkaLogAppender appender = new KafkaLogAppender(
+            producer, Clock.systemUTC(), 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
 
     @AfterEach
@@ -154,6 +154,20 @@ class KafkaLogAppenderTest {
     }
 
     @Test
+    void aReSendThatIsNotAnsweredWithinOneRequestTimeIsUnknownSoThatAnAppendStaysBounded() {
+        KafkaLogAppender quick = new KafkaLogAppender(
+                producer, Clock.systemUTC(), 1024 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200));
+        CompletableFuture<AppendReceipt> append = append(quick);
+
+        producer.errorNext(new TimeoutException("Expiring 1 record(s) for wal.x-0: 30001 ms has passed"));
+        await().until(() -> producer.history().size() == 2); // re-sent, and never answered
+
+        AppendException failure = failureOf(append);
+        assertThat(failure.durability()).isEqualTo(Durability.UNKNOWN);
+        assertThat(failure.code()).isEqualTo(ErrorCode.BACKEND_TIMEOUT);
+    }
+
+    @Test
     void aReSendRefusedBeforeItWasQueuedIsStillUnknownBecauseTheFirstAttemptMayHaveLanded() {
         CompletableFuture<AppendReceipt> append = append();
         producer.failInsideSend = new TimeoutException("Topic wal.x not present in metadata after 3000 ms.");
@@ -175,6 +189,10 @@ class KafkaLogAppenderTest {
     }
 
     private CompletableFuture<AppendReceipt> append() {
+        return append(appender);
+    }
+
+    private CompletableFuture<AppendReceipt> append(KafkaLogAppender appender) {
         WriteRequest request = new WriteRequest(
                 ns.name(),
                 Lifecycle.immediate(),
