@@ -33,7 +33,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>An append whose outcome is uncertain only because of a known client fault (Kafka's
  *       KAFKA-15591: an idempotent producer's first batch to a new partition expires after
  *       OUT_OF_ORDER_SEQUENCE_NUMBER) is re-sent once with the same envelope, so the same entry id,
- *       before it is answered; it is durable if the re-send is. A duplicate is harmless: targets
+ *       before it is answered; it is durable if the re-send is acknowledged within one request
+ *       timeout, UNKNOWN otherwise, so an append stays bounded. A duplicate is harmless: targets
  *       apply by entry id.
  * </ol>
  */
