@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Problem;
 import io.walgate.contract.WalException;
@@ -20,7 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ol>
  *   <li>A body declared longer than {@code quarkus.http.limits.max-body-size} is
  *       {@code 413 PAYLOAD_TOO_LARGE} before a byte of it is read. Quarkus' own check (route order
- *       -2) answers 413 with no body; this one runs first.
+ *       -2) answers 413 with no body; this one runs first. A chunked body (no declared length) is
+ *       read here, up to the limit, by Vert.x' body handler, whose 413 the failure handler here
+ *       answers; Quarkus REST would otherwise refuse it mid-read with a bare 413.
  *   <li>A URI longer than {@link #MAX_URI_LENGTH} is {@code 414 MALFORMED_REQUEST}. Netty's own
  *       limit ({@code quarkus.http.limits.max-initial-line-length}) is set above it, so that this
  *       check is the one that answers.
@@ -37,15 +41,17 @@ public class HttpLayerProblems {
 
     private final long maxBodyBytes;
     private final ObjectMapper json;
+    private final BodyHandler chunkedBodies;
 
     HttpLayerProblems(
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize, ObjectMapper json) {
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.json = json;
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     }
 
     void install(@Observes Router router) {
-        router.route().order(-3).handler(this::check);
+        router.route().order(-3).handler(this::check).failureHandler(this::failed);
     }
 
     private void check(RoutingContext rc) {
@@ -70,6 +76,25 @@ public class HttpLayerProblems {
                             ErrorCode.PAYLOAD_TOO_LARGE,
                             "the body is " + declared + " bytes; the controller takes at most " + maxBodyBytes),
                     declared);
+            return;
+        }
+        if (declared < 0 && mayHaveBody(request)) {
+            chunkedBodies.handle(rc); // calls next() once the whole body is in, or fails with 413
+            return;
+        }
+        rc.next();
+    }
+
+    /** A request failed with a bare status by the HTTP layer (no exception to map). */
+    private void failed(RoutingContext rc) {
+        if (rc.failure() == null && rc.statusCode() == 413 && !rc.response().headWritten()) {
+            refuse(
+                    rc,
+                    413,
+                    new WalException(
+                            ErrorCode.PAYLOAD_TOO_LARGE,
+                            "the body is larger than the " + maxBodyBytes + " bytes the controller takes"),
+                    -1);
             return;
         }
         rc.next();
@@ -98,6 +123,12 @@ public class HttpLayerProblems {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         response.end(text);
+    }
+
+    /** Chunked HTTP/1.1 and HTTP/2 bodies declare no length; GET, HEAD and OPTIONS send none. */
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method));
     }
 
     /** The declared body length; -1 when none is declared (Netty has refused one that is not a number). */
