@@ -36,7 +36,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +50,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The delivery engine between a real SQS queue (ElasticMQ) and real targets. */
 class SqsDeliveryIT {
@@ -274,5 +278,71 @@ class SqsDeliveryIT {
                         assertThat(reportedDeadLetters.get()).as("DLQ depth").isEqualTo(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("flaky#2"));
         assertThat(calls).containsOnlyOnce("flaky#1", "flaky#2", "bad#1", "down#1", "down#2", "down#3");
+    }
+
+    @Test
+    void appliesSlowerThanTheVisibilityTimeoutAreEachAppliedOnceAndNoneIsDeadLettered() throws Exception {
+        Duration slowApply = Duration.ofMillis(2500); // longer than the queue's 2 s visibility timeout
+        Map<String, AtomicInteger> appliesById = new ConcurrentHashMap<>();
+        AtomicInteger applying = new AtomicInteger();
+        ExecutorService stubThreads = Executors.newCachedThreadPool();
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.setExecutor(stubThreads); // both workers' calls are served at once, as a real target would
+        http.createContext("/", exchange -> {
+            String id = exchange.getRequestHeaders().getFirst("Walgate-Entry-Id");
+            appliesById.computeIfAbsent(id, x -> new AtomicInteger()).incrementAndGet();
+            applying.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(slowApply.toMillis()); // the slow target under test, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        try {
+            NamespaceSpec ns = namespace(
+                    TargetType.HTTP,
+                    "http://127.0.0.1:" + http.getAddress().getPort() + "/apply",
+                    RetryPolicy.defaults());
+            String url = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic())).queueUrl();
+            String dlq = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic() + "-dlq"))
+                    .queueUrl();
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2")));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Envelope e = entry(ns, "k" + i, "slow " + i, null);
+                ids.add(e.id().toString());
+                appender.append(ns, e).toCompletableFuture().get();
+            }
+
+            // The first worker takes all four in one batch (about 10 s of applies); a second worker
+            // then stands by, ready to receive whatever the first lets become visible again.
+            deliver(ns);
+            await().atMost(Duration.ofSeconds(30)).until(() -> applying.get() >= 1);
+            deliver(ns);
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> appliesById.keySet().containsAll(ids));
+            // Nothing left in the queue, received or not: no apply can still be on its way.
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(attributes(url))
+                            .containsEntry("ApproximateNumberOfMessages", "0")
+                            .containsEntry("ApproximateNumberOfMessagesNotVisible", "0"));
+            assertThat(appliesById).containsOnlyKeys(ids);
+            assertThat(appliesById.values())
+                    .as("applies per entry")
+                    .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+            assertThat(attributes(dlq)).containsEntry("ApproximateNumberOfMessages", "0");
+        } finally {
+            stubThreads.shutdownNow();
+        }
+    }
+
+    private static Map<String, String> attributes(String queueUrl) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("All"))
+                .attributesAsStrings();
     }
 }
