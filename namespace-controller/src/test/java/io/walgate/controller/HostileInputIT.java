@@ -114,6 +114,35 @@ class HostileInputIT {
                         SPEC.replace("\"redis://127.0.0.1:6380\"", "6380"),
                         400,
                         "MALFORMED_REQUEST"),
+                post(
+                        "partitions beyond a long",
+                        ns,
+                        SPEC.replace("\"partitions\":1", "\"partitions\":99999999999999999999"),
+                        400,
+                        "MALFORMED_REQUEST"),
+                post(
+                        "an unpaired high surrogate in the owner",
+                        ns,
+                        SPEC.replace("team-orders", "team\\ud800orders"),
+                        400,
+                        "MALFORMED_REQUEST"),
+                post(
+                        "an unpaired low surrogate in a target option",
+                        ns,
+                        SPEC.replace(
+                                "\"redis://127.0.0.1:6380\"",
+                                "\"redis://127.0.0.1:6380\",\"options\":{\"prefix\":\"\\udc00\"}"),
+                        400,
+                        "MALFORMED_REQUEST"),
+                post(
+                        "arrays nested 5000 deep in a target option",
+                        ns,
+                        SPEC.replace(
+                                "\"redis://127.0.0.1:6380\"",
+                                "\"redis://127.0.0.1:6380\",\"options\":{\"deep\":" + "[".repeat(5000)
+                                        + "]".repeat(5000) + "}"),
+                        400,
+                        "MALFORMED_REQUEST"),
                 post("a JSON array", ns, "[" + SPEC + "]", 400, "MALFORMED_REQUEST"),
                 post("JSON null", ns, "null", 400, "MALFORMED_REQUEST"),
                 row(

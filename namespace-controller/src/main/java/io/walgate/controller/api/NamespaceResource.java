@@ -1,12 +1,9 @@
 package io.walgate.controller.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
-import io.walgate.contract.json.JsonBodyErrors;
-import io.walgate.contract.json.StrictJson;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.controller.ChangeNotifier;
@@ -195,26 +192,8 @@ public class NamespaceResource {
                 .map(rows -> rows.stream().map(views::of).toList());
     }
 
-    /** The body as a spec; its bytes are checked as UTF-8 first, so nothing becomes U+FFFD. */
-    private NamespaceSpec spec(byte[] bytes) {
-        String body;
-        try {
-            body = bytes == null ? "" : StrictJson.utf8(bytes);
-        } catch (StrictJson.InvalidUtf8Exception e) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, e.getMessage());
-        }
-        if (body.isBlank()) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
-        }
-        try {
-            NamespaceSpec spec = json.readValue(body, NamespaceSpec.class);
-            if (spec == null) {
-                throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
-            }
-            return spec;
-        } catch (JsonProcessingException e) {
-            throw JsonBodyErrors.of(e);
-        }
+    private NamespaceSpec spec(byte[] body) {
+        return SpecBodies.read(json, body);
     }
 
     private Response withTag(Response.ResponseBuilder builder, NamespaceRow row) {
