@@ -93,6 +93,25 @@ class ResourceNameClashIT {
     }
 
     @Test
+    void aDryRunReportsTheClashSoThatAPlanShowsItBeforeAnApply() {
+        String orders = unique("planned-");
+        create(Specs.sqs(orders)).then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(Specs.sqs(orders + "-dlq"))
+                .post("/v1/namespaces?dryRun=true")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("RESOURCE_NAME_TAKEN"))
+                .body("detail", containsString("namespace '" + orders + "'"));
+        // Its own names are no clash: a plan of an existing namespace passes.
+        given().contentType(ContentType.JSON)
+                .body(Specs.sqs(orders))
+                .post("/v1/namespaces?dryRun=true")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
     void theSameNameOnTheOtherBackendIsNoClash() {
         String name = unique("both-");
         create(Specs.with(Specs.kafka(name, 1), "backend.topic", "shared-" + name))

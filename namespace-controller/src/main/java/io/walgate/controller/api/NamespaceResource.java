@@ -12,6 +12,7 @@ import io.walgate.controller.NamespaceService;
 import io.walgate.controller.security.AccessPolicy;
 import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
+import io.walgate.controller.store.ResourceClaims;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -72,11 +73,15 @@ public class NamespaceResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> create(@QueryParam("dryRun") String dryRun, byte[] body) {
         if (Params.flag("dryRun", dryRun)) {
-            // Validation and defaults only, nothing stored: walctl plans apply with it, so that the
-            // controller stays the one place that knows the defaults.
+            // Validation, defaults and a check that its names are free, nothing stored: walctl plans
+            // apply with it, so that the controller stays the one place that knows the rules.
             return access.caller()
-                    .map(caller -> Response.ok(Map.of("spec", NamespaceService.validated(spec(body))))
-                            .build());
+                    .chain(caller -> {
+                        NamespaceSpec checked = NamespaceService.validated(spec(body));
+                        return store.checkNamesFree(checked.name(), ResourceClaims.of(checked))
+                                .replaceWith(checked);
+                    })
+                    .map(checked -> Response.ok(Map.of("spec", checked)).build());
         }
         return access.admin()
                 .chain(actor -> service.create(spec(body), actor))

@@ -2,9 +2,7 @@ package io.walgate.controller.store;
 
 import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
-import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
-import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -78,56 +76,11 @@ public class NamespaceStore {
                     row.version = last + 1;
                     row.updatedAt = now;
                     row.updatedBy = actor;
-                    Uni<NamespaceRow> stored = reserve(session, row.name, change.claims())
+                    Uni<NamespaceRow> stored = ReservedNames.reserve(session, row.name, change.claims())
                             .chain(() -> found == null ? session.persist(row).replaceWith(row) : session.merge(row));
                     return stored.call(() -> session.persist(feedEntry(change, actor, now)))
                             .call(() -> session.persist(auditEntry(change, actor, now)));
                 })));
-    }
-
-    /**
-     * Reserves {@code claims} for {@code namespace}, or fails the transaction with
-     * RESOURCE_NAME_TAKEN naming the owner. Changes hold the advisory lock, so two creations never
-     * race here; the primary key would still refuse the second.
-     */
-    private static Uni<Void> reserve(Mutiny.Session session, String namespace, List<ResourceClaims.Claim> claims) {
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (ResourceClaims.Claim claim : claims) {
-            all = all.chain(() -> session.createNativeQuery("INSERT INTO reserved_names"
-                                    + " (backend, collision_key, name, namespace) VALUES (:backend, :key, :name, :namespace)"
-                                    + " ON CONFLICT DO NOTHING")
-                            .setParameter("backend", claim.backend().name())
-                            .setParameter("key", claim.collisionKey())
-                            .setParameter("name", claim.name())
-                            .setParameter("namespace", namespace)
-                            .executeUpdate())
-                    .chain(inserted -> inserted == 1 ? Uni.createFrom().voidItem() : taken(session, claim));
-        }
-        return all;
-    }
-
-    private static Uni<Void> taken(Mutiny.Session session, ResourceClaims.Claim claim) {
-        return session.createNativeQuery(
-                        "SELECT namespace || ' ' || name FROM reserved_names WHERE backend = :backend"
-                                + " AND collision_key = :key",
-                        String.class)
-                .setParameter("backend", claim.backend().name())
-                .setParameter("key", claim.collisionKey())
-                .getSingleResult()
-                .map(ownerAndName -> {
-                    String owner = ownerAndName.substring(0, ownerAndName.indexOf(' '));
-                    String theirs = ownerAndName.substring(ownerAndName.indexOf(' ') + 1);
-                    String kind = claim.backend() == BackendType.KAFKA ? "Kafka topic" : "SQS queue";
-                    String clash = theirs.equals(claim.name())
-                            ? "is already namespace '" + owner + "''s"
-                            : "collides with '" + theirs + "' of namespace '" + owner
-                                    + "' (Kafka treats '.' and '_' in topic names alike)";
-                    throw WalException.invalid(List.of(new Violation(
-                            "backend.topic",
-                            ErrorCode.RESOURCE_NAME_TAKEN,
-                            "this namespace's " + claim.role() + " would be the " + kind + " '" + claim.name()
-                                    + "', which " + clash + "; choose another backend.topic")));
-                });
     }
 
     private static ChangeRow feedEntry(Change change, String actor, Instant now) {
@@ -151,6 +104,14 @@ public class NamespaceStore {
         audit.beforeSpec = change.beforeSpec();
         audit.afterSpec = change.row().spec;
         return audit;
+    }
+
+    /**
+     * Fails with RESOURCE_NAME_TAKEN if a name in {@code claims} belongs to a namespace other than
+     * {@code namespace}; reserves nothing (a dry run's check).
+     */
+    public Uni<Void> checkNamesFree(String namespace, List<ResourceClaims.Claim> claims) {
+        return sessions.withSession(s -> ReservedNames.checkFree(s, namespace, claims));
     }
 
     /** The namespace, unless it does not exist; deleted ones that still have resources count. */
@@ -259,9 +220,6 @@ public class NamespaceStore {
                 .executeUpdate()
                 .chain(deleted -> deleted != 1
                         ? Uni.createFrom().item(false)
-                        : s.createNativeQuery("DELETE FROM reserved_names WHERE namespace = :name")
-                                .setParameter("name", name)
-                                .executeUpdate()
-                                .replaceWith(true)));
+                        : ReservedNames.release(s, name).replaceWith(true)));
     }
 }
