@@ -313,13 +313,13 @@ class KafkaDeliveryIT {
 
     @Test
     void aClaimCheckIsRedeemedFromTheGatewaysPayloadStoreAndABrokenOneIsDeadLettered() throws Exception {
-        // The gateway's table, as its migration V2__payloads.sql creates it.
+        // The gateway's table, as its migrations V2__payloads.sql and V3__payloads_by_state.sql make it.
         devstack.postgres().createDatabase("delivery_gateway");
         try (var db = devstack.postgres().connect("delivery_gateway")) {
             db.createStatement()
                     .execute("CREATE TABLE IF NOT EXISTS payloads (entry_id uuid PRIMARY KEY, namespace text NOT NULL,"
                             + " payload bytea NOT NULL, sha256 bytea NOT NULL, created_at timestamptz NOT NULL"
-                            + " DEFAULT now(), expires_at timestamptz NOT NULL)");
+                            + " DEFAULT now(), expires_at timestamptz, regions_pending text[] NOT NULL DEFAULT '{}')");
             NamespaceSpec ns =
                     namespace(TargetType.REDIS, devstack.redis().endpoint(), new RetryPolicy(1, null, null, null));
             deliver(
@@ -328,8 +328,8 @@ class KafkaDeliveryIT {
                             devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
             byte[] big = "a payload kept aside".repeat(1000).getBytes(StandardCharsets.UTF_8);
             Envelope stored = entry(ns, ns.name() + ":big", null, TargetOp.PUT, null);
-            var insert = db.prepareStatement("INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at)"
-                    + " VALUES (?, ?, ?, ?, now() + interval '1 day')");
+            var insert = db.prepareStatement("INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at,"
+                    + " regions_pending) VALUES (?, ?, ?, ?, now() + interval '1 day', '{local,west}')");
             insert.setObject(1, stored.id().uuid());
             insert.setString(2, ns.name());
             insert.setBytes(3, big);
@@ -352,6 +352,13 @@ class KafkaDeliveryIT {
                 assertThat(redis.get((ns.name() + ":big").getBytes(StandardCharsets.UTF_8)))
                         .isEqualTo(big);
             }
+            // Applied here: the payload no longer expires, and waits only for the other region.
+            var row = db.createStatement()
+                    .executeQuery("SELECT expires_at, regions_pending::text FROM payloads WHERE entry_id = '"
+                            + stored.id() + "'");
+            assertThat(row.next()).isTrue();
+            assertThat(row.getObject(1)).isNull();
+            assertThat(row.getString(2)).isEqualTo("{west}");
             assertThat(deadLetters(ns, 1, Duration.ofSeconds(60)))
                     .extracting(d -> d.headers().get("walgate-error-code"))
                     .containsExactly("PAYLOAD_MISSING");

@@ -74,13 +74,17 @@ class ClaimCheckIT {
         assertThat(ref.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
         try (Connection db = GatewayDevstack.devstack().postgres().connect(WalgateServices.GATEWAY_DATABASE);
                 PreparedStatement q = db.prepareStatement(
-                        "SELECT payload, namespace, expires_at > now() + interval '13 days' FROM payloads WHERE entry_id = ?")) {
+                        "SELECT payload, namespace, expires_at IS NULL AND regions_pending = '{local}' FROM payloads"
+                                + " WHERE entry_id = ?")) {
             q.setObject(1, onLog.id().uuid());
             ResultSet row = q.executeQuery();
             assertThat(row.next()).as("a stored payload for %s", onLog.id()).isTrue();
             assertThat(row.getBytes(1)).isEqualTo(payload);
             assertThat(row.getString(2)).isEqualTo(onLog.namespace());
-            assertThat(row.getBoolean(3)).as("kept for the retention period").isTrue();
+            // The write is durable: no expiry, kept until its region has applied it.
+            assertThat(row.getBoolean(3))
+                    .as("kept until applied in region local")
+                    .isTrue();
         }
     }
 

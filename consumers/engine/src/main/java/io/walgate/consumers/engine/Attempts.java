@@ -37,6 +37,7 @@ public final class Attempts {
     }
 
     private final NamespaceSpec namespace;
+    private final String region;
     private final Target target;
     private final PayloadStore payloads;
     private final DeliveryEvents events;
@@ -50,12 +51,14 @@ public final class Attempts {
      */
     public Attempts(
             NamespaceSpec namespace,
+            String region,
             Target target,
             PayloadStore payloads,
             DeliveryEvents events,
             Clock clock,
             DoubleSupplier random) {
         this.namespace = namespace;
+        this.region = region;
         this.target = target;
         this.payloads = payloads;
         this.events = events;
@@ -93,6 +96,9 @@ public final class Attempts {
             applied = target.apply(inline);
         } catch (RuntimeException e) {
             applied = unexpected(e);
+        }
+        if (entry.payloadRef() != null && applied instanceof Applied.Done) {
+            payloads.applied(entry.id(), region);
         }
         return decide(
                 entry, applied, Duration.ofNanos(System.nanoTime() - start), Duration.between(entry.deliverAt(), now));

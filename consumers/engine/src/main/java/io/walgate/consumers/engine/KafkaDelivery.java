@@ -121,6 +121,7 @@ public final class KafkaDelivery implements Delivery {
         events = DeliveryEvents.guarded(events);
         this.attempts = new Attempts(
                 namespace,
+                region,
                 target,
                 payloads,
                 events,

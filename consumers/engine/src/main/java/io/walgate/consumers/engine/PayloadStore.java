@@ -17,6 +17,16 @@ import java.util.Arrays;
  * Redeems claim checks: loads a payload the gateway stored aside (table {@code payloads} of the
  * gateway's database, keyed by entry id) and checks its size and SHA-256 against the envelope's
  * {@link PayloadRef}. Used from the delivery thread only.
+ *
+ * <p>A payload lives as long as its entry, not by a clock guess:
+ *
+ * <ol>
+ *   <li>Redeeming it shows that its entry is on the log: its expiry (the gateway's guard against
+ *       payloads whose entry never made it) is lifted.
+ *   <li>Applied in a region, that region is struck from the row's {@code regions_pending}; the
+ *       row goes once every region of the namespace applied the entry.
+ *   <li>Dead-lettered, it stays: the dead letter refers to it until an operator discards it.
+ * </ol>
  */
 public final class PayloadStore implements AutoCloseable {
     /** The envelope with its payload inline, or why it cannot be. */
@@ -66,11 +76,43 @@ public final class PayloadStore implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = DriverManager.getConnection(jdbcUrl);
         }
-        try (PreparedStatement q = connection.prepareStatement("SELECT payload FROM payloads WHERE entry_id = ?")) {
+        try (PreparedStatement q = connection.prepareStatement(
+                "UPDATE payloads SET expires_at = NULL WHERE entry_id = ? RETURNING payload")) {
             q.setObject(1, id.uuid());
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? rs.getBytes(1) : null;
             }
+        }
+    }
+
+    /**
+     * The entry was applied in {@code region}: its payload is no longer needed there, and goes when
+     * no region needs it. A failure is logged and changes nothing else: the entry is applied.
+     */
+    public void applied(EntryId id, String region) {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = DriverManager.getConnection(jdbcUrl);
+            }
+            try (PreparedStatement strike = connection.prepareStatement(
+                            "UPDATE payloads SET regions_pending = array_remove(regions_pending, ?) WHERE entry_id = ?");
+                    PreparedStatement drop = connection.prepareStatement("DELETE FROM payloads WHERE entry_id = ?"
+                            + " AND cardinality(regions_pending) = 0 AND expires_at IS NULL")) {
+                strike.setString(1, region);
+                strike.setObject(2, id.uuid());
+                strike.executeUpdate();
+                drop.setObject(1, id.uuid());
+                drop.executeUpdate();
+            }
+        } catch (SQLException e) {
+            close();
+            System.getLogger(PayloadStore.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "the payload of applied entry {0} could not be released in {1}; it stays stored: {2}",
+                            id,
+                            region,
+                            e.getMessage());
         }
     }
 

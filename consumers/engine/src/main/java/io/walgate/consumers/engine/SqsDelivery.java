@@ -103,6 +103,7 @@ public final class SqsDelivery implements Delivery {
         this.stall = new StallWatch(namespace.name() + " (" + region + ")", clock);
         this.attempts = new Attempts(
                 namespace,
+                region,
                 target,
                 payloads,
                 events,

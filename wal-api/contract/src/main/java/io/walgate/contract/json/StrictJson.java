@@ -50,6 +50,8 @@ public final class StrictJson {
     public static ObjectMapper configure(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // A whole-number field refuses a fraction ("partitions": 1.5 is not silently 1).
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         for (CoercionInputShape shape :
                 List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);

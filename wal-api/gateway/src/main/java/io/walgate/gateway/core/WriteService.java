@@ -34,6 +34,7 @@ import java.util.random.RandomGenerator;
  * a refusal is always {@link Durability#FALSE}. After the send, only the backend's answer decides.
  */
 public final class WriteService {
+    private static final System.Logger LOG = System.getLogger(WriteService.class.getName());
     private final NamespaceDirectory namespaces;
     private final Map<BackendType, LogAppender> appenders;
     private final String shard;
@@ -131,14 +132,16 @@ public final class WriteService {
         }
         // Too large for the log: keep the bytes aside first, then log a claim check. A failure to
         // store means nothing was sent. A stored payload whose append then fails simply expires: an
-        // earlier attempt with the same entry id may reference it.
+        // earlier attempt with the same entry id may reference it. Once the append is confirmed it
+        // no longer expires: it lives until every region applied the entry.
         byte[] sha256 = sha256(request.payload());
         return payloads.put(
                         id,
                         namespace.name(),
                         request.payload(),
                         sha256,
-                        envelope.deliverAt().plus(payloadRetention))
+                        envelope.deliverAt().plus(payloadRetention),
+                        List.copyOf(namespace.target().regions().keySet()))
                 .handle((stored, error) -> {
                     if (error != null) {
                         throw new CompletionException(new WriteFailure(
@@ -154,7 +157,18 @@ public final class WriteService {
                     return envelope.withPayloadStored(
                             new PayloadRef(PayloadRef.POSTGRES, request.payload().length, sha256));
                 })
-                .thenCompose(stored -> send(appender, namespace, stored));
+                .thenCompose(stored -> send(appender, namespace, stored))
+                .thenCompose(written -> payloads.logged(id).handle((ok, error) -> {
+                    if (error != null) {
+                        // Still durable; the payload keeps its expiry until a worker redeems it.
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "could not mark the payload of entry {0} as logged: {1}",
+                                id,
+                                unwrap(error).getMessage());
+                    }
+                    return written;
+                }));
     }
 
     private CompletionStage<Written> send(LogAppender appender, NamespaceSpec namespace, Envelope envelope) {

@@ -8,12 +8,19 @@ import io.walgate.contract.EntryId;
 import io.walgate.gateway.core.PayloadStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
-/** Large payloads in PostgreSQL (table {@code payloads}), one row per entry id. */
+/**
+ * Large payloads in PostgreSQL (table {@code payloads}), one row per entry id. Only rows that still
+ * carry an expiry (their entry was never confirmed on the log) are purged by time; the others go
+ * when every region applied their entry (the workers delete them).
+ */
 public final class PgPayloadStore implements PayloadStore {
-    private static final String PUT = "INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at)"
-            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (entry_id) DO NOTHING";
+    private static final String PUT =
+            "INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at, regions_pending)"
+                    + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_id) DO NOTHING";
+    private static final String LOGGED = "UPDATE payloads SET expires_at = NULL WHERE entry_id = $1";
     private static final String PURGE = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
             + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1))";
 
@@ -24,14 +31,24 @@ public final class PgPayloadStore implements PayloadStore {
     }
 
     @Override
-    public CompletionStage<Void> put(EntryId id, String namespace, byte[] payload, byte[] sha256, Instant expiresAt) {
+    public CompletionStage<Void> put(
+            EntryId id, String namespace, byte[] payload, byte[] sha256, Instant expiresAt, List<String> regions) {
         return pool.preparedQuery(PUT)
                 .execute(Tuple.tuple()
                         .addUUID(id.uuid())
                         .addString(namespace)
                         .addBuffer(Buffer.buffer(payload))
                         .addBuffer(Buffer.buffer(sha256))
-                        .addOffsetDateTime(expiresAt.atOffset(ZoneOffset.UTC)))
+                        .addOffsetDateTime(expiresAt.atOffset(ZoneOffset.UTC))
+                        .addArrayOfString(regions.toArray(String[]::new)))
+                .subscribeAsCompletionStage()
+                .thenApply(rows -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> logged(EntryId id) {
+        return pool.preparedQuery(LOGGED)
+                .execute(Tuple.of(id.uuid()))
                 .subscribeAsCompletionStage()
                 .thenApply(rows -> null);
     }

@@ -88,8 +88,7 @@ class WriteServiceTest {
 
     private final MemoryLog log = new MemoryLog();
     private final MemoryIdempotencyStore keys = new MemoryIdempotencyStore();
-    private final Map<EntryId, byte[]> stored = new java.util.HashMap<>();
-    private boolean payloadStoreDown;
+    private final MemoryPayloadStore payloads = new MemoryPayloadStore();
 
     private WriteService service(int maxInFlight, NamespaceSpec... specs) {
         Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
@@ -107,13 +106,7 @@ class WriteServiceTest {
                 new Random(1),
                 keys,
                 Duration.ofMinutes(1),
-                (id, ns, payload, sha, expires) -> {
-                    if (payloadStoreDown) {
-                        return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
-                    }
-                    stored.putIfAbsent(id, payload);
-                    return CompletableFuture.completedFuture(null);
-                },
+                payloads,
                 Duration.ofDays(14));
     }
 
@@ -373,7 +366,8 @@ class WriteServiceTest {
 
     @Test
     void aPayloadTooLargeForTheLogIsStoredAsideAndTheLogGetsAClaimCheck() throws Exception {
-        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        NamespaceSpec orders = namespace("orders", "default", NamespaceState.ACTIVE, 100);
+        WriteService writes = service(10, orders);
         log.maxInline = 10;
         byte[] payload = "more than ten bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -385,7 +379,11 @@ class WriteServiceTest {
         assertThat(onLog.payloadRef().size()).isEqualTo(payload.length);
         assertThat(onLog.payloadRef().sha256())
                 .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
-        assertThat(stored.get(w.entryId())).isEqualTo(payload);
+        assertThat(payloads.stored.get(w.entryId())).isEqualTo(payload);
+        // Durable: the payload no longer expires; it waits for every region of the namespace.
+        assertThat(payloads.logged).contains(w.entryId());
+        assertThat(payloads.regions.get(w.entryId()))
+                .containsExactlyInAnyOrderElementsOf(orders.target().regions().keySet());
         ok(writes.write(request("orders", null), WRITER, null));
         assertThat(log.appended.get(1).payloadRef())
                 .as("small payloads stay inline")
@@ -396,7 +394,7 @@ class WriteServiceTest {
     void aLargePayloadIsNotLoggedWhenItCannotBeStored() {
         WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
         log.maxInline = 1;
-        payloadStoreDown = true;
+        payloads.down = true;
 
         WalException e = failureOf(writes.write(request("orders", null), WRITER, null));
 
