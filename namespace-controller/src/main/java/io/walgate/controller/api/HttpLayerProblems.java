@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -78,7 +79,9 @@ public class HttpLayerProblems {
                     declared);
             return;
         }
-        if (declared < 0 && mayHaveBody(request)) {
+        // Only over HTTP/1.1: Quarkus REST pauses every request it takes, and an HTTP/2 request whose
+        // body was read here (or that ended with its headers) refuses a pause with a 500.
+        if (declared < 0 && mayHaveBody(request) && request.version() != HttpVersion.HTTP_2 && !request.isEnded()) {
             chunkedBodies.handle(rc); // calls next() once the whole body is in, or fails with 413
             return;
         }

@@ -39,6 +39,13 @@ public interface GatewayConfig {
     @WithDefault("10000")
     int maxInFlight();
 
+    /**
+     * Payload bytes of the writes in flight before new ones are shed with OVERLOADED: the heap a
+     * flood of large writes may take (each is held, and copied, until its append is answered).
+     */
+    @WithDefault("268435456")
+    long maxInFlightBytes();
+
     /** The most entries one batch call may carry. */
     @WithDefault("500")
     int maxBatchEntries();

@@ -155,6 +155,7 @@ public class GatewayWiring {
                 config.shard(),
                 new RateLimiter(),
                 config.maxInFlight(),
+                config.maxInFlightBytes(),
                 new EntryId.Generator(),
                 Clock.systemUTC(),
                 RandomGenerator.getDefault(),

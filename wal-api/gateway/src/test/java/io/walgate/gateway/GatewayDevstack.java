@@ -75,7 +75,10 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
         // Limits above what their logs carry inline: large payloads go through the claim check.
         create(withMaxPayload(spec("big", "kafka", "default", 1000, Map.of()), 4 * 1024 * 1024));
         create(withMaxPayload(spec("bigq", "sqs", "default", 1000, Map.of()), 1024 * 1024));
-        for (String name : List.of("orders", "queue", "elsewhere", "slow", "cache-keys", "paused", "big", "bigq")) {
+        // The largest payload any namespace may allow (Limits.MAX_MAX_PAYLOAD_BYTES).
+        create(withMaxPayload(spec("huge", "kafka", "default", 1000, Map.of()), 16 * 1024 * 1024));
+        for (String name :
+                List.of("orders", "queue", "elsewhere", "slow", "cache-keys", "paused", "big", "bigq", "huge")) {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> get("/v1/namespaces/" + name).contains("\"phase\":\"READY\""));

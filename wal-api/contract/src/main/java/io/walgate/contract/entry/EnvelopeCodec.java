@@ -22,6 +22,15 @@ public final class EnvelopeCodec {
     private EnvelopeCodec() {}
 
     public static byte[] encode(Envelope e) {
+        return message(e).toByteArray();
+    }
+
+    /** How many bytes {@link #encode} makes of {@code e}, without making them. */
+    public static int encodedSize(Envelope e) {
+        return message(e).getSerializedSize();
+    }
+
+    private static LogEnvelope message(Envelope e) {
         LogEnvelope.Builder b = LogEnvelope.newBuilder()
                 .setFormat(FORMAT)
                 .setEntryId(e.id().toString())
@@ -61,7 +70,7 @@ public final class EnvelopeCodec {
                     .setLastErrorMessage(h.lastErrorMessage())
                     .setLastFailedAt(timestamp(h.lastFailedAt())));
         }
-        return b.build().toByteArray();
+        return b.build();
     }
 
     /**

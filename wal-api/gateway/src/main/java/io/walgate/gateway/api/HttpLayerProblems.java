@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -14,6 +15,7 @@ import io.walgate.contract.Problem;
 import io.walgate.contract.WalException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -24,11 +26,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>A body declared longer than {@code quarkus.http.limits.max-body-size} is
  *       {@code 413 PAYLOAD_TOO_LARGE}, {@code durable: FALSE} on a write, before a byte of it is
  *       read. Quarkus' own check (route order -2) answers 413 with no body; this one runs first. A
- *       body without a declared length (chunked, HTTP/2) is read here, up to the limit, by Vert.x'
+ *       body without a declared length (chunked HTTP/1.1) is read here, up to the limit, by Vert.x'
  *       body handler, whose 413 the failure handler here answers; Quarkus REST would otherwise
  *       refuse it mid-read with a bare 413.
  *   <li>A URI longer than {@link #MAX_URI_LENGTH} is {@code 414 MALFORMED_REQUEST}, provided
  *       Netty's own limit ({@code quarkus.http.limits.max-initial-line-length}) is set above it.
+ *   <li>Bodies in flight are bounded by {@code walgate.gateway.max-in-flight-bytes} (their declared
+ *       lengths together): past it, a new call is {@code 503 OVERLOADED} with {@code Retry-After},
+ *       {@code durable: FALSE}, before its body is buffered — a flood of 15 MiB writes is shed, not
+ *       an out-of-memory. One call is always let in when none is in flight.
  *   <li>What Netty refuses before any route runs (a malformed header, a request line beyond
  *       Netty's limit) keeps Vert.x' bare answer: Quarkus offers no hook there.
  * </ol>
@@ -43,10 +49,16 @@ public class HttpLayerProblems {
     private final long maxBodyBytes;
     private final ObjectMapper json;
     private final BodyHandler unsizedBodies;
+    private final long maxInFlightBytes;
+    private final AtomicLong inFlightBytes = new AtomicLong();
 
     HttpLayerProblems(
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize, ObjectMapper json) {
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "walgate.gateway.max-in-flight-bytes", defaultValue = "268435456")
+                    long maxInFlightBytes,
+            ObjectMapper json) {
         this.maxBodyBytes = maxBodySize.asLongValue();
+        this.maxInFlightBytes = maxInFlightBytes;
         this.json = json;
         this.unsizedBodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     }
@@ -84,7 +96,26 @@ public class HttpLayerProblems {
                     declared);
             return;
         }
-        if (declared < 0 && mayHaveBody(request)) {
+        if (declared > 0) {
+            long held = inFlightBytes.addAndGet(declared);
+            if (held > maxInFlightBytes && held > declared) {
+                inFlightBytes.addAndGet(-declared);
+                rc.response().putHeader("Retry-After", "1");
+                refuse(
+                        rc,
+                        503,
+                        new WalException(
+                                ErrorCode.OVERLOADED,
+                                "the gateway holds " + (held - declared) + " bytes of request bodies (at most "
+                                        + maxInFlightBytes + "); retry shortly; nothing was written"),
+                        declared);
+                return;
+            }
+            rc.addEndHandler(done -> inFlightBytes.addAndGet(-declared));
+        }
+        // Only over HTTP/1.1: Quarkus REST pauses every request it takes, and an HTTP/2 request whose
+        // body was read here (or that ended with its headers) refuses a pause with a 500.
+        if (declared < 0 && mayHaveBody(request) && request.version() != HttpVersion.HTTP_2 && !request.isEnded()) {
             unsizedBodies.handle(rc); // calls next() once the whole body is in, or fails with 413
             return;
         }

@@ -8,6 +8,7 @@ import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -39,8 +39,7 @@ public final class WriteService {
     private final Map<BackendType, LogAppender> appenders;
     private final String shard;
     private final RateLimiter rateLimiter;
-    private final Semaphore inFlight;
-    private final int maxInFlight;
+    private final Admission admission;
     private final EntryId.Generator ids;
     private final Clock clock;
     private final RandomGenerator random;
@@ -61,6 +60,7 @@ public final class WriteService {
             String shard,
             RateLimiter rateLimiter,
             int maxInFlight,
+            long maxInFlightBytes,
             EntryId.Generator ids,
             Clock clock,
             RandomGenerator random,
@@ -72,8 +72,7 @@ public final class WriteService {
         this.appenders = Map.copyOf(appenders);
         this.shard = shard;
         this.rateLimiter = rateLimiter;
-        this.inFlight = new Semaphore(maxInFlight);
-        this.maxInFlight = maxInFlight;
+        this.admission = new Admission(maxInFlight, maxInFlightBytes);
         this.ids = ids;
         this.clock = clock;
         this.random = random;
@@ -93,14 +92,11 @@ public final class WriteService {
         } catch (WalException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new WriteFailure(
-                    ErrorCode.OVERLOADED,
-                    "the gateway has " + maxInFlight + " writes in flight; retry shortly",
-                    Durability.FALSE,
-                    null,
-                    100,
-                    null));
+        long size = request.payload().length;
+        try {
+            admission.enter(size);
+        } catch (WriteFailure e) {
+            return CompletableFuture.failedFuture(e);
         }
         Instant now = clock.instant();
         EntryId proposed = ids.next();
@@ -113,7 +109,7 @@ public final class WriteService {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(failure(proposed, e));
         }
-        return result.whenComplete((written, error) -> inFlight.release());
+        return result.whenComplete((written, error) -> admission.leave(size));
     }
 
     private static boolean dedups(NamespaceSpec namespace, WriteRequest request) {
@@ -127,7 +123,9 @@ public final class WriteService {
         LogAppender appender = appenders.get(namespace.backend().type());
         Envelope envelope =
                 Envelope.accept(request, id, now, request.lifecycle().dueAt(now, random), traceparent);
-        if (request.payload().length <= appender.maxInlinePayloadBytes()) {
+        // The whole message decides, not the payload alone: headers and keys near their limits
+        // would otherwise push a valid write over the log's message size.
+        if (EnvelopeCodec.encodedSize(envelope) <= appender.maxInlinePayloadBytes()) {
             return send(appender, namespace, envelope);
         }
         // Too large for the log: keep the bytes aside first, then log a claim check. A failure to

@@ -11,6 +11,7 @@ import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.AccessSpec;
@@ -89,6 +90,7 @@ class WriteServiceTest {
     private final MemoryLog log = new MemoryLog();
     private final MemoryIdempotencyStore keys = new MemoryIdempotencyStore();
     private final MemoryPayloadStore payloads = new MemoryPayloadStore();
+    private static final long MAX_IN_FLIGHT_BYTES = 500;
 
     private WriteService service(int maxInFlight, NamespaceSpec... specs) {
         Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
@@ -101,6 +103,7 @@ class WriteServiceTest {
                 "default",
                 new RateLimiter(() -> 0L),
                 maxInFlight,
+                MAX_IN_FLIGHT_BYTES,
                 new EntryId.Generator(CLOCK),
                 CLOCK,
                 new Random(1),
@@ -221,6 +224,41 @@ class WriteServiceTest {
         writes.write(request("orders", null), WRITER, null)
                 .toCompletableFuture()
                 .get();
+    }
+
+    @Test
+    void largeWritesAreShedByTheirBytesInFlightButALoneOneOfAnySizeGoesThrough() throws Exception {
+        WriteService writes = service(100, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.next = new CompletableFuture<>();
+        CompletionStage<Written> first = writes.write(sized(400), WRITER, null);
+
+        WalException shed = failureOf(writes.write(sized(200), WRITER, null));
+        assertThat(shed.code()).isEqualTo(ErrorCode.OVERLOADED);
+        assertThat(shed.durability()).isEqualTo(Durability.FALSE);
+        CompletionStage<Written> small = writes.write(sized(50), WRITER, null); // 450 of 500: in
+
+        log.next.complete(new AppendReceipt("wal.orders", "0-1"));
+        first.toCompletableFuture().get();
+        small.toCompletableFuture().get();
+        log.next = null;
+        // Nothing in flight: a write above the whole budget is let in alone.
+        writes.write(sized(1000), WRITER, null).toCompletableFuture().get();
+    }
+
+    @Test
+    void headersNearTheirLimitSendAWriteToTheClaimCheckRatherThanOverTheLogsSize() throws Exception {
+        WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
+        log.maxInline = 1000;
+        byte[] payload = new byte[600]; // inline on its own
+        Map<String, String> headers = Map.of("note", "h".repeat(600));
+        ok(writes.write(new WriteRequest("orders", null, payload, null, "k", null, headers, null), WRITER, null));
+
+        assertThat(log.appended.get(0).payloadRef()).as("claim-checked").isNotNull();
+        assertThat(EnvelopeCodec.encodedSize(log.appended.get(0))).isLessThanOrEqualTo(log.maxInline);
+    }
+
+    private static WriteRequest sized(int bytes) {
+        return new WriteRequest("orders", null, new byte[bytes], null, "k", null, null, null);
     }
 
     @Test
@@ -368,8 +406,9 @@ class WriteServiceTest {
     void aPayloadTooLargeForTheLogIsStoredAsideAndTheLogGetsAClaimCheck() throws Exception {
         NamespaceSpec orders = namespace("orders", "default", NamespaceState.ACTIVE, 100);
         WriteService writes = service(10, orders);
-        log.maxInline = 10;
-        byte[] payload = "more than ten bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        log.maxInline = 300;
+        byte[] payload =
+                "more than 300 bytes with its envelope ".repeat(8).getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
         Written w =
                 ok(writes.write(new WriteRequest("orders", null, payload, null, "k", null, null, null), WRITER, null));
