@@ -41,16 +41,23 @@ final class KafkaLogProvisioner implements LogProvisioner {
     private final Admin admin;
     private final KafkaTopicSettings settings;
     private final TopicConfigs configs;
+    private final KafkaBacklog backlog;
 
     KafkaLogProvisioner(Admin admin, KafkaTopicSettings settings) {
         this.admin = admin;
         this.settings = settings;
         this.configs = new TopicConfigs(admin, settings);
+        this.backlog = new KafkaBacklog(admin);
     }
 
     @Override
     public Optional<Duration> retention() {
         return settings.retention();
+    }
+
+    @Override
+    public Map<String, Long> undelivered(NamespaceSpec namespace) {
+        return backlog.undelivered(namespace);
     }
 
     @Override

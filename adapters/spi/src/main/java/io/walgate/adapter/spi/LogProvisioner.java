@@ -4,6 +4,7 @@ import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Optional;
  *       and of its dead letters (and on Kafka the replication factor and {@code
  *       min.insync.replicas}) are set on creation, restored by {@link #reconcile} when they drift,
  *       and reported among each {@link LogResource}'s attributes.
+ *   <li>{@link #undelivered} never guesses: a count it cannot get within {@link
+ *       #UNDELIVERED_TIMEOUT} is a {@link ProvisioningException}, never a zero, so that nothing
+ *       deletes a namespace whose backlog it could not see.
  * </ol>
  *
  * Specs passed in have their defaults filled in ({@link NamespaceSpec#withDefaults()}).
@@ -39,6 +43,19 @@ public interface LogProvisioner extends AutoCloseable {
      * whose waits exceed it.
      */
     Optional<Duration> retention();
+
+    /** The longest {@link #undelivered} takes before it gives up. */
+    Duration UNDELIVERED_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How many entries of {@code namespace} each target region has not had delivered yet, delayed
+     * and retried entries included, dead letters not: region name to count, one key per region of
+     * the spec, 0 when its resources do not exist. Approximate where the backend is (SQS), but
+     * never 0 for a backlog the backend reports.
+     *
+     * @throws ProvisioningException when the backend cannot tell within {@link #UNDELIVERED_TIMEOUT}
+     */
+    Map<String, Long> undelivered(NamespaceSpec namespace);
 
     /** The resources {@code namespace} should have, without touching the backend. */
     List<LogResource> plan(NamespaceSpec namespace);

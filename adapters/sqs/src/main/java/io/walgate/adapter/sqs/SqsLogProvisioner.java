@@ -121,6 +121,46 @@ final class SqsLogProvisioner implements LogProvisioner {
         return existing;
     }
 
+    /**
+     * The queue's visible, in-flight and delayed messages, for its one region. Both calls share
+     * {@link #UNDELIVERED_TIMEOUT}, so a hanging endpoint cannot hold a delete for the client's
+     * longer default.
+     */
+    @Override
+    public Map<String, Long> undelivered(NamespaceSpec namespace) {
+        long deadline = System.nanoTime() + UNDELIVERED_TIMEOUT.toNanos();
+        String queue = namespace.backend().topic();
+        long count = 0;
+        try {
+            String url = sqs.getQueueUrl(
+                            b -> b.queueName(queue).overrideConfiguration(o -> o.apiCallTimeout(left(deadline))))
+                    .queueUrl();
+            Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                            .attributeNames(
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)
+                            .overrideConfiguration(o -> o.apiCallTimeout(left(deadline))))
+                    .attributes();
+            for (String value : counts.values()) {
+                count += Long.parseLong(value);
+            }
+        } catch (QueueDoesNotExistException e) {
+            count = 0; // never provisioned or already gone: nothing waits
+        } catch (SdkClientException | SqsException e) {
+            throw failure("count the messages of " + queue, e);
+        }
+        Map<String, Long> result = new LinkedHashMap<>();
+        for (String region : namespace.target().regions().keySet()) {
+            result.put(region, count); // one region per SQS namespace: one queue cannot feed two
+        }
+        return result;
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+
     @Override
     public void delete(NamespaceSpec namespace) {
         // The main queue first: its redrive policy points at the DLQ.

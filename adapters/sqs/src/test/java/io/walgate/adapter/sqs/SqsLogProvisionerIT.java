@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 @ExtendWith(DevstackExtension.class)
@@ -122,5 +124,29 @@ class SqsLogProvisionerIT extends LogProvisionerContract {
 
         assertThat(again.get(0).attributes().get("redrivePolicy"))
                 .containsPattern("\"maxReceiveCount\"\\s*:\\s*\"?5\\b");
+    }
+
+    @Test
+    void undeliveredCountsWaitingInFlightAndDelayedMessagesForTheOneRegion() {
+        NamespaceSpec ns = newNamespace();
+        provisioner.reconcile(ns);
+        String url = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic())).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("waiting"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("in flight"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("delayed").delaySeconds(600));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("delivered"));
+        // Received and deleted: delivered. Received and not deleted: in flight, still to deliver.
+        List<Message> taken = sqs.receiveMessage(
+                        b -> b.queueUrl(url).maxNumberOfMessages(2).visibilityTimeout(600))
+                .messages();
+        assertThat(taken).hasSize(2);
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(taken.get(0).receiptHandle()));
+
+        assertThat(provisioner.undelivered(ns)).containsExactlyEntriesOf(Map.of("local", 3L));
+    }
+
+    @Test
+    void aNamespaceWithoutQueuesHasNothingUndelivered() {
+        assertThat(provisioner.undelivered(newNamespace())).containsExactlyEntriesOf(Map.of("local", 0L));
     }
 }
