@@ -53,7 +53,9 @@ public interface GatewayConfig {
     /**
      * How long an idempotency key may stay claimed by a write in flight before another gateway
      * assumes that write's gateway died and writes the entry again under its id. Longer than the
-     * slowest append (the Kafka producer's {@code delivery.timeout.ms}, 30 s by default).
+     * slowest append: the Kafka producer's {@code delivery.timeout.ms} plus one {@code
+     * request.timeout.ms} for the re-send of an expired batch (30 + 10 s by default). Raise it with
+     * those.
      */
     @WithDefault("PT1M")
     Duration idempotencyLease();

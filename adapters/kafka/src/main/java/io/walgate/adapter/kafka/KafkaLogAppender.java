@@ -88,6 +88,10 @@ final class KafkaLogAppender implements LogAppender {
 
     @Override
     public CompletionStage<AppendReceipt> append(NamespaceSpec namespace, Envelope envelope) {
+        var unstorable = AppendException.unstorable(envelope);
+        if (unstorable.isPresent()) {
+            return CompletableFuture.failedFuture(unstorable.get());
+        }
         String topic = route(namespace.backend().topic(), envelope);
         RecordHeaders headers = new RecordHeaders();
         headers.add(ENTRY_ID_HEADER, envelope.id().toString().getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
+import io.walgate.contract.ErrorCode;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.TargetOverride;
@@ -146,6 +147,22 @@ public abstract class LogAppenderContract {
         await(appender().append(ns, sent));
 
         assertThat(readLog(ns, 1, Duration.ofSeconds(30))).containsExactly(sent);
+    }
+
+    @Test
+    void anEntryWithAnInstantTheLogCannotStoreIsRefusedAsCertainlyNotWrittenNotThrown() throws Exception {
+        NamespaceSpec ns = provisionedNamespace();
+        Envelope ancient = entry(ns, "k", "old").retryAt(Instant.parse("-1000000000-01-01T00:00:00Z"));
+
+        var stage = appender().append(ns, ancient); // before: ArithmeticException out of append()
+
+        assertThatThrownBy(() -> await(stage))
+                .hasCauseInstanceOf(AppendException.class)
+                .cause()
+                .satisfies(e -> {
+                    assertThat(((AppendException) e).durability()).isEqualTo(Durability.FALSE);
+                    assertThat(((AppendException) e).code()).isEqualTo(ErrorCode.INVALID_LIFECYCLE);
+                });
     }
 
     @Test

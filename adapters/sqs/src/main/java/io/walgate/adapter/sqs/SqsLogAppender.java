@@ -70,6 +70,10 @@ final class SqsLogAppender implements LogAppender {
 
     @Override
     public CompletionStage<AppendReceipt> append(NamespaceSpec namespace, Envelope envelope) {
+        var unstorable = AppendException.unstorable(envelope);
+        if (unstorable.isPresent()) {
+            return CompletableFuture.failedFuture(unstorable.get());
+        }
         String queue = namespace.backend().topic();
         String body = Base64.getEncoder().encodeToString(EnvelopeCodec.encode(envelope));
         if (body.length() + 512 > MAX_MESSAGE_BYTES) {
