@@ -7,6 +7,7 @@ import io.walgate.contract.WalException;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceSpecValidator;
 import io.walgate.contract.namespace.NamespaceState;
+import io.walgate.controller.provision.Provisioners;
 import io.walgate.controller.store.ChangeKind;
 import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
@@ -28,12 +29,19 @@ public class NamespaceService {
     private final SpecCodec codec;
     private final ChangeNotifier notifier;
     private final ControllerConfig config;
+    private final Provisioners provisioners;
 
-    NamespaceService(NamespaceStore store, SpecCodec codec, ChangeNotifier notifier, ControllerConfig config) {
+    NamespaceService(
+            NamespaceStore store,
+            SpecCodec codec,
+            ChangeNotifier notifier,
+            ControllerConfig config,
+            Provisioners provisioners) {
         this.store = store;
         this.codec = codec;
         this.notifier = notifier;
         this.config = config;
+        this.provisioners = provisioners;
     }
 
     public Uni<NamespaceRow> create(NamespaceSpec requested, String actor) {
@@ -137,13 +145,22 @@ public class NamespaceService {
         row.spec = codec.write(spec);
     }
 
-    /** The spec as it would be stored: validated (all violations at once) and with defaults filled in. */
-    public static NamespaceSpec validated(NamespaceSpec requested) {
+    /**
+     * The spec as it would be stored: validated (all violations at once), with defaults filled in,
+     * and with no wait longer than its backend keeps an entry ({@link RetentionRule}).
+     */
+    public NamespaceSpec validated(NamespaceSpec requested) {
         List<Violation> violations = NamespaceSpecValidator.validate(requested);
         if (!violations.isEmpty()) {
             throw WalException.invalid(violations);
         }
-        return requested.withDefaults();
+        NamespaceSpec spec = requested.withDefaults();
+        List<Violation> tooLong = RetentionRule.check(
+                spec, provisioners.forBackend(spec.backend().type()).retention());
+        if (!tooLong.isEmpty()) {
+            throw WalException.invalid(tooLong);
+        }
+        return spec;
     }
 
     private static NamespaceRow live(Optional<NamespaceRow> current, String name) {

@@ -8,6 +8,7 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.controller.ChangeNotifier;
 import io.walgate.controller.ControllerConfig;
+import io.walgate.controller.DrainCheck;
 import io.walgate.controller.NamespaceService;
 import io.walgate.controller.security.AccessPolicy;
 import io.walgate.controller.store.NamespaceRow;
@@ -47,6 +48,7 @@ public class NamespaceResource {
     private final Views views;
     private final ObjectMapper json;
     private final ControllerConfig config;
+    private final DrainCheck drains;
 
     NamespaceResource(
             NamespaceService service,
@@ -55,7 +57,8 @@ public class NamespaceResource {
             AccessPolicy access,
             Views views,
             ObjectMapper json,
-            ControllerConfig config) {
+            ControllerConfig config,
+            DrainCheck drains) {
         this.service = service;
         this.store = store;
         this.notifier = notifier;
@@ -63,6 +66,7 @@ public class NamespaceResource {
         this.views = views;
         this.json = json;
         this.config = config;
+        this.drains = drains;
     }
 
     /**
@@ -77,7 +81,7 @@ public class NamespaceResource {
             // apply with it, so that the controller stays the one place that knows the rules.
             return access.caller()
                     .chain(caller -> {
-                        NamespaceSpec checked = NamespaceService.validated(spec(body));
+                        NamespaceSpec checked = service.validated(spec(body));
                         return store.checkNamesFree(checked.name(), ResourceClaims.of(checked))
                                 .replaceWith(checked);
                     })
@@ -106,13 +110,22 @@ public class NamespaceResource {
                 .map(row -> withTag(Response.ok(), row));
     }
 
-    /** Deletes a namespace: refused to writers at once, its resources removed after a grace period. */
+    /**
+     * Deletes a namespace: refused to writers at once, its resources removed after a grace period.
+     * Refused (409 NAMESPACE_NOT_DRAINED) while its targets have not had every entry, unless {@code
+     * force=true}, which drops them.
+     */
     @DELETE
     @Path("{name}")
-    public Uni<Response> delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
+    public Uni<Response> delete(
+            @PathParam("name") String name,
+            @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("force") String forceParam) {
         Params.name(name);
+        boolean force = Params.flag("force", forceParam);
         return access.admin()
-                .chain(actor -> service.delete(name, ifMatch, actor))
+                .chain(actor -> (force ? Uni.createFrom().voidItem() : drains.drained(name))
+                        .chain(() -> service.delete(name, ifMatch, actor)))
                 .map(row -> withTag(Response.accepted(), row));
     }
 

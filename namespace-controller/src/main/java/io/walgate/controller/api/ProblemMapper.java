@@ -1,16 +1,21 @@
 package io.walgate.controller.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Problem;
 import io.walgate.contract.WalException;
+import io.walgate.controller.NamespaceNotDrained;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -18,9 +23,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * a stable {@code code}. Bad input is never a 500; a 500 is logged, because it is a bug.
  */
 public class ProblemMapper {
+    @Inject
+    ObjectMapper json;
 
     @ServerExceptionMapper
     public Response walException(WalException e, UriInfo uri) {
+        if (e instanceof NamespaceNotDrained notDrained) {
+            // The counts as data too, so that a client need not parse the message.
+            Map<String, Object> body = json.convertValue(Problem.of(e, uri.getPath(), false), new TypeReference<>() {});
+            body.put("undelivered", notDrained.undelivered());
+            return Response.status(e.code().httpStatus())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(body)
+                    .build();
+        }
         return problem(e, uri);
     }
 

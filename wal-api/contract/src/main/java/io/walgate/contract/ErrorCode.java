@@ -45,6 +45,11 @@ public enum ErrorCode {
      * namespace's, or collides with one as the backend compares names; the message names the owner.
      */
     RESOURCE_NAME_TAKEN(409, "ALREADY_EXISTS"),
+    /**
+     * A delete of a namespace whose log still holds entries its targets have not had; the message
+     * and the problem's {@code undelivered} give the count per region. {@code ?force=true} drops them.
+     */
+    NAMESPACE_NOT_DRAINED(409, "FAILED_PRECONDITION"),
     /** This deployment serves another shard; the message names the right one. */
     WRONG_SHARD(421, "FAILED_PRECONDITION"),
     /** The If-Match version is not the current one: somebody else changed it first. */

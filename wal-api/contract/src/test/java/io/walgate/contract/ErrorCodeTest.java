@@ -46,6 +46,7 @@ class ErrorCodeTest {
                 "NAMESPACE_PAUSED",
                 "NAMESPACE_EXISTS",
                 "RESOURCE_NAME_TAKEN",
+                "NAMESPACE_NOT_DRAINED",
                 "WRONG_SHARD",
                 "VERSION_CONFLICT",
                 "PRECONDITION_REQUIRED",
