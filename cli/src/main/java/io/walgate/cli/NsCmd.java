@@ -119,7 +119,8 @@ final class NsCmd {
     @Command(
             name = "delete",
             description = "Delete a namespace: writes are refused at once, its topics or queues go after the"
-                    + " controller's grace period.",
+                    + " controller's grace period. Refused (exit code 3) while its targets have not had every"
+                    + " entry, unless --force.",
             mixinStandardHelpOptions = true)
     static final class Delete implements Runnable {
         @Mixin
@@ -128,10 +129,15 @@ final class NsCmd {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(
+                names = "--force",
+                description = "Delete even when entries are not delivered yet: they are dropped with the log.")
+        boolean force;
+
         @Override
         public void run() {
             JsonNode ns = global.controller()
-                    .send("DELETE", "/v1/namespaces/" + encode(name), null, null)
+                    .send("DELETE", "/v1/namespaces/" + encode(name) + (force ? "?force=true" : ""), null, null)
                     .body();
             if (global.out().isTable()) {
                 System.out.println("namespace '" + name + "' deleted ("

@@ -301,6 +301,33 @@ class WalctlIT {
     }
 
     @Test
+    void deletingANamespaceWithUndeliveredEntriesIsAConflictUntilForced() throws Exception {
+        // A target that refuses connections and a first retry ten minutes out: the entry stays undelivered.
+        Path file = Files.writeString(
+                WORK.resolve("undrained.yaml"),
+                "name: undrained-ns\nowner: a\nbackend: {type: kafka, partitions: 1}\n"
+                        + "retry: {maxAttempts: 3, initialBackoff: PT10M, maxBackoff: PT10M}\n"
+                        + "target: {type: http, regions: {local: {url: 'http://127.0.0.1:9'}}}\n");
+        assertThat(walctl("apply", "-f", file.toString()).exit()).isZero();
+        awaitReady("undrained-ns");
+        Run write = walctl("write", "undrained-ns", "--data", "not yet delivered");
+        assertThat(write.exit()).as(write.err()).isZero();
+
+        Run refused = walctl("ns", "delete", "undrained-ns");
+        assertThat(refused.exit()).isEqualTo(CliException.CONFLICT);
+        assertThat(refused.err().strip().lines()).hasSize(1);
+        assertThat(refused.err())
+                .contains("NAMESPACE_NOT_DRAINED")
+                .contains("local 1")
+                .contains("--force");
+        assertThat(walctl("ns", "get", "undrained-ns").exit()).isZero();
+
+        Run forced = walctl("ns", "delete", "--force", "undrained-ns");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(forced.out()).contains("namespace 'undrained-ns' deleted");
+    }
+
+    @Test
     void badInputAndBadServersEachGetOneClearLineAndTheirExitCode() throws Exception {
         Path badYaml = Files.writeString(WORK.resolve("bad.yaml"), "name: x\n  owner: [unclosed\n");
         Run yaml = walctl("apply", "-f", badYaml.toString());

@@ -44,10 +44,12 @@ public class DrainCheck {
             // Blocking and up to LogProvisioner.UNDELIVERED_TIMEOUT long: off the event loop.
             return vertx.executeBlocking(() -> provisioner.undelivered(spec))
                     .onFailure(ProvisioningException.class)
-                    .transform(e -> new WalException(
-                            ErrorCode.BACKEND_UNAVAILABLE,
-                            "cannot count the entries namespace '" + name + "' has not delivered yet (" + e.getMessage()
-                                    + "); retry, or delete with force=true to drop whatever it holds"))
+                    .transform(
+                            e -> new WalException(
+                                    ErrorCode.BACKEND_UNAVAILABLE,
+                                    "cannot count the entries namespace '" + name + "' has not delivered yet ("
+                                            + e.getMessage()
+                                            + "); retry, or delete with force=true (walctl ns delete --force) to drop whatever it holds"))
                     .invoke(undelivered -> refuseBacklog(name, undelivered))
                     .replaceWithVoid();
         });

@@ -25,6 +25,6 @@ public class NamespaceNotDrained extends WalException {
                 .entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         return "namespace '" + name + "' still holds entries its targets have not had (per region: " + counts
                 + "); wait until its workers have delivered them (walctl status shows the lag), or delete with"
-                + " force=true to drop them";
+                + " force=true (walctl ns delete --force) to drop them";
     }
 }
