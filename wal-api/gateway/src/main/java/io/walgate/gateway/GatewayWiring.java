@@ -86,12 +86,15 @@ public class GatewayWiring {
 
     /** One round trip on each backend client, so that its first write does not pay for class loading. */
     private void warmUp() {
+        long start = System.nanoTime();
         try {
             sqs.listQueues(b -> b.maxResults(1));
         } catch (RuntimeException e) {
             Log.debugf("SQS warm-up: %s", e.getMessage()); // loaded all the same; SQS may be down
         }
         warm = true;
+        Log.infof(
+                "write path built and warmed in %d ms; readiness may turn UP", (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Whether the write path is built and warmed, for readiness. */
