@@ -1,8 +1,10 @@
 package io.walgate.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.ProvisioningException;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -11,6 +13,7 @@ import io.walgate.contract.namespace.TargetSpec;
 import io.walgate.contract.namespace.TargetType;
 import io.walgate.devstack.DevstackExtension;
 import io.walgate.devstack.KafkaServer;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a region's workers have not applied yet, counted from the offsets its consumer group committed. */
@@ -80,6 +84,23 @@ class KafkaBacklogIT {
         NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
 
         assertThat(provisioner.undelivered(ns)).containsExactlyEntriesOf(Map.of("local", 0L));
+    }
+
+    @Test
+    @Timeout(60)
+    void aBrokerThatDoesNotAnswerIsAFailureNotAnEmptyBacklog() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        try (LogProvisioner unreachable = KafkaAdapters.provisioner(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + deadPort))) {
+            NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
+
+            assertThatThrownBy(() -> unreachable.undelivered(ns))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("within 10 s");
+        }
     }
 
     private static NamespaceSpec twoRegions(NamespaceSpec ns) {
