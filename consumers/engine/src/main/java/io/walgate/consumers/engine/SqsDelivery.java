@@ -18,13 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -42,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * A message received too often without being deleted (the worker crashed on it) is moved to the
  * DLQ by the queue's redrive policy.
  *
- * <p>While a batch is in hand, a heartbeat keeps its messages invisible: every third of the queue's
+ * <p>While a batch is in hand, a heartbeat ({@link SqsVisibility}) keeps its messages invisible: every third of the queue's
  * visibility timeout it sets the visibility of those not yet deleted back to the full timeout, so
  * slow applies (each up to the target's timeout) never hand a message to a second worker, nor
  * count receives towards the redrive to the DLQ. A worker that dies stops the heartbeat with it:
@@ -55,8 +52,6 @@ public final class SqsDelivery implements Delivery {
     private static final System.Logger LOG = System.getLogger(SqsDelivery.class.getName());
     /** SQS delays in whole seconds; an entry this close to due waits here rather than hop again. */
     private static final Duration EARLY_TOLERANCE = Duration.ofMillis(1500);
-    /** SQS's default, for a queue whose attribute cannot be read. */
-    private static final Duration DEFAULT_VISIBILITY = Duration.ofSeconds(30);
 
     private final NamespaceSpec namespace;
     private final String region;
@@ -73,9 +68,7 @@ public final class SqsDelivery implements Delivery {
     private String deadLetterUrl;
     private Instant nextBacklog = Instant.MIN;
     private final StallWatch stall;
-    private Duration visibility = DEFAULT_VISIBILITY;
-    /** Runs the visibility heartbeat; its thread starts with the first batch, ends with {@link #run()}. */
-    private final ScheduledExecutorService heartbeat;
+    private final SqsVisibility visibility;
 
     /**
      * @param sqs not closed by this class
@@ -112,11 +105,7 @@ public final class SqsDelivery implements Delivery {
         this.events = events;
         this.clock = clock;
         this.waitSeconds = Math.max(1, Math.min(20, waitSeconds));
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sqs-visibility-" + namespace.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.visibility = new SqsVisibility(sqs, namespace.name());
     }
 
     @Override
@@ -138,7 +127,7 @@ public final class SqsDelivery implements Delivery {
                 }
             }
         } finally {
-            heartbeat.shutdownNow();
+            visibility.close();
             try {
                 target.close();
                 if (payloads != null) {
@@ -162,7 +151,7 @@ public final class SqsDelivery implements Delivery {
             queueUrl = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
             deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(ResourceNames.deadLetterName(BackendType.SQS, queue)))
                     .queueUrl();
-            visibility = visibilityOf(queueUrl);
+            visibility.readTimeout(queueUrl);
         }
         reportBacklog();
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
@@ -176,7 +165,7 @@ public final class SqsDelivery implements Delivery {
         // Receipt handles kept invisible: those not handled yet and those done but not yet deleted.
         Map<String, Boolean> held = new ConcurrentHashMap<>();
         messages.forEach(m -> held.put(m.receiptHandle(), true));
-        ScheduledFuture<?> keeping = keepInvisible(queueUrl, held);
+        ScheduledFuture<?> keeping = visibility.keepInvisible(queueUrl, held.keySet());
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         try {
             for (Message message : messages) {
@@ -200,55 +189,6 @@ public final class SqsDelivery implements Delivery {
             if (!done.isEmpty()) {
                 stall.progressed();
             }
-        }
-    }
-
-    /** Every third of the visibility timeout, resets the held messages' visibility to all of it. */
-    private ScheduledFuture<?> keepInvisible(String url, Map<String, Boolean> held) {
-        int seconds = (int) Math.min(Integer.MAX_VALUE, visibility.toSeconds());
-        long every = Math.max(200, visibility.toMillis() / 3);
-        return heartbeat.scheduleWithFixedDelay(
-                () -> extend(url, held.keySet(), seconds), every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /** Never throws: a missed extension only risks a duplicate, which targets apply idempotently. */
-    private void extend(String url, Iterable<String> receiptHandles, int seconds) {
-        try {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (String receiptHandle : receiptHandles) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(Integer.toString(entries.size()))
-                        .receiptHandle(receiptHandle)
-                        .visibilityTimeout(seconds)
-                        .build());
-            }
-            if (entries.isEmpty()) {
-                return;
-            }
-            var result = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
-            if (!result.failed().isEmpty()) {
-                LOG.log(
-                        Level.WARNING,
-                        "could not extend the visibility of {0} messages of {1}: {2}",
-                        result.failed().size(),
-                        namespace.name(),
-                        result.failed().get(0).message());
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not extend the visibility of {0}: {1}", namespace.name(), e.getMessage());
-        }
-    }
-
-    private Duration visibilityOf(String url) {
-        try {
-            String seconds = sqs.getQueueAttributes(
-                            b -> b.queueUrl(url).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
-                    .attributes()
-                    .get(QueueAttributeName.VISIBILITY_TIMEOUT);
-            return seconds == null ? DEFAULT_VISIBILITY : Duration.ofSeconds(Math.max(1, Long.parseLong(seconds)));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not read the visibility timeout of {0}; assuming 30 s", namespace.name());
-            return DEFAULT_VISIBILITY;
         }
     }
 
