@@ -72,7 +72,7 @@ final class Deliveries implements AutoCloseable {
             case KAFKA -> {
                 Map<String, Object> consumer = new HashMap<>(kafka);
                 // One consumer group per (namespace, region): each region applies every entry.
-                consumer.put("group.id", "walgate." + spec.name() + "." + region);
+                consumer.put("group.id", KafkaAdapters.deliveryGroup(spec.name(), region));
                 consumer.put("enable.auto.commit", false);
                 // "none": a position that retention deleted is reported as lost (KafkaDelivery), never skipped
                 // quietly; a new group starts at the beginning of the log.

@@ -68,4 +68,13 @@ public final class KafkaAdapters {
                 Duration.ofMillis(
                         Long.parseLong(String.valueOf(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)))));
     }
+
+    /**
+     * The consumer group that delivers {@code namespace} to {@code region}: one per (namespace,
+     * region), so that each region applies every entry. The controller counts a namespace's
+     * undelivered entries by it; the worker consumes with it.
+     */
+    public static String deliveryGroup(String namespace, String region) {
+        return KafkaBacklog.groupId(namespace, region);
+    }
 }
