@@ -105,6 +105,59 @@ class LastWriterWinsIT {
         }
     }
 
+    @Test
+    void aNewerDeleteAndAnOlderPutAppliedAtTheSameMomentLeaveTheKeyDeleted(PostgresServer postgres) throws Exception {
+        postgres.createDatabase("lww_race");
+        String url = "postgresql://127.0.0.1:" + postgres.port() + "/lww_race?user=postgres";
+        int keys = 200;
+        List<Envelope> puts = new java.util.ArrayList<>();
+        List<Envelope> deletes = new java.util.ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            String key = "race-" + KEYS.incrementAndGet();
+            Envelope row = write(key, "v0", TargetOp.PUT, null);
+            Envelope older = write(key, "stale", TargetOp.PUT, null);
+            Envelope newer = write(key, null, TargetOp.DELETE, null);
+            puts.add(row); // the row exists first: the case where the DELETE's tombstone was not yet visible
+            deletes.add(newer);
+            puts.add(older);
+        }
+        try (Target seed = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null))) {
+            for (int i = 0; i < puts.size(); i += 2) {
+                seed.apply(puts.get(i));
+            }
+        }
+        // Two workers (two connections), each key's DELETE and its older PUT released together.
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        try (Target a = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
+                Target b = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
+                Connection db = postgres.connect("lww_race")) {
+            var deleting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (Envelope delete : deletes) {
+                    await(together);
+                    a.apply(delete);
+                }
+            });
+            for (int i = 1; i < puts.size(); i += 2) {
+                await(together);
+                b.apply(puts.get(i));
+            }
+            deleting.get();
+            var rs = db.createStatement().executeQuery("SELECT count(*) FROM walgate_entries WHERE key LIKE 'race-%'");
+            rs.next();
+            assertThat(rs.getLong(1))
+                    .as("deleted keys brought back by an older PUT")
+                    .isZero();
+        }
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String value(Connection db, String key) throws Exception {
         try (PreparedStatement s =
                 db.prepareStatement("SELECT convert_from(payload, 'UTF8') FROM walgate_entries WHERE key = ?")) {

@@ -124,7 +124,8 @@ public class GatewayWiring {
         PgPayloadStore payloads = new PgPayloadStore(pool);
         vertx.setPeriodic(60_000, tick -> {
             purged("idempotency keys", keys.purge(10_000));
-            purged("payloads", payloads.purge(1_000));
+            // A released payload is kept a retention period more: a copy of its entry may be read again.
+            purged("payloads", payloads.purge(1_000, config.payloadRetention()));
         });
     }
 

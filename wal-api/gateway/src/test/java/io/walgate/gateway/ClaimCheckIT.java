@@ -74,7 +74,7 @@ class ClaimCheckIT {
         assertThat(ref.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
         try (Connection db = GatewayDevstack.devstack().postgres().connect(WalgateServices.GATEWAY_DATABASE);
                 PreparedStatement q = db.prepareStatement(
-                        "SELECT payload, namespace, expires_at IS NULL AND regions_pending = '{local}' FROM payloads"
+                        "SELECT payload, namespace, expires_at IS NULL AND released_at IS NULL AND regions_pending = '{local}' FROM payloads"
                                 + " WHERE entry_id = ?")) {
             q.setObject(1, onLog.id().uuid());
             ResultSet row = q.executeQuery();

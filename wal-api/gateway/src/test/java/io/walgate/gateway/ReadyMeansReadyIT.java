@@ -30,15 +30,18 @@ import org.junit.jupiter.api.Test;
  * readiness turns UP: a restarted gateway's readiness says so, its log says the write path was
  * warmed before it was ready, and the writes that arrive the moment it is ready are answered about
  * as fast as writes to a warm one. (On this machine the old lazy build cost the first burst about
- * 0.8 s, inside the JIT's allowance below; the readiness data and the log line are what fail on it.)
+ * 0.8 s, inside the allowance below; the readiness data and the log line are what fail on it.)
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayDevstack.class)
 class ReadyMeansReadyIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    /** Allowance for the JIT: a restarted JVM runs the write path interpreted at first. */
-    private static final Duration SLACK = Duration.ofSeconds(2);
+    /**
+     * Allowance for the JIT and a busy CI machine: a restarted JVM runs the write path interpreted at
+     * first. The defect this guards against cost 6.5 s and more.
+     */
+    private static final Duration SLACK = Duration.ofSeconds(5);
 
     @Test
     void theFirstWritesToARestartedGatewayThatIsReadyWaitAboutAsLongAsWritesToAWarmOne() throws Exception {

@@ -166,6 +166,7 @@ public final class KafkaDelivery implements Delivery {
                     if (mustRewind) {
                         rewindToCommitted();
                         if (mustRewind) {
+                            reportStall();
                             sleep(Duration.ofSeconds(1));
                             continue;
                         }
@@ -186,6 +187,7 @@ public final class KafkaDelivery implements Delivery {
                                     + " committed offsets in 1 s: " + e.getMessage(),
                             e);
                     rewindToCommitted();
+                    reportStall();
                     sleep(Duration.ofSeconds(1));
                 }
             }
@@ -271,6 +273,10 @@ public final class KafkaDelivery implements Delivery {
                         region);
                 events.lost(partition.toString(), oldest - position);
                 consumer.seek(partition, oldest);
+            } else if (position <= last) {
+                // Out of range a moment ago (a leader change, a truncation the log has since grown
+                // back over), in range now: nothing was lost; read on from where it was.
+                consumer.seek(partition, position);
             } else {
                 LOG.log(
                         Level.ERROR,
@@ -283,6 +289,15 @@ public final class KafkaDelivery implements Delivery {
                 consumer.seek(partition, last);
             }
         });
+    }
+
+    /**
+     * While the loop fails before it reaches {@link #reportBacklog} (the DLQ or the log unreachable):
+     * nothing moves, and how much waits cannot be told — the stall watch counts that as a stall.
+     */
+    private void reportStall() {
+        stall.observe(-1, "");
+        events.stall(stall.stalledFor(), stall.detail());
     }
 
     private void reportBacklog() {

@@ -23,8 +23,11 @@ import java.util.Arrays;
  * <ol>
  *   <li>Redeeming it shows that its entry is on the log: its expiry (the gateway's guard against
  *       payloads whose entry never made it) is lifted.
- *   <li>Applied in a region, that region is struck from the row's {@code regions_pending}; the
- *       row goes once every region of the namespace applied the entry.
+ *   <li>Applied in a region, that region is struck from the row's {@code regions_pending}; once
+ *       every region of the namespace applied the entry, the row is marked released, and the
+ *       gateways delete it a retention period later. Not at once: a copy of the entry may still be
+ *       read again (a rewind, a crash before the commit, a repeated UNKNOWN write), and would then
+ *       find its payload gone and be dead-lettered for nothing.
  *   <li>Dead-lettered, it stays: the dead letter refers to it until an operator discards it.
  * </ol>
  */
@@ -77,7 +80,9 @@ public final class PayloadStore implements AutoCloseable {
             connection = DriverManager.getConnection(jdbcUrl);
         }
         try (PreparedStatement q = connection.prepareStatement(
-                "UPDATE payloads SET expires_at = NULL WHERE entry_id = ? RETURNING payload")) {
+                // Rows from before regions were recorded (NULL) keep their expiry: nothing else frees them.
+                "UPDATE payloads SET expires_at = CASE WHEN regions_pending IS NULL THEN expires_at END"
+                        + " WHERE entry_id = ? RETURNING payload")) {
             q.setObject(1, id.uuid());
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? rs.getBytes(1) : null;
@@ -86,8 +91,8 @@ public final class PayloadStore implements AutoCloseable {
     }
 
     /**
-     * The entry was applied in {@code region}: its payload is no longer needed there, and goes when
-     * no region needs it. A failure is logged and changes nothing else: the entry is applied.
+     * The entry was applied in {@code region}: its payload is no longer needed there, and is released
+     * when no region needs it. A failure is logged and changes nothing else: the entry is applied.
      */
     public void applied(EntryId id, String region) {
         try {
@@ -96,8 +101,8 @@ public final class PayloadStore implements AutoCloseable {
             }
             try (PreparedStatement strike = connection.prepareStatement(
                             "UPDATE payloads SET regions_pending = array_remove(regions_pending, ?) WHERE entry_id = ?");
-                    PreparedStatement drop = connection.prepareStatement("DELETE FROM payloads WHERE entry_id = ?"
-                            + " AND cardinality(regions_pending) = 0 AND expires_at IS NULL")) {
+                    PreparedStatement drop = connection.prepareStatement("UPDATE payloads SET released_at = now()"
+                            + " WHERE entry_id = ? AND cardinality(regions_pending) = 0 AND released_at IS NULL")) {
                 strike.setString(1, region);
                 strike.setObject(2, id.uuid());
                 strike.executeUpdate();

@@ -117,6 +117,8 @@ public final class SqsDelivery implements Delivery {
                 } catch (RuntimeException e) {
                     // SQS unreachable, a queue gone: nothing was deleted that was not done with.
                     stall.failed(e.toString());
+                    stall.observe(-1, "");
+                    events.stall(stall.stalledFor(), stall.detail());
                     LOG.log(
                             Level.WARNING,
                             "delivery of {0} failed; trying again in 1 s: {1}",

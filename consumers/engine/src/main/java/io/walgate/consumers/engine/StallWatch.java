@@ -52,15 +52,18 @@ final class StallWatch {
     /**
      * What the backlog looks like now.
      *
-     * @param dueLag entries due (or of unknown due time) that wait; not those waiting for their delay
+     * @param dueLag entries due (or of unknown due time) that wait; not those waiting for their delay.
+     *     Negative when it cannot be told (the backend unreachable): that is no progress either
      * @param position where the delivery stands, e.g. {@code wal.orders-0@1234}
      */
     void observe(long dueLag, String position) {
-        if (dueLag <= 0) {
+        if (dueLag == 0) {
             progressed();
             return;
         }
-        where = position;
+        if (!position.isEmpty()) {
+            where = position;
+        }
         Duration stalled = stalledFor();
         if (!stalled.isZero() && !reported) {
             reported = true;
@@ -69,7 +72,7 @@ final class StallWatch {
                     "delivery of {0} is stalled: {1} due entries wait and nothing was delivered for {2}; at {3};"
                             + " last error: {4}",
                     name,
-                    dueLag,
+                    dueLag < 0 ? "an unknown number of" : dueLag,
                     stalled,
                     position,
                     lastError);

@@ -64,6 +64,7 @@ final class PostgresTarget implements Target {
             Connection c = connection();
             ensure(c, table);
             try {
+                lockKeys(c, table, List.of(key));
                 if (alreadyApplied(c, entry)) {
                     c.rollback();
                     return Applied.done();
@@ -133,6 +134,7 @@ final class PostgresTarget implements Target {
     }
 
     private static void applyTogether(Connection c, String table, List<Envelope> entries) throws SQLException {
+        lockKeys(c, table, entries.stream().map(Envelope::effectiveKey).toList());
         java.util.Set<java.util.UUID> fresh = new java.util.HashSet<>();
         try (PreparedStatement mark = c.prepareStatement("INSERT INTO walgate_applied_entries (entry_id, namespace)"
                 + " SELECT * FROM unnest(?::uuid[], ?::text[]) ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id")) {
@@ -185,6 +187,21 @@ final class PostgresTarget implements Target {
             if (pending != null) {
                 flush(pending, upsert, delete, tombstone);
             }
+        }
+    }
+
+    /**
+     * Takes a transaction-scoped lock per (table, key), in one order, before anything is compared.
+     * Without it, at READ COMMITTED a PUT cannot see the tombstone of a DELETE that has not
+     * committed yet, and the two applied at once (another worker's retry, an SQS namespace with two
+     * workers) could bring back a deleted key.
+     */
+    private static void lockKeys(Connection c, String table, List<String> keys) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
+                + " hashtextextended(? || '/' || k, 0) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS keys")) {
+            lock.setString(1, table);
+            lock.setArray(2, c.createArrayOf("text", keys.toArray()));
+            lock.executeQuery().close();
         }
     }
 

@@ -62,6 +62,16 @@ class StallWatchTest {
     }
 
     @Test
+    void aBacklogThatCannotBeCountedIsNoProgress() {
+        watch.failed("org.apache.kafka.common.errors.TimeoutException: dead-letter topic unreachable");
+        watch.observe(-1, "");
+        clock.advance(Duration.ofMinutes(2));
+        watch.observe(-1, "");
+        assertThat(watch.stalledFor()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(watch.detail()).contains("dead-letter topic unreachable");
+    }
+
+    @Test
     void anIdleDeliveryOrOneWaitingOnlyForDelaysIsNeverStalled() {
         for (int i = 0; i < 10; i++) {
             clock.advance(Duration.ofMinutes(10));

@@ -34,7 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>Bodies in flight are bounded by {@code walgate.gateway.max-in-flight-bytes} (their declared
  *       lengths together): past it, a new call is {@code 503 OVERLOADED} with {@code Retry-After},
  *       {@code durable: FALSE}, before its body is buffered — a flood of 15 MiB writes is shed, not
- *       an out-of-memory. One call is always let in when none is in flight.
+ *       an out-of-memory. A body of unknown length (chunked, HTTP/2) counts as the body limit. One
+ *       call is always let in when none is in flight.
  *   <li>What Netty refuses before any route runs (a malformed header, a request line beyond
  *       Netty's limit) keeps Vert.x' bare answer: Quarkus offers no hook there.
  * </ol>
@@ -96,22 +97,24 @@ public class HttpLayerProblems {
                     declared);
             return;
         }
-        if (declared > 0) {
-            long held = inFlightBytes.addAndGet(declared);
-            if (held > maxInFlightBytes && held > declared) {
-                inFlightBytes.addAndGet(-declared);
+        // A body of unknown length (chunked, HTTP/2) may grow to the limit: it counts as that much.
+        long reserved = declared >= 0 ? declared : mayHaveBody(request) && !request.isEnded() ? maxBodyBytes : 0;
+        if (reserved > 0) {
+            long held = inFlightBytes.addAndGet(reserved);
+            if (held > maxInFlightBytes && held > reserved) {
+                inFlightBytes.addAndGet(-reserved);
                 rc.response().putHeader("Retry-After", "1");
                 refuse(
                         rc,
                         503,
                         new WalException(
                                 ErrorCode.OVERLOADED,
-                                "the gateway holds " + (held - declared) + " bytes of request bodies (at most "
+                                "the gateway holds " + (held - reserved) + " bytes of request bodies (at most "
                                         + maxInFlightBytes + "); retry shortly; nothing was written"),
                         declared);
                 return;
             }
-            rc.addEndHandler(done -> inFlightBytes.addAndGet(-declared));
+            rc.addEndHandler(done -> inFlightBytes.addAndGet(-reserved));
         }
         // Only over HTTP/1.1: Quarkus REST pauses every request it takes, and an HTTP/2 request whose
         // body was read here (or that ended with its headers) refuses a pause with a 500.

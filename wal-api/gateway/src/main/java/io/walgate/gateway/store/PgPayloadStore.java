@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.walgate.contract.EntryId;
 import io.walgate.gateway.core.PayloadStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -23,6 +24,8 @@ public final class PgPayloadStore implements PayloadStore {
     private static final String LOGGED = "UPDATE payloads SET expires_at = NULL WHERE entry_id = $1";
     private static final String PURGE = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
             + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1))";
+    private static final String PURGE_RELEASED = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
+            + "SELECT entry_id FROM payloads WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))";
 
     private final Pool pool;
 
@@ -53,11 +56,19 @@ public final class PgPayloadStore implements PayloadStore {
                 .thenApply(rows -> null);
     }
 
-    /** Deletes up to {@code limit} expired payloads; returns how many. */
-    public CompletionStage<Integer> purge(int limit) {
-        return pool.preparedQuery(PURGE)
+    /**
+     * Deletes up to {@code limit} expired payloads (never confirmed on the log), and up to {@code
+     * limit} released ones (applied in every region) released more than {@code keepReleased} ago;
+     * returns how many.
+     */
+    public CompletionStage<Integer> purge(int limit, Duration keepReleased) {
+        CompletionStage<Integer> expired = pool.preparedQuery(PURGE)
                 .execute(Tuple.of(limit))
                 .subscribeAsCompletionStage()
                 .thenApply(RowSet::rowCount);
+        return expired.thenCompose(n -> pool.preparedQuery(PURGE_RELEASED)
+                .execute(Tuple.of(limit, (double) keepReleased.toSeconds()))
+                .subscribeAsCompletionStage()
+                .thenApply(rows -> n + rows.rowCount()));
     }
 }
