@@ -114,19 +114,15 @@ class WalctlIT {
         return piped(null, args);
     }
 
-    private static void awaitReady(String name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if ("READY"
-                    .equals(walctl("status", name, "-o", "json")
-                            .json()
-                            .path("phase")
-                            .asText())) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError(name + " did not become READY");
+    private static void awaitReady(String name) {
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .alias(name + " becomes READY")
+                .until(() -> "READY"
+                        .equals(walctl("status", name, "-o", "json")
+                                .json()
+                                .path("phase")
+                                .asText()));
     }
 
     /** The values on a topic, read from the start up to its end. */

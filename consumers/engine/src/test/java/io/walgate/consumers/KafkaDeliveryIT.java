@@ -51,6 +51,9 @@ class KafkaDeliveryIT {
     private static Devstack devstack;
     private static LogAppender appender;
     private final List<KafkaDelivery> running = new ArrayList<>();
+    /** The thread of each delivery in {@link #running}, in the same order. */
+    private final List<Thread> threads = new ArrayList<>();
+
     private HttpServer http;
     /** The DLQ depth the running delivery last reported. */
     private final java.util.concurrent.atomic.AtomicLong reportedDeadLetters =
@@ -146,6 +149,7 @@ class KafkaDeliveryIT {
                 Clock.systemUTC());
         running.add(delivery);
         Thread worker = new Thread(delivery, "delivery-" + ns.name());
+        threads.add(worker);
         worker.setDaemon(true);
         worker.start();
     }
@@ -198,12 +202,15 @@ class KafkaDeliveryIT {
         deliver(ns);
         Envelope later = entry(ns, ns.name() + ":later", "due", TargetOp.PUT, Duration.ofSeconds(6));
         append(ns, later);
+        // A sentinel written after it, due now: once it is applied, the delivery has been running.
+        append(ns, entry(ns, ns.name() + ":sentinel", "now", TargetOp.PUT, null));
 
         try (RedisClient redis = redis()) {
-            Thread.sleep(3000);
-            assertThat(redis.get(ns.name() + ":later"))
-                    .as("not before it is due")
-                    .isNull();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "now".equals(redis.get(ns.name() + ":sentinel")));
+            String early = redis.get(ns.name() + ":later");
+            if (Instant.now().isBefore(later.deliverAt())) {
+                assertThat(early).as("not before it is due").isNull();
+            }
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> "due".equals(redis.get(ns.name() + ":later")));
@@ -235,7 +242,8 @@ class KafkaDeliveryIT {
         append(ns, entry(ns, "order-1", "v", TargetOp.PUT, null));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> attempts.size() >= 3);
-        Thread.sleep(1500); // nothing more may come once it succeeded
+        // Nothing more may come once it succeeded: the count holds.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> attempts.size() == 3);
         assertThat(attempts).containsExactly("1", "2", "3");
     }
 
@@ -291,7 +299,9 @@ class KafkaDeliveryIT {
             await().atMost(Duration.ofSeconds(60))
                     .ignoreExceptions() // the target creates its tables with the first apply
                     .until(() -> rows(db, "SELECT count(*) FROM walgate_applied_entries") >= 5);
-            Thread.sleep(1000);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> rows(db, "SELECT count(*) FROM walgate_applied_entries") == 5);
             var rs = db.createStatement()
                     .executeQuery("SELECT key, convert_from(payload, 'UTF8') FROM walgate_entries ORDER BY key");
             Map<String, String> table = new java.util.TreeMap<>();
@@ -440,7 +450,8 @@ class KafkaDeliveryIT {
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> applied.size() >= 5);
-        Thread.sleep(500); // nothing may be applied twice
+        // Nothing may be applied twice: the count holds.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> applied.size() == 5);
         assertThat(applied).containsExactlyInAnyOrder("a1", "a2", "a3", "b1", "b2");
         assertThat(applied.stream().filter(p -> p.startsWith("a")).toList())
                 .as("key a in write order, through two retries of a1")
@@ -602,14 +613,16 @@ class KafkaDeliveryIT {
         deliver(ns);
         await().atMost(Duration.ofSeconds(60)).until(() -> calls.size() >= 100);
         KafkaDelivery first = running.get(running.size() - 1);
+        Thread firstThread = threads.get(threads.size() - 1);
         first.stop();
-        Thread.sleep(2000);
+        firstThread.join(Duration.ofSeconds(30).toMillis()); // it finishes the poll in hand and commits
+        assertThat(firstThread.isAlive()).as("the stopped delivery ended").isFalse();
         int beforeRestart = calls.size();
         assertThat(beforeRestart).as("stopped in the middle").isLessThan(1000);
 
         deliver(ns); // the next worker of the group
         await().atMost(Duration.ofSeconds(60)).until(() -> calls.size() >= 1000);
-        Thread.sleep(1000);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1000);
         assertThat(calls).hasSize(1000);
         assertThat(calls.values())
                 .allSatisfy(n -> assertThat(n.get()).as("applied once").isEqualTo(1));

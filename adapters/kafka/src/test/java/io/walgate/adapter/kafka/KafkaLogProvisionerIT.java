@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,9 +69,10 @@ class KafkaLogProvisionerIT extends LogProvisionerContract {
         try {
             admin.deleteTopics(List.of(resource)).all().get(30, TimeUnit.SECONDS);
             // Topic deletion is asynchronous on the broker; wait until it is really gone.
-            for (int i = 0; i < 100 && existingResources().contains(resource); i++) {
-                Thread.sleep(100);
-            }
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !existingResources().contains(resource));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

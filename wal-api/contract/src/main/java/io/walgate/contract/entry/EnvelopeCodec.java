@@ -1,6 +1,7 @@
 package io.walgate.contract.entry;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.walgate.api.v1.LogEnvelope;
@@ -25,9 +26,16 @@ public final class EnvelopeCodec {
         return message(e).toByteArray();
     }
 
-    /** How many bytes {@link #encode} makes of {@code e}, without making them. */
+    /**
+     * How many bytes {@link #encode} makes of {@code e}, without making them and without copying the
+     * payload (the write path asks this of every entry, up to 16 MiB, before it is encoded for real).
+     */
     public static int encodedSize(Envelope e) {
-        return message(e).getSerializedSize();
+        if (e.payload().length == 0) {
+            return message(e).getSerializedSize();
+        }
+        return message(e.withPayload(new byte[0])).getSerializedSize()
+                + CodedOutputStream.computeByteArraySize(LogEnvelope.PAYLOAD_FIELD_NUMBER, e.payload());
     }
 
     private static LogEnvelope message(Envelope e) {

@@ -31,6 +31,19 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void theEncodedSizeIsTheLengthOfTheEncodingWithoutMakingIt() {
+        Envelope e = full();
+        for (Envelope each : new Envelope[] {
+            e,
+            e.withPayload(new byte[0]),
+            e.withPayload(new byte[200_000]),
+            e.withPayload(new byte[0]).withPayloadStored(new PayloadRef(PayloadRef.POSTGRES, 12, new byte[32]))
+        }) {
+            assertThat(EnvelopeCodec.encodedSize(each)).isEqualTo(EnvelopeCodec.encode(each).length);
+        }
+    }
+
+    @Test
     void everyFieldSurvivesTheRoundTripToNanoseconds() {
         Envelope e = full();
         assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(e))).isEqualTo(e);
