@@ -1,0 +1,2 @@
+/** What the controller, gateway and worker share instead of copying. */
+package io.walgate.support;
