@@ -20,8 +20,8 @@ import java.util.concurrent.Future;
 /**
  * A set of real servers on loopback, with their data under one folder.
  *
- * <p>Three users share it: the {@code walgate} launcher ({@link Main}), integration tests through
- * {@link DevstackExtension}, and e2e. A {@link Builder} decides which servers exist and on which
+ * <p>Three users share it: the {@code walgate} launcher (module {@code devstack/launcher}),
+ * integration tests through {@code DevstackExtension} (module {@code devstack/fixture}), and e2e. A {@link Builder} decides which servers exist and on which
  * ports; {@link #start()} starts them (in parallel), {@link #close()} stops them in reverse order.
  * A shutdown hook stops whatever is still running when the JVM exits, and each child also dies by
  * itself when this JVM is killed (see {@link ManagedServer}).

@@ -16,10 +16,13 @@ import java.util.Set;
  */
 final class DataFolder {
     static final String MARKER = ".walgate-data";
+    /** The running launcher's record (pid and start time): {@code walgate down} and {@code status} read it. */
+    static final String LAUNCHER_PID = "launcher.pid";
+    /** Held by the running launcher, so that two never share a folder. */
+    static final String LAUNCHER_LOCK = "launcher.lock";
 
     /** The files a devstack or its launcher keeps in the data folder itself. */
-    private static final Set<String> OWN_FILES =
-            Set.of(MARKER, Main.LAUNCHER_LOCK, Main.LAUNCHER_PID, Devstack.STATE_FILE);
+    private static final Set<String> OWN_FILES = Set.of(MARKER, LAUNCHER_LOCK, LAUNCHER_PID, Devstack.STATE_FILE);
 
     private DataFolder() {}
 

@@ -77,7 +77,7 @@ class DataFolderTest {
         Files.createDirectories(folder.resolve("kafka/data/orders-0"));
         Files.createDirectories(folder.resolve("worker-west"));
         Files.writeString(folder.resolve("worker-west/server.log"), "");
-        Files.writeString(folder.resolve(Main.LAUNCHER_LOCK), "");
+        Files.writeString(folder.resolve(DataFolder.LAUNCHER_LOCK), "");
         Files.writeString(folder.resolve(Devstack.STATE_FILE), "WALGATE_REDIS_URL=redis://127.0.0.1:6380\n");
 
         freshDevstack(folder);

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Exit codes: 0 ok, 1 usage, 2 could not start, 3 not running (status).
  */
 public final class Main {
-    static final String LAUNCHER_PID = "launcher.pid";
-    static final String LAUNCHER_LOCK = "launcher.lock";
+    static final String LAUNCHER_PID = DataFolder.LAUNCHER_PID;
+    static final String LAUNCHER_LOCK = DataFolder.LAUNCHER_LOCK;
 
     private Main() {}
 
