@@ -3,36 +3,86 @@ package io.walgate.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class MainTest {
 
     @Test
-    void upStartsTheFourCoreServersByDefaultAndKeycloakOnlyWhenAsked() {
-        assertThat(Main.Options.parse(new String[0]).components)
+    void upStartsTheFourCoreServersAndTheThreeServicesByDefaultAndKeycloakOnlyWhenAsked() {
+        assertThat(up().components())
                 .containsExactly(Component.KAFKA, Component.SQS, Component.POSTGRES, Component.REDIS);
-        assertThat(Main.Options.parse(new String[] {"--with-keycloak"}).components)
-                .contains(Component.KEYCLOAK);
+        assertThat(up().services()).containsExactly(ServiceJars.CONTROLLER, ServiceJars.GATEWAY, ServiceJars.WORKER);
+        assertThat(up("--with-keycloak").components()).contains(Component.KEYCLOAK);
     }
 
     @Test
-    void onlyChoosesExactlyTheNamedServers() {
-        assertThat(Main.Options.parse(new String[] {"--only", "redis,postgres"}).components)
-                .containsExactly(Component.POSTGRES, Component.REDIS);
+    void onlyChoosesExactlyTheNamedServersAndServices() {
+        UpCommand servers = up("--only", "redis,postgres");
+        assertThat(servers.components()).containsExactly(Component.POSTGRES, Component.REDIS);
+        assertThat(servers.services()).isEmpty();
+
+        UpCommand withController = up("--only", "kafka,sqs,postgres,controller");
+        assertThat(withController.services()).containsExactly(ServiceJars.CONTROLLER);
     }
 
     @Test
     void anUnknownOptionOrServerIsRefusedWithItsName() {
-        assertThatThrownBy(() -> Main.Options.parse(new String[] {"--fast"})).hasMessageContaining("--fast");
-        assertThatThrownBy(() -> Main.Options.parse(new String[] {"--only", "mysql"}))
+        assertThatThrownBy(() -> parse("up", "--fast")).hasMessageContaining("--fast");
+        assertThatThrownBy(() -> parse("up", "--only", "mysql"))
                 .hasMessageContaining("mysql")
-                .hasMessageContaining("kafka, sqs, postgres, redis, keycloak");
-        assertThatThrownBy(() -> Main.Options.parse(new String[] {"--data-dir"}))
-                .hasMessageContaining("needs a value");
+                .hasMessageContaining("kafka, sqs, postgres, redis, keycloak, controller, gateway, worker");
+        assertThatThrownBy(() -> parse("up", "--data-dir")).hasMessageContaining("--data-dir");
+        assertThatThrownBy(() -> parse("restart", "mysql")).hasMessageContaining("mysql");
+        assertThatThrownBy(() -> parse("restart")).hasMessageContaining("SERVER");
+    }
+
+    @Test
+    void restartTakesAnyServerOrServiceByItsName() {
+        for (String name :
+                List.of("kafka", "sqs", "postgres", "redis", "keycloak", "controller", "gateway", "worker")) {
+            CommandLine.ParseResult parsed = parse("restart", name);
+            assertThat(((RestartCommand) parsed.subcommand().commandSpec().userObject()).server)
+                    .isEqualTo(name);
+        }
+    }
+
+    @Test
+    void theUsageNamesEveryCommandAndEveryOptionOfUp() {
+        assertThat(usage()).contains("up", "down", "status", "restart", "test", "Exit codes");
+        assertThat(usage("up"))
+                .contains("--fresh", "--with-keycloak", "--only", "--random-ports", "--data-dir", "--restarts");
+        assertThat(usage("restart")).contains("SERVER", "--data-dir");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(Main.execute()).isEqualTo(Main.USAGE);
+        assertThat(Main.execute("start")).isEqualTo(Main.USAGE);
+    }
+
+    @Test
+    void statusAndRestartOfAFolderWhereNothingRunsSayNotRunning(@TempDir Path dir) {
+        assertThat(Main.execute("status", "--data-dir", dir.toString())).isEqualTo(Main.NOT_RUNNING);
+        assertThat(Main.execute("restart", "redis", "--data-dir", dir.toString()))
+                .isEqualTo(Main.NOT_RUNNING);
+    }
+
+    @Test
+    void everyEndpointVariableNamesItsServer() {
+        assertThat(ServerNames.ofEndpoint("WALGATE_KAFKA_BOOTSTRAP")).isEqualTo("kafka");
+        assertThat(ServerNames.ofEndpoint("WALGATE_POSTGRES_URL")).isEqualTo("postgres");
+        assertThat(ServerNames.ofEndpoint("WALGATE_CONTROLLER_URL")).isEqualTo("controller");
     }
 
     @Test
@@ -48,8 +98,28 @@ class MainTest {
     void theStateFileReadsBackAsTheEndpointsItHolds(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("devstack.env");
         Files.writeString(file, "# comment\nWALGATE_KAFKA_BOOTSTRAP=127.0.0.1:9092\nWALGATE_DEVSTACK_PID=12\n");
-        assertThat(Main.readEnv(file))
-                .containsExactly(java.util.Map.entry("WALGATE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        assertThat(Main.readEnv(file)).containsExactly(Map.entry("WALGATE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
         assertThat(Main.readEnv(dir.resolve("missing.env"))).isEmpty();
+    }
+
+    private static CommandLine.ParseResult parse(String... args) {
+        return Main.commandLine().parseArgs(args);
+    }
+
+    private static UpCommand up(String... options) {
+        List<String> args = new ArrayList<>(List.of("up"));
+        args.addAll(List.of(options));
+        return (UpCommand)
+                parse(args.toArray(new String[0])).subcommand().commandSpec().userObject();
+    }
+
+    private static String usage(String... command) {
+        CommandLine cli = Main.commandLine();
+        CommandLine target = command.length == 0 ? cli : cli.getSubcommands().get(command[0]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8)) {
+            target.usage(writer);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.walgate.devstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * that, each child starts under a tiny bash watchdog: it forks a sidecar that polls this JVM's
  * pid and then {@code exec}s the server, so the server keeps the pid we know (and can kill -9 in
  * a test). When this JVM is gone the sidecar sends the server SIGTERM, and SIGKILL 20 s later.
- * Each child's pid is also written to a pid file, for {@code walgate down} to reap.
+ * Each child's pid and start time are written to a pid file ({@link ProcessRecord}), for {@code
+ * walgate down} to reap and {@code walgate status} to report.
  */
 final class ChildProcess {
     private static final String WATCHDOG = String.join(
@@ -51,12 +53,12 @@ final class ChildProcess {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
             Process process = builder.start();
-            Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
+            ProcessRecord.write(pidFile, process.pid());
             return process;
         } catch (IOException e) {
             throw new DevstackException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
@@ -106,21 +108,11 @@ final class ChildProcess {
     }
 
     /**
-     * The live process behind a pid file, if it is still ours: the pid is alive and its command line
-     * mentions {@code marker} (a data folder path), so a recycled pid is never killed.
+     * The live process behind a pid file, if it is still ours (see {@link ProcessRecord}): a
+     * recycled pid is never killed.
      */
     static Optional<ProcessHandle> fromPidFile(Path pidFile, String marker) {
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(p -> commandLine(p).contains(marker));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return ProcessRecord.live(pidFile, marker);
     }
 
     static String commandLine(ProcessHandle process) {

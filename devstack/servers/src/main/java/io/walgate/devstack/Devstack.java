@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +34,7 @@ public final class Devstack implements AutoCloseable {
     private final Path dataRoot;
     private final Map<Component, ManagedServer> servers;
     /** Walgate's own services run on top of the servers; they stop first. */
-    private final List<ManagedServer> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ManagedServer> services = new CopyOnWriteArrayList<>();
 
     private final Thread shutdownHook;
 
@@ -181,7 +183,7 @@ public final class Devstack implements AutoCloseable {
     private void stopQuietly() {
         List<ManagedServer> reversed = new ArrayList<>(servers.values());
         reversed.addAll(services);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (ManagedServer server : reversed) {
             try {
                 server.stop();

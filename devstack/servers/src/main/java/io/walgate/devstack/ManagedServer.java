@@ -154,6 +154,20 @@ public abstract class ManagedServer implements AutoCloseable {
         start();
     }
 
+    /**
+     * How a server ended that was neither stopped nor killed through this object: it crashed, or
+     * something outside killed it. Empty while it runs, before it first starts, and after {@link
+     * #stop} or {@link #kill}; {@link #start} clears it.
+     */
+    public final synchronized Optional<Exit> unexpectedExit() {
+        return process != null && !process.isAlive()
+                ? Optional.of(new Exit(process.pid(), process.exitValue()))
+                : Optional.empty();
+    }
+
+    /** The pid a server had and the exit code it ended with (128 + signal when a signal ended it). */
+    public record Exit(long pid, int code) {}
+
     public final synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

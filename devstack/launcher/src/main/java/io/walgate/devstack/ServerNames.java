@@ -1,0 +1,48 @@
+package io.walgate.devstack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The names by which the launcher speaks of what it runs: the servers ({@link Component}) and
+ * Walgate's services ({@link ServiceJars}), the same names as their data folders.
+ */
+final class ServerNames {
+    private ServerNames() {}
+
+    /** Every name: kafka, sqs, postgres, redis, keycloak, controller, gateway, worker. */
+    static List<String> all() {
+        List<String> names = new ArrayList<>();
+        for (Component c : Component.values()) {
+            names.add(c.id());
+        }
+        for (ServiceJars s : ServiceJars.values()) {
+            names.add(name(s));
+        }
+        return names;
+    }
+
+    static String name(ServiceJars service) {
+        return service.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A known name, lower-cased. */
+    static String parse(String name) {
+        String id = name.trim().toLowerCase(Locale.ROOT);
+        if (!all().contains(id)) {
+            throw new IllegalArgumentException("unknown server '" + name + "'; known: " + String.join(", ", all()));
+        }
+        return id;
+    }
+
+    /**
+     * The server an endpoint variable of {@code devstack.env} belongs to: {@code
+     * WALGATE_REDIS_URL} is redis's.
+     */
+    static String ofEndpoint(String variable) {
+        String rest = variable.startsWith("WALGATE_") ? variable.substring("WALGATE_".length()) : variable;
+        int end = rest.indexOf('_');
+        return (end > 0 ? rest.substring(0, end) : rest).toLowerCase(Locale.ROOT);
+    }
+}
