@@ -92,18 +92,29 @@ public final class Main implements Runnable {
         }
     }
 
-    static Map<String, String> readEnv(Path file) {
-        Map<String, String> values = new LinkedHashMap<>();
+    /**
+     * The endpoints of {@code devstack.env} by server, in the order written: {@code redis} ->
+     * {@code WALGATE_REDIS_URL=…}. Empty when there is no state file.
+     */
+    static Map<String, Map<String, String>> readServers(Path file) {
+        Map<String, Map<String, String>> servers = new LinkedHashMap<>();
+        Map<String, String> current = null;
         try {
             for (String line : Files.readAllLines(file)) {
                 int eq = line.indexOf('=');
-                if (!line.startsWith("#") && eq > 0 && !line.startsWith("WALGATE_DEVSTACK_PID")) {
-                    values.put(line.substring(0, eq), line.substring(eq + 1));
+                if (line.startsWith(Devstack.SERVER_LINE)) {
+                    current = servers.computeIfAbsent(
+                            line.substring(Devstack.SERVER_LINE.length()).trim(), k -> new LinkedHashMap<>());
+                } else if (current != null
+                        && !line.startsWith("#")
+                        && eq > 0
+                        && !line.startsWith("WALGATE_DEVSTACK_PID")) {
+                    current.put(line.substring(0, eq), line.substring(eq + 1));
                 }
             }
         } catch (IOException e) {
             // no state file: not running
         }
-        return values;
+        return servers;
     }
 }

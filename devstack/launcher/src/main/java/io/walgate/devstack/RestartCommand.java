@@ -40,9 +40,7 @@ final class RestartCommand implements Callable<Integer> {
             System.err.println("walgate: the devstack is not running in " + root + "; start it with ./walgate up");
             return Main.NOT_RUNNING;
         }
-        boolean ours = Main.readEnv(root.resolve(Devstack.STATE_FILE)).keySet().stream()
-                .anyMatch(variable -> ServerNames.ofEndpoint(variable).equals(server));
-        if (!ours) {
+        if (!Main.readServers(root.resolve(Devstack.STATE_FILE)).containsKey(server)) {
             System.err.println("walgate: " + server + " is not part of the devstack running in " + root
                     + " (see ./walgate status" + dataDir.asArgument() + ")");
             return Main.USAGE;

@@ -35,14 +35,4 @@ final class ServerNames {
         }
         return id;
     }
-
-    /**
-     * The server an endpoint variable of {@code devstack.env} belongs to: {@code
-     * WALGATE_REDIS_URL} is redis's.
-     */
-    static String ofEndpoint(String variable) {
-        String rest = variable.startsWith("WALGATE_") ? variable.substring("WALGATE_".length()) : variable;
-        int end = rest.indexOf('_');
-        return (end > 0 ? rest.substring(0, end) : rest).toLowerCase(Locale.ROOT);
-    }
 }

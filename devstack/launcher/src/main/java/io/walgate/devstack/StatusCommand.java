@@ -25,25 +25,24 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path root = dataDir.path();
-        Map<String, String> endpoints = Main.readEnv(root.resolve(Devstack.STATE_FILE));
+        Map<String, Map<String, String>> servers = Main.readServers(root.resolve(Devstack.STATE_FILE));
         Optional<ProcessHandle> launcher = Main.runningLauncher(root);
-        if (endpoints.isEmpty() || launcher.isEmpty()) {
+        if (servers.isEmpty() || launcher.isEmpty()) {
             System.out.println("The devstack is not running in " + root + ". Start it with ./walgate up");
             return Main.NOT_RUNNING;
         }
         System.out.println("Walgate devstack (pid " + launcher.get().pid() + ", data in " + root + "):");
         Set<String> silent = new LinkedHashSet<>();
-        for (Map.Entry<String, String> e : endpoints.entrySet()) {
-            Optional<Integer> port = Main.portOf(e.getValue());
-            if (port.isEmpty()) {
-                continue;
+        servers.forEach((server, endpoints) -> endpoints.forEach((variable, endpoint) -> {
+            Optional<Integer> port = Main.portOf(endpoint);
+            if (port.isPresent()) {
+                boolean up = Ports.isListening(port.get());
+                if (!up) {
+                    silent.add(server);
+                }
+                System.out.printf("  %-26s %-48s %s%n", variable, endpoint, up ? "up" : "NOT ANSWERING");
             }
-            boolean up = Ports.isListening(port.get());
-            if (!up) {
-                silent.add(ServerNames.ofEndpoint(e.getKey()));
-            }
-            System.out.printf("  %-26s %-48s %s%n", e.getKey(), e.getValue(), up ? "up" : "NOT ANSWERING");
-        }
+        }));
         for (String server : silent) {
             System.out.println();
             System.out.println(

@@ -201,6 +201,7 @@ final class UpCommand implements Callable<Integer> {
         if (!services.contains(ServiceJars.CONTROLLER)) {
             throw new DevstackException("the gateway and the worker need the controller; add it to --only");
         }
+        services.forEach(ServiceJars::jar); // a missing jar fails here, naming its build, before servers start
     }
 
     private static void printReady(Devstack devstack) {

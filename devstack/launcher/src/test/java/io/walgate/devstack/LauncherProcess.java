@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The launcher run in its own JVM, as the {@code walgate} script runs it. */
@@ -30,10 +31,10 @@ final class LauncherProcess {
                     .orElseThrow(() -> new AssertionError(name + " has no live record"));
         }
 
-        int port(String endpointVariable) {
-            return Main.portOf(
-                            Main.readEnv(dataDir.resolve(Devstack.STATE_FILE)).get(endpointVariable))
-                    .orElseThrow();
+        int port(String server, String endpointVariable) {
+            Map<String, String> endpoints =
+                    Main.readServers(dataDir.resolve(Devstack.STATE_FILE)).get(server);
+            return Main.portOf(endpoints.get(endpointVariable)).orElseThrow();
         }
     }
 

@@ -79,10 +79,25 @@ class MainTest {
     }
 
     @Test
-    void everyEndpointVariableNamesItsServer() {
-        assertThat(ServerNames.ofEndpoint("WALGATE_KAFKA_BOOTSTRAP")).isEqualTo("kafka");
-        assertThat(ServerNames.ofEndpoint("WALGATE_POSTGRES_URL")).isEqualTo("postgres");
-        assertThat(ServerNames.ofEndpoint("WALGATE_CONTROLLER_URL")).isEqualTo("controller");
+    void theStateFileSaysWhoseEachEndpointIs(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("devstack.env");
+        Files.writeString(
+                file,
+                "# Written by the Walgate devstack\n# server keycloak\nWALGATE_OIDC_ISSUER=http://127.0.0.1:8180/realms/walgate\n"
+                        + "# server sqs\nWALGATE_SQS_ENDPOINT=http://127.0.0.1:9324\nWALGATE_SQS_REGION=elasticmq\n"
+                        + "WALGATE_DEVSTACK_PID=12\n");
+
+        assertThat(Main.readServers(file))
+                .containsExactly(
+                        Map.entry("keycloak", Map.of("WALGATE_OIDC_ISSUER", "http://127.0.0.1:8180/realms/walgate")),
+                        Map.entry(
+                                "sqs",
+                                Map.of(
+                                        "WALGATE_SQS_ENDPOINT",
+                                        "http://127.0.0.1:9324",
+                                        "WALGATE_SQS_REGION",
+                                        "elasticmq")));
+        assertThat(Main.readServers(dir.resolve("missing.env"))).isEmpty();
     }
 
     @Test
@@ -92,14 +107,6 @@ class MainTest {
         assertThat(Main.portOf("jdbc:postgresql://127.0.0.1:5433/postgres")).contains(5433);
         assertThat(Main.portOf("redis://127.0.0.1:6380")).contains(6380);
         assertThat(Main.portOf("elasticmq")).isEqualTo(Optional.empty());
-    }
-
-    @Test
-    void theStateFileReadsBackAsTheEndpointsItHolds(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("devstack.env");
-        Files.writeString(file, "# comment\nWALGATE_KAFKA_BOOTSTRAP=127.0.0.1:9092\nWALGATE_DEVSTACK_PID=12\n");
-        assertThat(Main.readEnv(file)).containsExactly(Map.entry("WALGATE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
-        assertThat(Main.readEnv(dir.resolve("missing.env"))).isEmpty();
     }
 
     private static CommandLine.ParseResult parse(String... args) {

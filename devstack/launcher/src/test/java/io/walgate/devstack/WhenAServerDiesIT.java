@@ -34,12 +34,12 @@ class WhenAServerDiesIT {
         first.destroyForcibly();
 
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(up.output())
+                    .contains("redis (pid " + first.pid() + ") exited with code 137")
+                    .contains("redis answers again");
             assertThat(up.server("redis").pid()).isNotEqualTo(first.pid());
-            assertThat(Ports.isListening(up.port("WALGATE_REDIS_URL"))).isTrue();
+            assertThat(Ports.isListening(up.port("redis", "WALGATE_REDIS_URL"))).isTrue();
         });
-        assertThat(up.output())
-                .contains("redis (pid " + first.pid() + ") exited with code 137")
-                .contains("redis answers again");
         assertThat(LauncherProcess.run("status", "--data-dir", up.dataDir().toString())
                         .exitCode())
                 .isZero();
@@ -66,7 +66,7 @@ class WhenAServerDiesIT {
 
         assertThat(restart.exitCode()).as(restart.output()).isZero();
         assertThat(restart.output()).contains("redis answers again");
-        assertThat(Ports.isListening(up.port("WALGATE_REDIS_URL"))).isTrue();
+        assertThat(Ports.isListening(up.port("redis", "WALGATE_REDIS_URL"))).isTrue();
         assertThat(up.server("redis").pid()).isNotEqualTo(killed.pid());
         assertThat(LauncherProcess.run("status", "--data-dir", dataDir).exitCode())
                 .isZero();

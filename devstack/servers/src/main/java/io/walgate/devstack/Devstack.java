@@ -30,6 +30,8 @@ import java.util.concurrent.Future;
  */
 public final class Devstack implements AutoCloseable {
     public static final String STATE_FILE = "devstack.env";
+    /** In {@link #STATE_FILE}, the comment before a server's variables: {@code # server redis}. */
+    public static final String SERVER_LINE = "# server ";
 
     private final Path dataRoot;
     private final Map<Component, ManagedServer> servers;
@@ -156,11 +158,20 @@ public final class Devstack implements AutoCloseable {
 
     /**
      * Writes {@code devstack.env} into the data folder: the endpoints, for {@code source} in a shell
-     * and for {@code walgate status}.
+     * and for {@code walgate status}. Each server's variables follow a {@value #SERVER_LINE} comment
+     * naming it, so that {@code status} and {@code restart} know whose endpoint is whose.
      */
     public Path writeStateFile() throws IOException {
         StringBuilder text = new StringBuilder("# Written by the Walgate devstack; removed when it stops.\n");
-        endpoints().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        List<ManagedServer> all = new ArrayList<>(servers.values());
+        all.addAll(services);
+        for (ManagedServer server : all) {
+            if (server.isRunning()) {
+                text.append(SERVER_LINE).append(server.name()).append('\n');
+                new TreeMap<>(server.endpoints())
+                        .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            }
+        }
         text.append("WALGATE_DEVSTACK_PID=")
                 .append(ProcessHandle.current().pid())
                 .append('\n');
