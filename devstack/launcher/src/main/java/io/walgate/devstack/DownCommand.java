@@ -43,7 +43,7 @@ final class DownCommand implements Callable<Integer> {
             }
             stopped = true;
         }
-        List<String> reaped = Devstack.reap(root);
+        List<String> reaped = DataFolder.reap(root);
         if (!reaped.isEmpty()) {
             System.out.println("Killed servers left behind: " + String.join(", ", reaped));
         }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Set;
  * <p>A devstack marks each folder it takes with {@value #MARKER}. Folders made before the marker
  * existed are recognised by their layout: nothing but the launcher's files and server folders
  * (named after a {@link Component}, or holding a {@code server.log} or {@code server.pid}).
+ *
+ * <p>It also clears what a folder holds: the servers a crashed run left running ({@link #reap}),
+ * and everything for {@code --fresh} ({@link #wipe}).
  */
 final class DataFolder {
     static final String MARKER = ".walgate-data";
@@ -112,5 +117,48 @@ final class DataFolder {
             }
         }
         return false;
+    }
+
+    /**
+     * Kills the servers a crashed run left behind in {@code dataRoot}: each pid file whose process
+     * is alive and was started for this folder. Returns the names of those killed.
+     */
+    static List<String> reap(Path dataRoot) {
+        Path root = dataRoot.toAbsolutePath().normalize();
+        List<String> reaped = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return reaped;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Path pidFile = dir.resolve("server.pid");
+                ChildProcess.fromPidFile(pidFile, dir.toString()).ifPresent(process -> {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.onExit().join();
+                    reaped.add(dir.getFileName().toString() + " (pid " + process.pid() + ")");
+                });
+                Files.deleteIfExists(pidFile);
+            }
+        } catch (IOException e) {
+            throw new DevstackException("cannot read " + root + ": " + e.getMessage(), e);
+        }
+        return reaped;
+    }
+
+    /** Deletes everything in {@code dataRoot} but the entries named in {@code keep}. */
+    static void wipe(Path dataRoot, Set<String> keep) {
+        if (!Files.isDirectory(dataRoot)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataRoot)) {
+            for (Path entry : entries) {
+                if (!keep.contains(entry.getFileName().toString())) {
+                    Unpacker.deleteTree(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new DevstackException("cannot wipe " + dataRoot + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.walgate.devstack;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -209,49 +208,6 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    /**
-     * Kills the servers a crashed run left behind in {@code dataRoot}: each pid file whose process
-     * is alive and was started for this folder. Returns the names of those killed.
-     */
-    public static List<String> reap(Path dataRoot) {
-        Path root = dataRoot.toAbsolutePath().normalize();
-        List<String> reaped = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return reaped;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path dir : dirs) {
-                Path pidFile = dir.resolve("server.pid");
-                ChildProcess.fromPidFile(pidFile, dir.toString()).ifPresent(process -> {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    process.onExit().join();
-                    reaped.add(dir.getFileName().toString() + " (pid " + process.pid() + ")");
-                });
-                Files.deleteIfExists(pidFile);
-            }
-        } catch (IOException e) {
-            throw new DevstackException("cannot read " + root + ": " + e.getMessage(), e);
-        }
-        return reaped;
-    }
-
-    /** Deletes everything in {@code dataRoot} but the entries named in {@code keep}. */
-    static void wipe(Path dataRoot, Set<String> keep) {
-        if (!Files.isDirectory(dataRoot)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataRoot)) {
-            for (Path entry : entries) {
-                if (!keep.contains(entry.getFileName().toString())) {
-                    Unpacker.deleteTree(entry);
-                }
-            }
-        } catch (IOException e) {
-            throw new DevstackException("cannot wipe " + dataRoot + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Chooses the servers, their ports and the data folder. */
     public static final class Builder {
         private final Path dataRoot;
@@ -300,11 +256,11 @@ public final class Devstack implements AutoCloseable {
                 // Refuses a folder that is not a devstack's before anything in it is touched.
                 DataFolder.claim(dataRoot);
             }
-            reap(dataRoot);
+            DataFolder.reap(dataRoot);
             if (fresh) {
                 Set<String> kept = new HashSet<>(keep);
                 kept.add(DataFolder.MARKER);
-                wipe(dataRoot, kept);
+                DataFolder.wipe(dataRoot, kept);
             }
             try {
                 Files.createDirectories(dataRoot);
