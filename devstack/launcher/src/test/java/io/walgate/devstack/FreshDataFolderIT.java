@@ -2,10 +2,8 @@ package io.walgate.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,8 @@ class FreshDataFolderIT {
         Files.writeString(folder.resolve("report.txt"), "the only copy");
         Path stderr = Path.of("target", "fresh-refused.err").toAbsolutePath();
 
-        Process up = launcher("up", "--data-dir", folder.toString(), "--fresh", "--random-ports", "--only", "redis")
+        Process up = LauncherProcess.java(
+                        "up", "--data-dir", folder.toString(), "--fresh", "--random-ports", "--only", "redis")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
@@ -47,17 +46,5 @@ class FreshDataFolderIT {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("report.txt");
         }
         assertThat(folder.resolve("report.txt")).hasContent("the only copy");
-    }
-
-    private static ProcessBuilder launcher(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ManagedServer.javaBinary(),
-                "-cp",
-                Path.of("target", "classes").toAbsolutePath() + ":"
-                        + Files.readString(Path.of("target", "launcher.classpath"))
-                                .trim(),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
     }
 }

@@ -61,7 +61,7 @@ class NoOrphanProcessesIT {
     void walgateDownStopsTheLauncherAndItsServers() throws Exception {
         Launched launched = launch("orphans-down", "postgres,redis");
 
-        Process down = java("down", "--data-dir", launched.dataDir.toString())
+        Process down = LauncherProcess.java("down", "--data-dir", launched.dataDir.toString())
                 .redirectOutput(
                         launched.dataDir.resolveSibling("orphans-down.down.log").toFile())
                 .start();
@@ -80,7 +80,7 @@ class NoOrphanProcessesIT {
         Path log = Path.of("target", name + ".log");
         // A state file left by an earlier run would read as "ready" before this launcher started.
         Files.deleteIfExists(dataDir.resolve(Devstack.STATE_FILE));
-        Process process = java(
+        Process process = LauncherProcess.java(
                         "up", "--data-dir", dataDir.toString(), "--fresh", "--random-ports", "--only", components)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -97,18 +97,6 @@ class NoOrphanProcessesIT {
                 .as("one child process per server")
                 .isGreaterThanOrEqualTo(servers);
         return new Launched(process, dataDir, descendants);
-    }
-
-    private static ProcessBuilder java(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ManagedServer.javaBinary(),
-                "-cp",
-                Path.of("target", "classes").toAbsolutePath() + ":"
-                        + Files.readString(Path.of("target", "launcher.classpath"))
-                                .trim(),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
     }
 
     private static List<ProcessHandle> withDescendants(List<ProcessHandle> roots) {
