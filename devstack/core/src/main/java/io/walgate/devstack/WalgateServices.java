@@ -1,5 +1,23 @@
 package io.walgate.devstack;
 
+import static io.walgate.support.config.SettingNames.ACCESS_KEY_ID;
+import static io.walgate.support.config.SettingNames.AUTH_ENABLED;
+import static io.walgate.support.config.SettingNames.BOOTSTRAP_SERVERS;
+import static io.walgate.support.config.SettingNames.CLIENT_ID;
+import static io.walgate.support.config.SettingNames.CLIENT_SECRET;
+import static io.walgate.support.config.SettingNames.CONTROLLER;
+import static io.walgate.support.config.SettingNames.CONTROLLER_AUTH;
+import static io.walgate.support.config.SettingNames.CONTROLLER_URL;
+import static io.walgate.support.config.SettingNames.ENDPOINT;
+import static io.walgate.support.config.SettingNames.GATEWAY;
+import static io.walgate.support.config.SettingNames.KAFKA;
+import static io.walgate.support.config.SettingNames.PAYLOAD_STORE_JDBC_URL;
+import static io.walgate.support.config.SettingNames.REGION;
+import static io.walgate.support.config.SettingNames.SECRET_ACCESS_KEY;
+import static io.walgate.support.config.SettingNames.SQS;
+import static io.walgate.support.config.SettingNames.WORKER;
+import static io.walgate.support.config.SettingNames.key;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +25,9 @@ import java.util.Map;
 /**
  * How Walgate's own services are pointed at a devstack: the one place the launcher, the services'
  * integration tests and the benchmarks take their settings from. Authentication is left to the
- * caller ({@code walgate.auth.enabled}, {@code quarkus.oidc.auth-server-url}).
+ * caller ({@code walgate.auth.enabled}, {@code quarkus.oidc.auth-server-url}). The services' own keys
+ * come from {@code SettingNames}, which their config interfaces use too: a rename there fails
+ * compilation here.
  */
 public final class WalgateServices {
     public static final String CONTROLLER_DATABASE = "walgate_controller";
@@ -18,8 +38,8 @@ public final class WalgateServices {
     /** The controller's settings for this devstack, with {@code database} created if missing. */
     public static Map<String, String> controllerSettings(Devstack devstack, String database) {
         Map<String, String> s = new LinkedHashMap<>(datasource(devstack, database));
-        s.put("walgate.controller.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        s.putAll(sqs(devstack, "walgate.controller.sqs."));
+        s.put(key(CONTROLLER, KAFKA, BOOTSTRAP_SERVERS), devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, CONTROLLER));
         return s;
     }
 
@@ -29,9 +49,9 @@ public final class WalgateServices {
      */
     public static Map<String, String> gatewaySettings(Devstack devstack, String controllerUrl) {
         Map<String, String> s = new LinkedHashMap<>(datasource(devstack, GATEWAY_DATABASE));
-        s.put("walgate.gateway.controller-url", controllerUrl);
-        s.put("walgate.gateway.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        s.putAll(sqs(devstack, "walgate.gateway.sqs."));
+        s.put(key(GATEWAY, CONTROLLER_URL), controllerUrl);
+        s.put(key(GATEWAY, KAFKA, BOOTSTRAP_SERVERS), devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, GATEWAY));
         return s;
     }
 
@@ -41,12 +61,12 @@ public final class WalgateServices {
      */
     public static Map<String, String> authSettings(Devstack devstack) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("walgate.auth.enabled", "true");
+        s.put(AUTH_ENABLED, "true");
         s.put("quarkus.oidc.auth-server-url", devstack.keycloak().issuerUrl());
-        s.put("walgate.gateway.controller-auth.client-id", KeycloakServer.SERVICES_CLIENT);
-        s.put("walgate.gateway.controller-auth.client-secret", KeycloakServer.SERVICES_SECRET);
-        s.put("walgate.worker.controller-auth.client-id", KeycloakServer.SERVICES_CLIENT);
-        s.put("walgate.worker.controller-auth.client-secret", KeycloakServer.SERVICES_SECRET);
+        s.put(key(GATEWAY, CONTROLLER_AUTH, CLIENT_ID), KeycloakServer.SERVICES_CLIENT);
+        s.put(key(GATEWAY, CONTROLLER_AUTH, CLIENT_SECRET), KeycloakServer.SERVICES_SECRET);
+        s.put(key(WORKER, CONTROLLER_AUTH, CLIENT_ID), KeycloakServer.SERVICES_CLIENT);
+        s.put(key(WORKER, CONTROLLER_AUTH, CLIENT_SECRET), KeycloakServer.SERVICES_SECRET);
         return s;
     }
 
@@ -56,12 +76,12 @@ public final class WalgateServices {
      */
     public static Map<String, String> workerSettings(Devstack devstack, String controllerUrl) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("walgate.worker.controller-url", controllerUrl);
-        s.put("walgate.worker.kafka.bootstrap-servers", devstack.kafka().bootstrapServers());
-        s.putAll(sqs(devstack, "walgate.worker.sqs."));
+        s.put(key(WORKER, CONTROLLER_URL), controllerUrl);
+        s.put(key(WORKER, KAFKA, BOOTSTRAP_SERVERS), devstack.kafka().bootstrapServers());
+        s.putAll(sqs(devstack, WORKER));
         devstack.postgres().createDatabase(GATEWAY_DATABASE);
         s.put(
-                "walgate.worker.payload-store-jdbc-url",
+                key(WORKER, PAYLOAD_STORE_JDBC_URL),
                 devstack.postgres().jdbcUrl(GATEWAY_DATABASE) + "?user=" + PostgresServer.USER);
         return s;
     }
@@ -105,13 +125,14 @@ public final class WalgateServices {
         return s;
     }
 
-    private static Map<String, String> sqs(Devstack devstack, String prefix) {
+    /** The SQS group of the service whose settings are under {@code service}. */
+    private static Map<String, String> sqs(Devstack devstack, String service) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(prefix + "endpoint", devstack.sqs().endpoint());
-        s.put(prefix + "region", SqsServer.REGION);
+        s.put(key(service, SQS, ENDPOINT), devstack.sqs().endpoint());
+        s.put(key(service, SQS, REGION), SqsServer.REGION);
         // ElasticMQ takes any credentials; the SDK insists on some.
-        s.put(prefix + "access-key-id", "walgate");
-        s.put(prefix + "secret-access-key", "walgate");
+        s.put(key(service, SQS, ACCESS_KEY_ID), "walgate");
+        s.put(key(service, SQS, SECRET_ACCESS_KEY), "walgate");
         return s;
     }
 }

@@ -2,6 +2,7 @@ package io.walgate.gateway.core;
 
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.client.NamespaceDirectory;
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
@@ -12,7 +13,6 @@ import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
-import io.walgate.contract.feed.NamespaceDirectory;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
