@@ -2,14 +2,16 @@ package io.walgate.controller;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
+import io.smallrye.config.WithName;
+import io.walgate.support.config.KafkaSettings;
+import io.walgate.support.config.SettingNames;
+import io.walgate.support.config.SqsSettings;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The controller's settings, all under {@code walgate.controller}. */
-@ConfigMapping(prefix = "walgate.controller")
+@ConfigMapping(prefix = SettingNames.CONTROLLER)
 public interface ControllerConfig {
 
     /** How often the reconciler looks for namespaces whose backend does not match yet. */
@@ -35,13 +37,14 @@ public interface ControllerConfig {
     @WithDefault("walgate-admin")
     String adminRole();
 
+    @WithName(SettingNames.KAFKA)
     Kafka kafka();
 
-    Sqs sqs();
+    /** Where the queues of SQS namespaces are created. */
+    @WithName(SettingNames.SQS)
+    SqsSettings sqs();
 
-    interface Kafka {
-        String bootstrapServers();
-
+    interface Kafka extends KafkaSettings {
         /** Extra Kafka admin client settings (security, timeouts). */
         Map<String, String> admin();
 
@@ -64,18 +67,5 @@ public interface ControllerConfig {
         /** How long dead letters are kept (ISO-8601, or {@code -1} for forever). */
         @WithDefault("P30D")
         String deadLetterRetention();
-    }
-
-    interface Sqs {
-        /** An explicit endpoint (ElasticMQ, a VPC endpoint); AWS's own when absent. */
-        Optional<URI> endpoint();
-
-        @WithDefault("us-east-1")
-        String region();
-
-        /** Static credentials; the AWS default chain when absent. */
-        Optional<String> accessKeyId();
-
-        Optional<String> secretAccessKey();
     }
 }

@@ -2,13 +2,21 @@ package io.walgate.worker;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
+import io.smallrye.config.WithName;
+import io.walgate.support.config.ControllerFeedSettings;
+import io.walgate.support.config.KafkaSettings;
+import io.walgate.support.config.SettingNames;
+import io.walgate.support.config.SqsSettings;
 import java.util.Map;
 import java.util.Optional;
 
-/** The worker's settings, all under {@code walgate.worker}. */
-@ConfigMapping(prefix = "walgate.worker")
-public interface WorkerConfig {
+/**
+ * The worker's settings, all under {@code walgate.worker}; where the controller is and how to
+ * authenticate to it ({@code controller-url}, {@code controller-token}, {@code controller-auth.*})
+ * come from {@link ControllerFeedSettings}, shared with the gateway.
+ */
+@ConfigMapping(prefix = SettingNames.WORKER)
+public interface WorkerConfig extends ControllerFeedSettings {
 
     /** The shard whose namespaces this worker delivers. */
     @WithDefault("default")
@@ -18,14 +26,7 @@ public interface WorkerConfig {
     @WithDefault("local")
     String region();
 
-    @WithDefault("http://127.0.0.1:8081")
-    URI controllerUrl();
-
-    /** A fixed bearer token for the controller's feed; {@link #controllerAuth()} is usually better. */
-    Optional<String> controllerToken();
-
-    ControllerAuth controllerAuth();
-
+    @WithName(SettingNames.KAFKA)
     Kafka kafka();
 
     /**
@@ -33,22 +34,13 @@ public interface WorkerConfig {
      * jdbc:postgresql://127.0.0.1:5433/walgate_gateway?user=postgres}. Without it, claim-checked
      * entries cannot be applied and end in the DLQ after their retries.
      */
+    @WithName(SettingNames.PAYLOAD_STORE_JDBC_URL)
     Optional<String> payloadStoreJdbcUrl();
 
+    @WithName(SettingNames.SQS)
     Sqs sqs();
 
-    interface Sqs {
-        /** An explicit endpoint (ElasticMQ, a VPC endpoint); AWS's own when absent. */
-        Optional<URI> endpoint();
-
-        @WithDefault("us-east-1")
-        String region();
-
-        /** Static credentials; the AWS default chain (environment, profile, role) when absent. */
-        Optional<String> accessKeyId();
-
-        Optional<String> secretAccessKey();
-
+    interface Sqs extends SqsSettings {
         /**
          * The long poll of each receive, in seconds (1..20): longer means fewer empty receives,
          * shorter a quicker stop.
@@ -57,18 +49,7 @@ public interface WorkerConfig {
         int waitSeconds();
     }
 
-    interface ControllerAuth {
-        Optional<String> clientId();
-
-        Optional<String> clientSecret();
-
-        Optional<URI> tokenUrl();
-    }
-
-    interface Kafka {
-        @WithDefault("127.0.0.1:9092")
-        String bootstrapServers();
-
+    interface Kafka extends KafkaSettings {
         /** Extra consumer and producer settings (security, fetch sizes). */
         Map<String, String> client();
     }

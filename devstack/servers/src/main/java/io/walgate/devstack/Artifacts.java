@@ -23,7 +23,7 @@ final class Artifacts {
         String value = PATHS.getProperty(key);
         if (value == null || value.startsWith("${")) {
             throw new DevstackException("the devstack was built without '" + key
-                    + "'; rebuild it with ./mvnw -pl devstack/core -am install -DskipTests");
+                    + "'; rebuild it with ./mvnw -pl devstack/servers -am install -DskipTests");
         }
         return value;
     }
@@ -32,7 +32,7 @@ final class Artifacts {
         Path path = Path.of(get(key));
         if (!Files.isRegularFile(path)) {
             throw new DevstackException(path + " (" + key + ") is missing from the local Maven repository;"
-                    + " rebuild with ./mvnw -pl devstack/core -am install -DskipTests");
+                    + " rebuild with ./mvnw -pl devstack/servers -am install -DskipTests");
         }
         return path;
     }
@@ -43,7 +43,7 @@ final class Artifacts {
         try (InputStream in = Artifacts.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new DevstackException("no classpath for " + server
-                        + " in the devstack jar; build it with the runtimes: ./mvnw -pl devstack/core -am install");
+                        + " in the devstack jar; build it with the runtimes: ./mvnw -pl devstack/servers -am install");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {

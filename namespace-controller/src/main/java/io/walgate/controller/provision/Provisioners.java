@@ -6,6 +6,8 @@ import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.controller.ControllerConfig;
+import io.walgate.support.config.SettingNames;
+import io.walgate.support.config.SqsSettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -14,10 +16,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** One {@link LogProvisioner} per backend, built lazily from configuration and closed at shutdown. */
@@ -43,8 +41,12 @@ public class Provisioners {
                 yield KafkaAdapters.provisioner(admin, topicSettings(config.kafka()));
             }
             case SQS -> {
+                SqsSettings settings = config.sqs();
                 sqs = SqsAdapters.client(
-                        config.sqs().endpoint().orElse(null), config.sqs().region(), credentials());
+                        settings.endpoint().orElse(null),
+                        settings.region(),
+                        settings.accessKeyId(),
+                        settings.secretAccessKey());
                 yield SqsAdapters.provisioner(sqs);
             }
         };
@@ -60,7 +62,8 @@ public class Provisioners {
                     retention(kafka.deadLetterRetention()));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new IllegalStateException(
-                    "walgate.controller.kafka: replication-factor, min-insync-replicas, retention or"
+                    SettingNames.key(SettingNames.CONTROLLER, SettingNames.KAFKA)
+                            + ": replication-factor, min-insync-replicas, retention or"
                             + " dead-letter-retention is invalid: " + e.getMessage(),
                     e);
         }
@@ -70,15 +73,6 @@ public class Provisioners {
     private static Optional<Duration> retention(String setting) {
         String value = setting.trim();
         return value.equals("-1") ? Optional.empty() : Optional.of(Duration.parse(value));
-    }
-
-    private AwsCredentialsProvider credentials() {
-        if (config.sqs().accessKeyId().isPresent()) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                    config.sqs().accessKeyId().get(),
-                    config.sqs().secretAccessKey().orElse("")));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 
     @PreDestroy

@@ -2,38 +2,25 @@ package io.walgate.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
+import io.smallrye.config.WithName;
+import io.walgate.support.config.ControllerFeedSettings;
+import io.walgate.support.config.KafkaSettings;
+import io.walgate.support.config.SettingNames;
+import io.walgate.support.config.SqsSettings;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
-/** The gateway's settings, all under {@code walgate.gateway}. */
-@ConfigMapping(prefix = "walgate.gateway")
-public interface GatewayConfig {
+/**
+ * The gateway's settings, all under {@code walgate.gateway}; where the controller is and how to
+ * authenticate to it ({@code controller-url}, {@code controller-token}, {@code controller-auth.*})
+ * come from {@link ControllerFeedSettings}, shared with the worker.
+ */
+@ConfigMapping(prefix = SettingNames.GATEWAY)
+public interface GatewayConfig extends ControllerFeedSettings {
 
     /** The shard this gateway serves; writes to other shards' namespaces get WRONG_SHARD. */
     @WithDefault("default")
     String shard();
-
-    /** The namespace controller whose change feed fills the namespace cache. */
-    @WithDefault("http://127.0.0.1:8081")
-    URI controllerUrl();
-
-    /** A fixed bearer token for the controller's feed; {@link #controllerAuth()} is usually better. */
-    Optional<String> controllerToken();
-
-    /** The gateway's own OIDC client, whose tokens read the controller's feed when auth is on. */
-    ControllerAuth controllerAuth();
-
-    interface ControllerAuth {
-        /** The client id (Keycloak: a confidential client with a service account). */
-        Optional<String> clientId();
-
-        Optional<String> clientSecret();
-
-        /** Defaults to Keycloak's token endpoint under {@code quarkus.oidc.auth-server-url}. */
-        Optional<URI> tokenUrl();
-    }
 
     /** Writes in flight across all namespaces before new ones are shed with OVERLOADED. */
     @WithDefault("10000")
@@ -67,28 +54,18 @@ public interface GatewayConfig {
     @WithDefault("P14D")
     Duration payloadRetention();
 
+    @WithName(SettingNames.KAFKA)
     Kafka kafka();
 
+    @WithName(SettingNames.SQS)
     Sqs sqs();
 
-    interface Kafka {
-        @WithDefault("127.0.0.1:9092")
-        String bootstrapServers();
-
+    interface Kafka extends KafkaSettings {
         /** Extra producer settings (security, linger, compression); durability ones are fixed. */
         Map<String, String> producer();
     }
 
-    interface Sqs {
-        Optional<URI> endpoint();
-
-        @WithDefault("us-east-1")
-        String region();
-
-        Optional<String> accessKeyId();
-
-        Optional<String> secretAccessKey();
-
+    interface Sqs extends SqsSettings {
         /** Threads sending to SQS; each send holds one for its round trip. */
         @WithDefault("64")
         int senders();

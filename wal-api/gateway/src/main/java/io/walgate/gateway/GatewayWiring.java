@@ -9,17 +9,19 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.client.NamespaceCache;
 import io.walgate.contract.EntryId;
-import io.walgate.contract.feed.ChangeFeedFollower;
-import io.walgate.contract.feed.ClientCredentials;
-import io.walgate.contract.feed.NamespaceCache;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.gateway.core.RateLimiter;
 import io.walgate.gateway.core.WriteService;
 import io.walgate.gateway.store.PgIdempotencyStore;
 import io.walgate.gateway.store.PgPayloadStore;
+import io.walgate.support.config.SettingNames;
+import io.walgate.support.feed.NamespaceFeed;
+import io.walgate.support.health.NamespaceCacheHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -27,22 +29,19 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.Readiness;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Builds the plain-Java write path from configuration; the only place that knows both sides. */
 @ApplicationScoped
 public class GatewayWiring {
     private final GatewayConfig config;
-    private final NamespaceCache cache = new NamespaceCache();
     private final Map<BackendType, LogAppender> appenders = new EnumMap<>(BackendType.class);
     private SqsClient sqs;
-    private ChangeFeedFollower follower;
     private volatile boolean warm;
 
     GatewayWiring(GatewayConfig config) {
@@ -54,34 +53,38 @@ public class GatewayWiring {
      * readiness says UP: built lazily, it was built by the first write, on an event loop, which it
      * blocked for seconds after every start while readiness already said UP.
      */
-    void start(
-            @Observes StartupEvent event,
-            ObjectMapper json,
-            WriteService writes,
-            @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
-        follower = new ChangeFeedFollower(config.controllerUrl(), cache, json, controllerToken(json, issuer));
-        follower.start();
+    void start(@Observes StartupEvent event, NamespaceFeed feed, WriteService writes) {
+        feed.start();
         Thread warmUp = new Thread(this::warmUp, "walgate-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
         Log.infof("gateway serves shard '%s'; namespaces from %s", config.shard(), config.controllerUrl());
     }
 
-    private Supplier<Optional<String>> controllerToken(ObjectMapper json, Optional<String> issuer) {
-        GatewayConfig.ControllerAuth auth = config.controllerAuth();
-        if (auth.clientId().isPresent() && config.controllerToken().isEmpty()) {
-            Log.infof(
-                    "reading the controller's feed as OIDC client '%s'",
-                    auth.clientId().get());
-        }
-        return ClientCredentials.forFeed(
-                config.controllerToken(),
-                auth.clientId(),
-                auth.clientSecret(),
-                auth.tokenUrl(),
-                issuer,
-                json,
-                "walgate.gateway.controller-auth");
+    /** The gateway's namespace feed, started by {@link #start}; closed at shutdown. */
+    @Produces
+    @Singleton
+    NamespaceFeed namespaceFeed(
+            ObjectMapper json, @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        return new NamespaceFeed(config, SettingNames.GATEWAY, json, issuer);
+    }
+
+    void closeFeed(@Disposes NamespaceFeed feed) {
+        feed.close();
+    }
+
+    @Produces
+    @Singleton
+    NamespaceCache namespaceCache(NamespaceFeed feed) {
+        return feed.cache();
+    }
+
+    /** Ready once the namespace cache has read the feed through and the write path is warm. */
+    @Produces
+    @Readiness
+    @Singleton
+    HealthCheck namespaceCacheHealth(NamespaceFeed feed) {
+        return new NamespaceCacheHealth(feed.cache()).and("writePathWarm", this::warm);
     }
 
     /** One round trip on each backend client, so that its first write does not pay for class loading. */
@@ -103,19 +106,10 @@ public class GatewayWiring {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (follower != null) {
-            follower.close();
-        }
         appenders.values().forEach(LogAppender::close);
         if (sqs != null) {
             sqs.close();
         }
-    }
-
-    @Produces
-    @Singleton
-    NamespaceCache namespaceCache() {
-        return cache;
     }
 
     /** Dead idempotency keys and expired payloads go in small batches, once a minute, from every gateway. */
@@ -129,7 +123,7 @@ public class GatewayWiring {
         });
     }
 
-    private static void purged(String what, java.util.concurrent.CompletionStage<Integer> purge) {
+    private static void purged(String what, CompletionStage<Integer> purge) {
         purge.whenComplete((n, e) -> {
             if (e != null) {
                 Log.warnf("could not purge expired %s: %s", what, e.getMessage());
@@ -141,17 +135,16 @@ public class GatewayWiring {
 
     @Produces
     @Singleton
-    WriteService writeService(Pool pool) {
+    WriteService writeService(Pool pool, NamespaceCache cache) {
         Map<String, Object> producer = new HashMap<>(config.kafka().producer());
         producer.put("bootstrap.servers", config.kafka().bootstrapServers());
         appenders.put(BackendType.KAFKA, KafkaAdapters.appender(producer));
-        var credentials = config.sqs().accessKeyId().isPresent()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        config.sqs().accessKeyId().get(),
-                        config.sqs().secretAccessKey().orElse("")))
-                : DefaultCredentialsProvider.builder().build();
+        GatewayConfig.Sqs settings = config.sqs();
         sqs = SqsAdapters.client(
-                config.sqs().endpoint().orElse(null), config.sqs().region(), credentials);
+                settings.endpoint().orElse(null),
+                settings.region(),
+                settings.accessKeyId(),
+                settings.secretAccessKey());
         appenders.put(BackendType.SQS, SqsAdapters.appender(sqs, config.sqs().senders()));
         return new WriteService(
                 cache,

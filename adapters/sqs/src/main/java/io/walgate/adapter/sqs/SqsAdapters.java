@@ -5,8 +5,12 @@ import io.walgate.adapter.spi.LogProvisioner;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -39,6 +43,31 @@ public final class SqsAdapters {
                 }),
                 Clock.systemUTC(),
                 closeTimeout);
+    }
+
+    /**
+     * The SQS client of a service, from its settings: static credentials when both an access key id
+     * and its secret are set, else the AWS default chain (environment, profile, instance or task
+     * role). The one place a service chooses SQS credentials; {@code null} endpoint means AWS's.
+     *
+     * @throws IllegalArgumentException when only one of the two keys is set (the SDK refuses a blank
+     *     secret, and falling back to the default chain would ignore the key the operator gave)
+     */
+    public static SqsClient client(
+            URI endpoint, String region, Optional<String> accessKeyId, Optional<String> secretAccessKey) {
+        return client(endpoint, region, credentials(accessKeyId, secretAccessKey));
+    }
+
+    static AwsCredentialsProvider credentials(Optional<String> accessKeyId, Optional<String> secretAccessKey) {
+        if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
+            throw new IllegalArgumentException("SQS access-key-id and secret-access-key go together: set both"
+                    + " for static credentials, or neither for the AWS default chain");
+        }
+        if (accessKeyId.isPresent()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId.get(), secretAccessKey.get()));
+        }
+        return DefaultCredentialsProvider.builder().build();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.walgate.gateway.core;
 
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.client.NamespaceDirectory;
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
@@ -12,11 +13,13 @@ import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
-import io.walgate.contract.feed.NamespaceDirectory;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +48,7 @@ public final class WriteService {
     private final RandomGenerator random;
     private final IdempotentWrites idempotent;
     private final PayloadStore payloads;
-    private final java.time.Duration payloadRetention;
+    private final Duration payloadRetention;
 
     /**
      * @param idempotency where idempotency keys are remembered across gateways
@@ -65,9 +68,9 @@ public final class WriteService {
             Clock clock,
             RandomGenerator random,
             IdempotencyStore idempotency,
-            java.time.Duration idempotencyLease,
+            Duration idempotencyLease,
             PayloadStore payloads,
-            java.time.Duration payloadRetention) {
+            Duration payloadRetention) {
         this.namespaces = namespaces;
         this.appenders = Map.copyOf(appenders);
         this.shard = shard;
@@ -185,8 +188,8 @@ public final class WriteService {
 
     private static byte[] sha256(byte[] bytes) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }

@@ -1,4 +1,4 @@
-package io.walgate.contract.feed;
+package io.walgate.client;
 
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;

@@ -1,4 +1,4 @@
-package io.walgate.contract.feed;
+package io.walgate.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

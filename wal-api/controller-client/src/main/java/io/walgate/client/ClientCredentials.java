@@ -1,4 +1,4 @@
-package io.walgate.contract.feed;
+package io.walgate.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,15 +17,17 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The gateway's own bearer token for the controller's change feed: an OAuth 2 client-credentials
- * grant against the OIDC token endpoint, cached until shortly before it expires. Called from the
- * feed's thread only (it blocks for the token request); a failure surfaces as an exception there,
- * and the feed retries with backoff.
+ * A service's own bearer token for the controller (gateway and worker alike): an OAuth 2
+ * client-credentials grant against the OIDC token endpoint, cached until shortly before it expires.
+ * Called from the feed's thread (it blocks for the token request); a failure surfaces as an
+ * exception there, and the feed retries with backoff. Its messages name the caller's settings
+ * ({@code settings}), so that the operator of either service is told where to look.
  */
 public final class ClientCredentials implements Supplier<Optional<String>> {
     private static final Duration EARLY = Duration.ofSeconds(30);
 
     private final URI tokenUrl;
+    private final String settings;
     private final String form;
     private final ObjectMapper json;
     private final Clock clock;
@@ -39,7 +41,8 @@ public final class ClientCredentials implements Supplier<Optional<String>> {
      * client credentials when a client id is set (the token URL defaults to Keycloak's under the
      * OIDC issuer), else nothing (authentication off).
      *
-     * @param setting the settings' prefix, for the message when the token URL cannot be known
+     * @param setting the settings' prefix (e.g. {@code walgate.worker.controller-auth}), for the
+     *     messages that tell an operator what to fix
      */
     public static Supplier<Optional<String>> forFeed(
             Optional<String> fixedToken,
@@ -58,11 +61,17 @@ public final class ClientCredentials implements Supplier<Optional<String>> {
         URI url = tokenUrl.or(() -> issuer.map(i -> URI.create(i + "/protocol/openid-connect/token")))
                 .orElseThrow(() -> new IllegalStateException(setting + ".client-id is set but neither " + setting
                         + ".token-url nor quarkus.oidc.auth-server-url is"));
-        return new ClientCredentials(url, clientId.get(), clientSecret.orElse(""), json, Clock.systemUTC());
+        return new ClientCredentials(url, clientId.get(), clientSecret.orElse(""), setting, json, Clock.systemUTC());
     }
 
-    public ClientCredentials(URI tokenUrl, String clientId, String clientSecret, ObjectMapper json, Clock clock) {
+    /**
+     * @param settings the caller's settings for this client (e.g. {@code
+     *     walgate.gateway.controller-auth}), named when the token endpoint refuses them
+     */
+    public ClientCredentials(
+            URI tokenUrl, String clientId, String clientSecret, String settings, ObjectMapper json, Clock clock) {
         this.tokenUrl = tokenUrl;
+        this.settings = settings;
         this.form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
         this.json = json;
@@ -87,8 +96,8 @@ public final class ClientCredentials implements Supplier<Optional<String>> {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("the token endpoint " + tokenUrl + " refused the gateway's client"
-                        + " credentials (" + response.statusCode() + "): check walgate.gateway.controller-auth.*");
+                throw new IllegalStateException("the token endpoint " + tokenUrl + " refused the client"
+                        + " credentials (" + response.statusCode() + "): check " + settings + ".*");
             }
             JsonNode body = json.readTree(response.body());
             token = body.path("access_token").asText(null);

@@ -1,9 +1,9 @@
-package io.walgate.contract.feed;
+package io.walgate.client;
 
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.util.Optional;
 
-/** Where the gateway looks namespaces up. Reads are cheap and never block. */
+/** Where a service (gateway, worker) looks namespaces up. Reads are cheap and never block. */
 public interface NamespaceDirectory {
     /** The live namespace of that name (deleted ones are absent). */
     Optional<NamespaceSpec> find(String name);
