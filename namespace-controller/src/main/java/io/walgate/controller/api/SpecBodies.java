@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
-import io.walgate.contract.json.JsonBodyErrors;
-import io.walgate.contract.json.StrictJson;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.support.json.JsonBodyErrors;
+import io.walgate.support.json.StrictJson;
 
 /**
  * A request body as a namespace spec, read so that what is stored is exactly what was sent.

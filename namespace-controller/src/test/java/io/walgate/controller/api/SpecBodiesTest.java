@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
-import io.walgate.contract.json.StrictJson;
+import io.walgate.support.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.WriteRequest;
+import io.walgate.support.json.JsonCustomizer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,7 @@ class EntriesTest {
 
     private static ObjectMapper json() {
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
-        new JsonCustomizer().customize(mapper);
-        return mapper;
+        return JsonCustomizer.restApi(mapper);
     }
 
     private static WriteRequest read(String body) {

@@ -1,4 +1,4 @@
-package io.walgate.contract.json;
+package io.walgate.support.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -11,14 +11,14 @@ import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Turns a JSON body that does not parse into a {@link WalException} that names the field and what
- * it takes: one place for every Walgate REST API. Needs Jackson, an optional dependency of the
- * contract that every REST service has.
+ * it takes: one place for every Walgate REST API.
  */
 public final class JsonBodyErrors {
     /** Enum fields whose bad values have a code of their own. */
@@ -75,7 +75,7 @@ public final class JsonBodyErrors {
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = path(mapping);
-            ErrorCode code = mapping.getCause() instanceof java.time.format.DateTimeParseException
+            ErrorCode code = mapping.getCause() instanceof DateTimeParseException
                     ? ErrorCode.INVALID_DURATION
                     : ErrorCode.MALFORMED_REQUEST;
             return WalException.invalid(

@@ -1,4 +1,4 @@
-package io.walgate.contract.json;
+package io.walgate.support.json;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
