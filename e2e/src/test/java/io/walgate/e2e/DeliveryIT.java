@@ -3,7 +3,6 @@ package io.walgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ class DeliveryIT {
         for (int i = 0; i < 20; i++) {
             walgate.write("profiles", "user-" + i, "{\"n\":" + i + "}");
         }
-        try (RedisClient redis = RedisClient.create(URI.create(stack.redisUrl(0)))) {
+        try (RedisClient redis = stack.redis(0)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (int i = 0; i < 20; i++) {
                     assertThat(redis.get("user-" + i)).isEqualTo("{\"n\":" + i + "}");
@@ -60,9 +59,9 @@ class DeliveryIT {
         }
         walgate.writeBatch("replicated", entries);
 
-        try (RedisClient east = RedisClient.create(URI.create(local));
-                RedisClient west = RedisClient.create(URI.create(westUrl));
-                RedisClient profiles = RedisClient.create(URI.create(stack.redisUrl(0)))) {
+        try (RedisClient east = stack.redis(1);
+                RedisClient west = stack.redis(2);
+                RedisClient profiles = stack.redis(0)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (int i = 0; i < 50; i++) {
                     assertThat(east.get("r" + i)).as("local r%d", i).isEqualTo(Integer.toString(i));
@@ -93,7 +92,7 @@ class DeliveryIT {
                         "{\"json\":2,\"partitionKey\":\"fwd-2\"}",
                         "{\"partitionKey\":\"fwd-2\",\"target\":{\"op\":\"DELETE\"}}"));
 
-        try (RedisClient inbox = RedisClient.create(URI.create(url))) {
+        try (RedisClient inbox = stack.redis(4)) {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> "{\"quote\":\"a \\\"b\\\" c\"}".equals(inbox.get("fwd-1")));
         }
@@ -108,7 +107,7 @@ class DeliveryIT {
                 .atMost(Duration.ofSeconds(5))
                 .untilAsserted(
                         () -> assertThat(WalgateClient.get(metrics)).containsPattern(Metrics.applied("inbox", 5)));
-        try (RedisClient inbox = RedisClient.create(URI.create(url))) {
+        try (RedisClient inbox = stack.redis(4)) {
             assertThat(inbox.get("fwd-2")).as("the DELETE was forwarded too").isNull();
         }
     }
@@ -128,7 +127,7 @@ class DeliveryIT {
         Instant written = Instant.now();
         walgate.writeBatch("sqs-jobs", entries);
 
-        try (RedisClient jobs = RedisClient.create(URI.create(url))) {
+        try (RedisClient jobs = stack.redis(3)) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (int i = 0; i < 20; i++) {
                     assertThat(jobs.get("job" + i)).isEqualTo(Integer.toString(i));

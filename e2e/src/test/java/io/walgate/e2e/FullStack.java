@@ -7,9 +7,11 @@ import io.walgate.devstack.KeycloakServer;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Everything a user of Walgate talks to, started once per test JVM: the devstack's servers (Kafka,
@@ -94,9 +96,14 @@ public final class FullStack implements AutoCloseable {
         return westWorker;
     }
 
-    /** The URL of Redis database {@code db}, for a namespace's target and for reading it back. */
+    /** The URL of Redis database {@code db}, for a namespace's target. */
     public String redisUrl(int db) {
         return devstack.redis().endpoint() + "/" + db;
+    }
+
+    /** A client on Redis database {@code db}, to read a target back; the caller closes it. */
+    public RedisClient redis(int db) {
+        return RedisClient.create(URI.create(redisUrl(db)));
     }
 
     /**

@@ -3,7 +3,6 @@ package io.walgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class OperatingDeliveryIT {
     @Test
     void appliesAndTheirLatenessAreCountedPerNamespace() throws Exception {
         walgate.write("operated", "metrics-key", "1");
-        try (RedisClient redis = RedisClient.create(URI.create(stack.redisUrl(6)))) {
+        try (RedisClient redis = stack.redis(6)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(redis.get("metrics-key")));
         }
         String metrics = WalgateClient.get(stack.worker().endpoint() + "/q/metrics");
@@ -54,7 +53,7 @@ class OperatingDeliveryIT {
         assertThat(walgate.postToController("/v1/namespaces/operated/pause").statusCode())
                 .isEqualTo(200);
 
-        try (RedisClient redis = RedisClient.create(URI.create(stack.redisUrl(6)))) {
+        try (RedisClient redis = stack.redis(6)) {
             // Well past the entry's due time, it is still not there.
             await().during(Duration.ofSeconds(7))
                     .atMost(Duration.ofSeconds(10))
@@ -82,7 +81,7 @@ class OperatingDeliveryIT {
                         + "\"target\":{\"type\":\"redis\",\"regions\":{\"local\":{\"url\":\"" + url + "\"}}}}");
         walgate.awaitWritable("after-broken");
         walgate.writeBatch("after-broken", List.of("{\"json\":\"fine\",\"partitionKey\":\"still\"}"));
-        try (RedisClient r = RedisClient.create(URI.create(url))) {
+        try (RedisClient r = stack.redis(5)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> "\"fine\"".equals(r.get("still")));
         }
         // …and the broken one is not silently dropped: the operator is told, and it is retried.
