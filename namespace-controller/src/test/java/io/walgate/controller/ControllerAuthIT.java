@@ -30,11 +30,7 @@ class ControllerAuthIT {
         settings.put("walgate.auth.enabled", "true");
         settings.put("quarkus.oidc.auth-server-url", keycloak.issuerUrl());
         controller = new JavaService(
-                "controller",
-                Path.of("target", "auth-it"),
-                ServiceJars.CONTROLLER.jar(),
-                Ports.free(),
-                settings);
+                "controller", Path.of("target", "auth-it"), ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
         controller.start();
     }
 

@@ -34,11 +34,7 @@ class ControllerRestartIT {
         settings.put("walgate.auth.enabled", "false");
         settings.put("walgate.controller.reconcile-interval", "PT1S");
         controller = new JavaService(
-                "controller",
-                Path.of("target", "restart-it"),
-                ServiceJars.CONTROLLER.jar(),
-                Ports.free(),
-                settings);
+                "controller", Path.of("target", "restart-it"), ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
         controller.start();
     }
 

@@ -42,11 +42,8 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                     WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
             settings.put("walgate.auth.enabled", "false");
             settings.put("walgate.controller.reconcile-interval", "PT1S");
-            controller = WalgateServices.startController(
-                    devstack,
-                    ServiceJars.CONTROLLER.jar(),
-                    Ports.free(),
-                    settings);
+            controller =
+                    WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
             createNamespaces();
         }
         return devstack;

@@ -48,7 +48,8 @@ class ReadyMeansReadyIT {
         Map<String, String> settings = new HashMap<>(
                 WalgateServices.gatewaySettings(GatewayDevstack.devstack(), GatewayDevstack.controllerUrl()));
         settings.put("walgate.auth.enabled", "false");
-        JavaService gateway = WalgateServices.startGateway(GatewayDevstack.devstack(), ServiceJars.GATEWAY.jar(), Ports.free(), settings);
+        JavaService gateway = WalgateServices.startGateway(
+                GatewayDevstack.devstack(), ServiceJars.GATEWAY.jar(), Ports.free(), settings);
         try {
             for (int i = 0; i < 100; i++) {
                 burst(gateway, 1); // warm-up
