@@ -9,6 +9,7 @@ import io.restassured.path.json.JsonPath;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.KeycloakServer;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,11 +30,7 @@ class ControllerAuthIT {
         settings.put("walgate.auth.enabled", "true");
         settings.put("quarkus.oidc.auth-server-url", keycloak.issuerUrl());
         controller = new JavaService(
-                "controller",
-                Path.of("target", "auth-it"),
-                Path.of("target", "quarkus-app", "quarkus-run.jar"),
-                Ports.free(),
-                settings);
+                "controller", Path.of("target", "auth-it"), ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
         controller.start();
     }
 

@@ -9,6 +9,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,11 +34,7 @@ class ControllerRestartIT {
         settings.put("walgate.auth.enabled", "false");
         settings.put("walgate.controller.reconcile-interval", "PT1S");
         controller = new JavaService(
-                "controller",
-                Path.of("target", "restart-it"),
-                Path.of("target", "quarkus-app", "quarkus-run.jar"),
-                Ports.free(),
-                settings);
+                "controller", Path.of("target", "restart-it"), ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
         controller.start();
     }
 

@@ -22,6 +22,7 @@ import io.walgate.devstack.Devstack;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.KeycloakServer;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import io.walgate.gateway.grpc.GrpcErrors;
 import java.net.URI;
@@ -57,11 +58,7 @@ class GatewayAuthIT {
         controllerSettings.putAll(WalgateServices.authSettings(devstack));
         controllerSettings.put("walgate.controller.reconcile-interval", "PT1S");
         JavaService controller = WalgateServices.startController(
-                devstack,
-                Path.of(System.getProperty(
-                        "walgate.controller.jar", "../../namespace-controller/target/quarkus-app/quarkus-run.jar")),
-                Ports.free(),
-                controllerSettings);
+                devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), controllerSettings);
         String spec = "{\"name\":\"orders\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\"},"
                 + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"http://127.0.0.1:9\"}}},"
                 + "\"access\":{\"writers\":[\"service-account-svc-orders\"]}}";
@@ -77,8 +74,7 @@ class GatewayAuthIT {
         Map<String, String> settings = new HashMap<>(WalgateServices.gatewaySettings(devstack, controller.endpoint()));
         settings.putAll(WalgateServices.authSettings(devstack));
         // Starting waits for readiness, which needs the namespace cache caught up from the feed.
-        gateway = WalgateServices.startGateway(
-                devstack, Path.of("target/quarkus-app/quarkus-run.jar"), Ports.free(), settings);
+        gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), Ports.free(), settings);
         URI endpoint = URI.create(gateway.endpoint());
         channel = ManagedChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
                 .usePlaintext()

@@ -8,6 +8,7 @@ import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,12 +42,8 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                     WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
             settings.put("walgate.auth.enabled", "false");
             settings.put("walgate.controller.reconcile-interval", "PT1S");
-            controller = WalgateServices.startController(
-                    devstack,
-                    Path.of(System.getProperty(
-                            "walgate.controller.jar", "../../namespace-controller/target/quarkus-app/quarkus-run.jar")),
-                    Ports.free(),
-                    settings);
+            controller =
+                    WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), settings);
             createNamespaces();
         }
         return devstack;

@@ -18,6 +18,7 @@ import io.walgate.api.v1.WriteToLogRequest;
 import io.walgate.api.v1.WriteToLogResponse;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,7 @@ class IdempotencyIT {
         Map<String, String> settings = new HashMap<>(
                 WalgateServices.gatewaySettings(GatewayDevstack.devstack(), GatewayDevstack.controllerUrl()));
         settings.put("walgate.auth.enabled", "false");
-        Path jar = Path.of(System.getProperty("walgate.gateway.jar", "target/quarkus-app/quarkus-run.jar"));
+        Path jar = ServiceJars.GATEWAY.jar();
         JavaService other = WalgateServices.startGateway(GatewayDevstack.devstack(), jar, Ports.free(), settings);
         try {
             post(other.endpoint(), entry("charge 10", key)).statusCode(200).body("entryId", equalTo(id));

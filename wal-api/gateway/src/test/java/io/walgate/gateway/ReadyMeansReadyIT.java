@@ -6,13 +6,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
+import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,8 +48,8 @@ class ReadyMeansReadyIT {
         Map<String, String> settings = new HashMap<>(
                 WalgateServices.gatewaySettings(GatewayDevstack.devstack(), GatewayDevstack.controllerUrl()));
         settings.put("walgate.auth.enabled", "false");
-        Path jar = Path.of(System.getProperty("walgate.gateway.jar", "target/quarkus-app/quarkus-run.jar"));
-        JavaService gateway = WalgateServices.startGateway(GatewayDevstack.devstack(), jar, Ports.free(), settings);
+        JavaService gateway = WalgateServices.startGateway(
+                GatewayDevstack.devstack(), ServiceJars.GATEWAY.jar(), Ports.free(), settings);
         try {
             for (int i = 0; i < 100; i++) {
                 burst(gateway, 1); // warm-up

@@ -1,0 +1,34 @@
+package io.walgate.benchmarks;
+
+import java.util.Locale;
+
+/**
+ * Runs the benchmarks of docs/benchmarks.md against the packaged services, each group on a devstack
+ * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2), {@code
+ * delivery} (C1, E1, D1) or {@code all}; {@code -Dbench.only=W1,E1} narrows further.
+ *
+ * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl benchmarks -am && ./mvnw -B -q -pl benchmarks
+ * exec:java -Dbench=all}. Tuning: {@code bench.warmup}, {@code bench.seconds}, {@code
+ * bench.threads}, {@code bench.batch}, {@code bench.grpc-clients}, {@code bench.c1-rows}, {@code
+ * bench.e1-seconds}, {@code bench.d1-entries}.
+ */
+public final class Benchmarks {
+    private Benchmarks() {}
+
+    public static void main(String[] args) throws Exception {
+        String group = System.getProperty("bench", "all").toLowerCase(Locale.ROOT);
+        if (!group.equals("write") && !group.equals("delivery") && !group.equals("all")) {
+            System.err.println("-Dbench must be write, delivery or all, not " + group);
+            System.exit(2);
+        }
+        String only = System.getProperty("bench.only", "W1,W2,C1,E1,D1");
+        if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2"))) {
+            WriteSetup.run(only);
+        }
+        if (!group.equals("write") && (only.contains("C1") || only.contains("E1") || only.contains("D1"))) {
+            DeliverySetup.run(only);
+        }
+        // Client threads (Kafka, gRPC, the JDK's HTTP server) would keep exec:java's JVM waiting.
+        System.exit(0);
+    }
+}

@@ -1,0 +1,180 @@
+package io.walgate.benchmarks;
+
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.entry.TargetOverride;
+import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.namespace.BackendSpec;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.devstack.Devstack;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * C1: apply throughput to PostgreSQL (entries already on the log, the paused namespace then
+ * resumed) against a plain batched JDBC insert of the same rows into the same server. Goal: ratio
+ * ≥ 0.70.
+ */
+final class C1ApplyToPostgres {
+    private static final int C1_ROWS = Integer.getInteger("bench.c1-rows", 20_000);
+
+    private C1ApplyToPostgres() {}
+
+    static void run(BenchStack stack) throws Exception {
+        byte[] payload = new byte[1024];
+        new Random(7).nextBytes(payload);
+        double jdbc = jdbcBaseline(stack.devstack(), payload);
+        System.out.printf("  %.0f rows/s%n", jdbc);
+
+        System.out.println("C1 Walgate: " + C1_ROWS + " entries on the log, applied by the worker …");
+        Devstack devstack = stack.devstack();
+        devstack.postgres().createDatabase("c1_target");
+        String url = "postgresql://127.0.0.1:" + devstack.postgres().port() + "/c1_target?user=postgres";
+        stack.createNamespace(
+                "c1",
+                "{\"name\":\"c1\",\"owner\":\"bench\",\"state\":\"PAUSED\",\"backend\":{\"type\":\"kafka\","
+                        + "\"partitions\":12},\"target\":{\"type\":\"postgres\",\"regions\":{\"local\":{\"url\":\""
+                        + url + "\"}}}}");
+        appendStraightToTheLog(devstack, payload);
+        BenchStack.post(stack.controllerUrl() + "/v1/namespaces/c1/resume", "");
+        double walgate = applyRate(devstack);
+        double ratio = walgate / jdbc;
+        System.out.printf("  %.0f entries/s applied; ratio %.2f (goal >= 0.70)%n", walgate, ratio);
+        Report.record(
+                "C1",
+                String.format(
+                        "## C1 — apply to PostgreSQL, %d entries of 1 KiB (%s)%n%n"
+                                + "| | rows/s |%n|---|---|%n"
+                                + "| plain JDBC, batches of 500, a commit per batch | %.0f |%n"
+                                + "| worker applying from the log (12 partitions, one delivery thread) | %.0f |%n%n"
+                                + "Ratio **%.2f** (goal ≥ 0.70).%n",
+                        C1_ROWS, LocalDate.now(), jdbc, walgate, ratio));
+    }
+
+    private static double jdbcBaseline(Devstack devstack, byte[] payload) throws SQLException {
+        System.out.println("C1 baseline: batched JDBC insert of " + C1_ROWS + " rows of 1 KiB …");
+        devstack.postgres().createDatabase("c1_jdbc");
+        try (Connection db = devstack.postgres().connect("c1_jdbc")) {
+            db.createStatement()
+                    .execute("CREATE TABLE rows (key text PRIMARY KEY, payload bytea, content_type text,"
+                            + " entry_id uuid NOT NULL, updated_at timestamptz NOT NULL)");
+            db.setAutoCommit(false);
+            long start = System.nanoTime();
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO rows VALUES (?, ?, ?, ?, now())")) {
+                for (int i = 0; i < C1_ROWS; i++) {
+                    insert.setString(1, "row-" + i);
+                    insert.setBytes(2, payload);
+                    insert.setString(3, "application/octet-stream");
+                    insert.setObject(4, UUID.randomUUID());
+                    insert.addBatch();
+                    if ((i + 1) % 500 == 0) {
+                        insert.executeBatch();
+                        db.commit();
+                    }
+                }
+                insert.executeBatch();
+                db.commit();
+            }
+            return C1_ROWS / Measurement.seconds(start);
+        }
+    }
+
+    /** Straight onto the log, as the gateway would put them, so that only the apply is measured. */
+    private static void appendStraightToTheLog(Devstack devstack, byte[] payload) throws Exception {
+        NamespaceSpec spec = new NamespaceSpec(
+                        "c1",
+                        null,
+                        "bench",
+                        null,
+                        new BackendSpec(BackendType.KAFKA, null, 12),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)
+                .withDefaults();
+        try (LogAppender appender = KafkaAdapters.appender(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))) {
+            EntryId.Generator ids = new EntryId.Generator();
+            List<Envelope> pending = new ArrayList<>();
+            for (int i = 0; i < C1_ROWS; i++) {
+                Instant now = Instant.now();
+                WriteRequest request = new WriteRequest(
+                        "c1",
+                        Lifecycle.immediate(),
+                        payload,
+                        new TargetOverride("row-" + i, TargetOp.PUT, Map.of()),
+                        "row-" + i,
+                        null,
+                        Map.of(),
+                        null);
+                pending.add(Envelope.accept(request, ids.next(), now, now, null));
+            }
+            // What did not become durable is appended again, as a writer would (same entry id).
+            for (int round = 1; !pending.isEmpty(); round++) {
+                if (round > 5) {
+                    throw new IllegalStateException(pending.size() + " entries would not append");
+                }
+                Map<Envelope, CompletableFuture<?>> sent = new LinkedHashMap<>();
+                pending.forEach(e -> sent.put(e, appender.append(spec, e).toCompletableFuture()));
+                pending = new ArrayList<>();
+                for (Map.Entry<Envelope, CompletableFuture<?>> e : sent.entrySet()) {
+                    try {
+                        e.getValue().get(120, TimeUnit.SECONDS);
+                    } catch (ExecutionException failed) {
+                        pending.add(e.getKey());
+                    }
+                }
+                if (!pending.isEmpty()) {
+                    System.out.println("  " + pending.size() + " appends not confirmed; again");
+                }
+            }
+        }
+    }
+
+    /** Entries applied a second, from the first applied row to the last (up to 10 minutes). */
+    private static double applyRate(Devstack devstack) throws Exception {
+        try (Connection db = devstack.postgres().connect("c1_target")) {
+            long first = -1;
+            long firstCount = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long count = 0;
+            while (count < C1_ROWS && System.nanoTime() < deadline) {
+                count = applied(db);
+                if (first < 0 && count > 0) {
+                    first = System.nanoTime();
+                    firstCount = count;
+                }
+                Thread.sleep(20);
+            }
+            return (count - firstCount) / Measurement.seconds(first);
+        }
+    }
+
+    private static long applied(Connection db) {
+        try (ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM walgate_applied_entries")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // the target creates its tables with the first apply
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.walgate.benchmarks;
+
+import static io.walgate.benchmarks.Measurement.ms;
+
+import io.walgate.benchmarks.Measurement.Result;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * E1: write → applied latency, no delay, at half of the gateway's peak single-write rate measured
+ * in the same run; "applied" is when the HTTP target (in this process) receives the entry. Goal:
+ * p50 ≤ 20 ms, p99 ≤ 100 ms.
+ */
+final class E1WriteToApplied {
+    private static final int E1_SECONDS = Integer.getInteger("bench.e1-seconds", 20);
+
+    private E1WriteToApplied() {}
+
+    static void run(BenchStack stack, Upstream upstream) throws Exception {
+        stack.createNamespace(
+                "e1",
+                "{\"name\":\"e1\",\"owner\":\"bench\",\"backend\":{\"type\":\"kafka\",\"partitions\":12},"
+                        + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"" + upstream.url()
+                        + "\"}}},\"limits\":{\"writesPerSecond\":1000000}}");
+        stack.awaitWritable("e1");
+        String url = stack.entriesUrl("e1");
+        System.out.println("E1 peak: single REST writes, 32 clients, closed loop …");
+        AtomicLong peakWrites = new AtomicLong();
+        Result peak = Measurement.measure(32, 1, () -> {
+            boolean ok = BenchStack.post(url, PacedWrites.entry("peak", Duration.ZERO)) == 201;
+            if (ok) {
+                peakWrites.incrementAndGet();
+            }
+            return ok;
+        });
+        System.out.println("  " + peak);
+        // Let the worker catch up before measuring latency.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (upstream.received("peak") < peakWrites.get() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        double rate = peak.perSecond() / 2;
+        System.out.printf("E1: %.0f writes/s (half of peak) for %d s, write → applied …%n", rate, E1_SECONDS);
+        long[] writes = PacedWrites.paced(url, "e1", rate, E1_SECONDS, Duration.ZERO);
+        upstream.awaitReceived("e1", (long) (rate * E1_SECONDS * 0.99));
+        long[] latency = upstream.latencies("e1");
+        System.out.printf(
+                "  %d applied, p50 %.1f ms, p99 %.1f ms (goal p50 <= 20 ms, p99 <= 100 ms); the writes alone p50 %.1f ms,"
+                        + " p99 %.1f ms%n",
+                latency.length, ms(latency, 0.5), ms(latency, 0.99), ms(writes, 0.5), ms(writes, 0.99));
+        Report.record(
+                "E1",
+                String.format(
+                        "## E1 — write → applied, no delay (%s)%n%n"
+                                + "Peak single REST writes (32 clients, closed loop): %.0f/s. At half of it, %.0f/s"
+                                + " paced for %d s, to an HTTP target:%n%n"
+                                + "| | count | p50 | p99 |%n|---|---|---|---|%n"
+                                + "| write → applied | %d | %.1f ms | %.1f ms |%n"
+                                + "| of which the write (send → `durable` TRUE) | %d | %.1f ms | %.1f ms |%n%n"
+                                + "Goal p50 ≤ 20 ms, p99 ≤ 100 ms. Latency = the target's receipt − the client's send.%n",
+                        LocalDate.now(),
+                        peak.perSecond(),
+                        rate,
+                        E1_SECONDS,
+                        latency.length,
+                        ms(latency, 0.5),
+                        ms(latency, 0.99),
+                        writes.length,
+                        ms(writes, 0.5),
+                        ms(writes, 0.99)));
+    }
+}
