@@ -2,6 +2,7 @@ package io.walgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ final class ApplyCmd implements Runnable {
         ArrayNode changes = Api.JSON.createArrayNode();
         for (Planner.Change c : plan.changes()) {
             changes.addObject().put("field", c.field()).set("before", c.before());
-            ((com.fasterxml.jackson.databind.node.ObjectNode) changes.get(changes.size() - 1)).set("after", c.after());
+            ((ObjectNode) changes.get(changes.size() - 1)).set("after", c.after());
         }
         return changes;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -77,8 +79,7 @@ final class Tokens {
             Files.createDirectories(cache.getParent());
             Files.writeString(cache, JSON.writeValueAsString(entry));
             try {
-                Files.setPosixFilePermissions(
-                        cache, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system
             }
@@ -96,6 +97,6 @@ final class Tokens {
 
     static String describe(IOException e) {
         String m = e.getMessage();
-        return e instanceof java.net.ConnectException || m == null || m.isBlank() ? "connection refused" : m;
+        return e instanceof ConnectException || m == null || m.isBlank() ? "connection refused" : m;
     }
 }

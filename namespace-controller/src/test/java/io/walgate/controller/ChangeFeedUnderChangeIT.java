@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,8 +92,7 @@ class ChangeFeedUnderChangeIT {
     }
 
     /** Makes one change and waits until every reader has seen it, so the next one meets waiting polls. */
-    private static void step(
-            List<Reader> readers, List<String> expected, String change, java.util.function.Supplier<Response> call) {
+    private static void step(List<Reader> readers, List<String> expected, String change, Supplier<Response> call) {
         int status = call.get().statusCode();
         assertThat(status).as(change).isBetween(200, 299);
         expected.add(change);

@@ -10,13 +10,16 @@ import io.restassured.specification.RequestSpecification;
 import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +78,7 @@ class ControllerRestartIT {
         awaitReady(interrupted);
         try (Admin admin = Admin.create(Map.of(
                 "bootstrap.servers", ControllerDevstack.devstack().kafka().bootstrapServers()))) {
-            TopicDescription topic = admin.describeTopics(java.util.List.of("wal." + interrupted))
+            TopicDescription topic = admin.describeTopics(List.of("wal." + interrupted))
                     .allTopicNames()
                     .get(30, TimeUnit.SECONDS)
                     .get("wal." + interrupted);
@@ -83,15 +86,12 @@ class ControllerRestartIT {
         }
 
         controller.restart();
-        api().get("/v1/namespaces")
-                .then()
-                .statusCode(200)
-                .body("items.name", org.hamcrest.Matchers.hasItems(kept, interrupted));
+        api().get("/v1/namespaces").then().statusCode(200).body("items.name", Matchers.hasItems(kept, interrupted));
     }
 
     @Test
     void withAuthenticationOffTheControllerSaysSoInItsLog() throws Exception {
-        assertThat(java.nio.file.Files.readString(controller.logFile())).contains("AUTHENTICATION IS OFF");
+        assertThat(Files.readString(controller.logFile())).contains("AUTHENTICATION IS OFF");
         api().contentType(ContentType.JSON)
                 .body(Specs.kafka("anon-" + System.nanoTime() % 100_000, 1))
                 .post("/v1/namespaces")

@@ -3,6 +3,8 @@ package io.walgate.controller;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
@@ -238,8 +240,8 @@ class HostileInputIT {
 
     private static String json(Map<String, Object> spec) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(spec);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,6 +2,7 @@ package io.walgate.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -108,7 +109,7 @@ class HttpLayerLimitsIT {
 
     /** A valid spec for {@code name}, padded with leading whitespace to exactly {@code size} bytes. */
     private static byte[] padded(String name, int size) throws Exception {
-        byte[] spec = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Specs.sqs(name));
+        byte[] spec = new ObjectMapper().writeValueAsBytes(Specs.sqs(name));
         byte[] body = " ".repeat(size - spec.length).getBytes(StandardCharsets.UTF_8);
         byte[] all = new byte[size];
         System.arraycopy(body, 0, all, 0, body.length);

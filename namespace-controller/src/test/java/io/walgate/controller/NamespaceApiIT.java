@@ -11,8 +11,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.walgate.adapter.kafka.KafkaDelayTiers;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -66,7 +71,7 @@ class NamespaceApiIT {
         Response created = create(Specs.kafka(name, 3));
         created.then()
                 .statusCode(201)
-                .header("Location", org.hamcrest.Matchers.endsWith("/v1/namespaces/" + name))
+                .header("Location", Matchers.endsWith("/v1/namespaces/" + name))
                 .body("name", equalTo(name))
                 .body("spec.backend.type", equalTo("kafka"))
                 .body("spec.backend.topic", equalTo("wal." + name))
@@ -131,11 +136,10 @@ class NamespaceApiIT {
         awaitPhase(name, "READY");
 
         try (SqsClient sqs = SqsClient.builder()
-                .endpointOverride(
-                        java.net.URI.create(ControllerDevstack.devstack().sqs().endpoint()))
-                .region(software.amazon.awssdk.regions.Region.of("elasticmq"))
+                .endpointOverride(URI.create(ControllerDevstack.devstack().sqs().endpoint()))
+                .region(Region.of("elasticmq"))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build()) {
             String mainUrl = sqs.getQueueUrl(b -> b.queueName("wal-" + name)).queueUrl();
             String dlqUrl =
@@ -306,16 +310,15 @@ class NamespaceApiIT {
                 .extract()
                 .jsonPath()
                 .getLong("lastVersion");
-        CompletableFuture<io.restassured.path.json.JsonPath> waiting =
-                CompletableFuture.supplyAsync(() -> given().auth()
-                        .none()
-                        .queryParam("after", latest)
-                        .queryParam("wait", "PT30S")
-                        .get("/v1/namespaces/changes")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath());
+        CompletableFuture<JsonPath> waiting = CompletableFuture.supplyAsync(() -> given().auth()
+                .none()
+                .queryParam("after", latest)
+                .queryParam("wait", "PT30S")
+                .get("/v1/namespaces/changes")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath());
         String name = unique("poll");
         Thread.sleep(300); // let the request start waiting; the assertion does not depend on it
         create(Specs.kafka(name, 1)).then().statusCode(201);
@@ -400,15 +403,9 @@ class NamespaceApiIT {
         given().get("/q/health/ready")
                 .then()
                 .statusCode(200)
-                .body("checks.name", hasItem(org.hamcrest.Matchers.containsStringIgnoringCase("postgresql")));
-        given().get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("walgate_controller_namespaces"));
-        given().get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("/v1/namespaces/changes"));
+                .body("checks.name", hasItem(Matchers.containsStringIgnoringCase("postgresql")));
+        given().get("/q/metrics").then().statusCode(200).body(Matchers.containsString("walgate_controller_namespaces"));
+        given().get("/q/openapi").then().statusCode(200).body(Matchers.containsString("/v1/namespaces/changes"));
     }
 
     static long version(String etag) {

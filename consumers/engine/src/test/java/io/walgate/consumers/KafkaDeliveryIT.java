@@ -7,16 +7,22 @@ import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
+import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.KafkaDelivery;
+import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
+import io.walgate.contract.namespace.BackendSpec;
 import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.DeliverySpec;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Ordering;
 import io.walgate.contract.namespace.RegionTarget;
 import io.walgate.contract.namespace.RetryPolicy;
 import io.walgate.contract.namespace.TargetSpec;
@@ -24,19 +30,32 @@ import io.walgate.contract.namespace.TargetType;
 import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -56,16 +75,14 @@ class KafkaDeliveryIT {
 
     private HttpServer http;
     /** The DLQ depth the running delivery last reported. */
-    private final java.util.concurrent.atomic.AtomicLong reportedDeadLetters =
-            new java.util.concurrent.atomic.AtomicLong(-2);
+    private final AtomicLong reportedDeadLetters = new AtomicLong(-2);
 
-    private final io.walgate.consumers.engine.DeliveryEvents backlog =
-            new io.walgate.consumers.engine.DeliveryEvents() {
-                @Override
-                public void backlog(long lag, long deadLetters) {
-                    reportedDeadLetters.set(deadLetters);
-                }
-            };
+    private final DeliveryEvents backlog = new DeliveryEvents() {
+        @Override
+        public void backlog(long lag, long deadLetters) {
+            reportedDeadLetters.set(deadLetters);
+        }
+    };
 
     @BeforeAll
     static void start() {
@@ -113,7 +130,7 @@ class KafkaDeliveryIT {
         deliver(ns, null);
     }
 
-    private void deliver(NamespaceSpec ns, io.walgate.consumers.engine.PayloadStore payloads) {
+    private void deliver(NamespaceSpec ns, PayloadStore payloads) {
         String bootstrap = devstack.kafka().bootstrapServers();
         KafkaDelivery delivery = new KafkaDelivery(
                 ns,
@@ -173,7 +190,7 @@ class KafkaDeliveryIT {
     }
 
     private static RedisClient redis() {
-        return RedisClient.create(java.net.URI.create(devstack.redis().endpoint()));
+        return RedisClient.create(URI.create(devstack.redis().endpoint()));
     }
 
     @Test
@@ -304,18 +321,17 @@ class KafkaDeliveryIT {
                     .until(() -> rows(db, "SELECT count(*) FROM walgate_applied_entries") == 5);
             var rs = db.createStatement()
                     .executeQuery("SELECT key, convert_from(payload, 'UTF8') FROM walgate_entries ORDER BY key");
-            Map<String, String> table = new java.util.TreeMap<>();
+            Map<String, String> table = new TreeMap<>();
             while (rs.next()) {
                 table.put(rs.getString(1), rs.getString(2));
             }
             assertThat(table)
-                    .containsExactlyEntriesOf(
-                            new java.util.TreeMap<>(Map.of("k2", "v2", "k4", "first", "last", "done")));
+                    .containsExactlyEntriesOf(new TreeMap<>(Map.of("k2", "v2", "k4", "first", "last", "done")));
             assertThat(rows(db, "SELECT count(*) FROM walgate_applied_entries")).isEqualTo(5);
         }
     }
 
-    private static long rows(java.sql.Connection db, String sql) throws java.sql.SQLException {
+    private static long rows(Connection db, String sql) throws SQLException {
         var rs = db.createStatement().executeQuery(sql);
         rs.next();
         return rs.getLong(1);
@@ -333,10 +349,7 @@ class KafkaDeliveryIT {
                                     + " DEFAULT now(), expires_at timestamptz, regions_pending text[], released_at timestamptz)");
             NamespaceSpec ns =
                     namespace(TargetType.REDIS, devstack.redis().endpoint(), new RetryPolicy(1, null, null, null));
-            deliver(
-                    ns,
-                    new io.walgate.consumers.engine.PayloadStore(
-                            devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
+            deliver(ns, new PayloadStore(devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
             byte[] big = "a payload kept aside".repeat(1000).getBytes(StandardCharsets.UTF_8);
             Envelope stored = entry(ns, ns.name() + ":big", null, TargetOp.PUT, null);
             var insert = db.prepareStatement("INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at,"
@@ -344,16 +357,13 @@ class KafkaDeliveryIT {
             insert.setObject(1, stored.id().uuid());
             insert.setString(2, ns.name());
             insert.setBytes(3, big);
-            insert.setBytes(
-                    4, java.security.MessageDigest.getInstance("SHA-256").digest(big));
+            insert.setBytes(4, MessageDigest.getInstance("SHA-256").digest(big));
             insert.executeUpdate();
-            Envelope claimCheck = stored.withPayloadStored(new io.walgate.contract.entry.PayloadRef(
-                    "postgres",
-                    big.length,
-                    java.security.MessageDigest.getInstance("SHA-256").digest(big)));
+            Envelope claimCheck = stored.withPayloadStored(new PayloadRef(
+                    "postgres", big.length, MessageDigest.getInstance("SHA-256").digest(big)));
             append(ns, claimCheck);
             Envelope missing = entry(ns, ns.name() + ":missing", null, TargetOp.PUT, null)
-                    .withPayloadStored(new io.walgate.contract.entry.PayloadRef("postgres", 3, new byte[32]));
+                    .withPayloadStored(new PayloadRef("postgres", 3, new byte[32]));
             append(ns, missing);
 
             try (RedisClient redis = redis()) {
@@ -389,8 +399,7 @@ class KafkaDeliveryIT {
         List<String> attempts = new CopyOnWriteArrayList<>();
         String url = upstream(n -> 400, attempts);
         NamespaceSpec ns = namespace(TargetType.HTTP, url, RetryPolicy.defaults());
-        var admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        var admin = Admin.create(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
         admin.deleteTopics(List.of(ns.backend().topic() + ".dlq")).all().get();
         // Deletion is asynchronous on the broker: a dead letter written meanwhile would still land.
         await().atMost(Duration.ofSeconds(30))
@@ -436,11 +445,9 @@ class KafkaDeliveryIT {
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/apply";
         // One partition, so that "other keys flow" is shown within the partition that holds "a".
         NamespaceSpec base = TestNamespaces.newNamespace(BackendType.KAFKA);
-        base = base.withBackend(new io.walgate.contract.namespace.BackendSpec(
-                        BackendType.KAFKA, base.backend().topic(), 1))
-                .withDelivery(
-                        new io.walgate.contract.namespace.DeliverySpec(io.walgate.contract.namespace.Ordering.KEY, null)
-                                .withDefaults());
+        base = base.withBackend(
+                        new BackendSpec(BackendType.KAFKA, base.backend().topic(), 1))
+                .withDelivery(new DeliverySpec(Ordering.KEY, null).withDefaults());
         NamespaceSpec ns =
                 namespace(base, TargetType.HTTP, url, new RetryPolicy(5, Duration.ofSeconds(1), 1.0, null, 0.0));
         deliver(ns);
@@ -476,9 +483,7 @@ class KafkaDeliveryIT {
         http.start();
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/apply";
         NamespaceSpec base = TestNamespaces.newNamespace(BackendType.KAFKA)
-                .withDelivery(
-                        new io.walgate.contract.namespace.DeliverySpec(io.walgate.contract.namespace.Ordering.KEY, null)
-                                .withDefaults());
+                .withDelivery(new DeliverySpec(Ordering.KEY, null).withDefaults());
         NamespaceSpec ns =
                 namespace(base, TargetType.HTTP, url, new RetryPolicy(3, Duration.ofMillis(300), 1.0, null, 0.0));
         deliver(ns);
@@ -499,10 +504,8 @@ class KafkaDeliveryIT {
     void entriesAreProducedToAnotherTopicWithTheirIdAndDeletesAreTombstones() throws Exception {
         String bootstrap = devstack.kafka().bootstrapServers();
         String topic = "applied." + System.nanoTime();
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-                    .all()
-                    .get();
+        try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
                 .withTarget(new TargetSpec(
@@ -514,7 +517,7 @@ class KafkaDeliveryIT {
         append(ns, put);
         append(ns, entry(ns, "user-1", null, TargetOp.DELETE, null));
 
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
                 Map.of("bootstrap.servers", bootstrap, "group.id", "reader-" + topic, "auto.offset.reset", "earliest"),
                 new ByteArrayDeserializer(),
@@ -544,7 +547,7 @@ class KafkaDeliveryIT {
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+            raw.send(new ProducerRecord<>(
                             ns.backend().topic(), "junk".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}))
                     .get();
         }
@@ -562,9 +565,9 @@ class KafkaDeliveryIT {
 
     @Test
     void httpAppliesOverlapAcrossKeysButKeepEachKeysOrder() throws Exception {
-        Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.setExecutor(Executors.newFixedThreadPool(8));
         http.createContext("/", exchange -> {
             String key = exchange.getRequestURI().getPath().replaceAll(".*/", "");
             int n = Integer.parseInt(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -589,9 +592,9 @@ class KafkaDeliveryIT {
 
     @Test
     void aCleanStopInTheMiddleAppliesNothingTwice() throws Exception {
-        Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        http.setExecutor(Executors.newFixedThreadPool(8));
         http.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             calls.computeIfAbsent(exchange.getRequestHeaders().getFirst("Walgate-Entry-Id"), k -> new AtomicInteger())
@@ -670,7 +673,7 @@ class KafkaDeliveryIT {
             long settled = Long.MAX_VALUE; // once enough came, read one second more so that a duplicate shows
             while (System.nanoTime() < Math.min(deadline, settled)) {
                 dlq.poll(Duration.ofMillis(200)).forEach(r -> {
-                    Map<String, String> h = new java.util.HashMap<>();
+                    Map<String, String> h = new HashMap<>();
                     r.headers().forEach(x -> h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8)));
                     dead.add(new DeadLetter(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), h));
                 });

@@ -21,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -110,8 +113,8 @@ class LastWriterWinsIT {
         postgres.createDatabase("lww_race");
         String url = "postgresql://127.0.0.1:" + postgres.port() + "/lww_race?user=postgres";
         int keys = 200;
-        List<Envelope> puts = new java.util.ArrayList<>();
-        List<Envelope> deletes = new java.util.ArrayList<>();
+        List<Envelope> puts = new ArrayList<>();
+        List<Envelope> deletes = new ArrayList<>();
         for (int i = 0; i < keys; i++) {
             String key = "race-" + KEYS.incrementAndGet();
             Envelope row = write(key, "v0", TargetOp.PUT, null);
@@ -127,11 +130,11 @@ class LastWriterWinsIT {
             }
         }
         // Two workers (two connections), each key's DELETE and its older PUT released together.
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        CyclicBarrier together = new CyclicBarrier(2);
         try (Target a = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
                 Target b = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
                 Connection db = postgres.connect("lww_race")) {
-            var deleting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            var deleting = CompletableFuture.runAsync(() -> {
                 for (Envelope delete : deletes) {
                     await(together);
                     a.apply(delete);
@@ -150,7 +153,7 @@ class LastWriterWinsIT {
         }
     }
 
-    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+    private static void await(CyclicBarrier barrier) {
         try {
             barrier.await();
         } catch (Exception e) {

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -310,7 +311,7 @@ class PoisonPillIT {
 
     /** The keys of {@code entries} that the target has. */
     private static List<String> applied(TargetType type, NamespaceSpec ns, List<Envelope> entries) throws Exception {
-        Set<String> there = new java.util.HashSet<>();
+        Set<String> there = new HashSet<>();
         switch (type) {
             case REDIS -> {
                 try (RedisClient redis =

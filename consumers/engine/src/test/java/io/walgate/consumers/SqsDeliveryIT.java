@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.SqsDelivery;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,16 +64,14 @@ class SqsDeliveryIT {
     private final List<SqsDelivery> running = new ArrayList<>();
     private HttpServer http;
     /** The DLQ depth the running delivery last reported. */
-    private final java.util.concurrent.atomic.AtomicLong reportedDeadLetters =
-            new java.util.concurrent.atomic.AtomicLong(-2);
+    private final AtomicLong reportedDeadLetters = new AtomicLong(-2);
 
-    private final io.walgate.consumers.engine.DeliveryEvents backlog =
-            new io.walgate.consumers.engine.DeliveryEvents() {
-                @Override
-                public void backlog(long lag, long deadLetters) {
-                    reportedDeadLetters.set(deadLetters);
-                }
-            };
+    private final DeliveryEvents backlog = new DeliveryEvents() {
+        @Override
+        public void backlog(long lag, long deadLetters) {
+            reportedDeadLetters.set(deadLetters);
+        }
+    };
 
     @BeforeAll
     static void start() {
@@ -258,7 +259,7 @@ class SqsDeliveryIT {
 
         String dlq =
                 sqs.getQueueUrl(b -> b.queueName(ns.backend().topic() + "-dlq")).queueUrl();
-        Map<String, Message> dead = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Message> dead = new ConcurrentHashMap<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             sqs.receiveMessage(b -> b.queueUrl(dlq)
                             .maxNumberOfMessages(10)
@@ -269,10 +270,10 @@ class SqsDeliveryIT {
                     .forEach(m -> dead.put(m.messageId(), m));
             return dead.size() >= 2;
         });
-        Map<String, Map<String, String>> byBody = new java.util.HashMap<>();
+        Map<String, Map<String, String>> byBody = new HashMap<>();
         for (Message m : dead.values()) {
             Envelope e = EnvelopeCodec.decode(Base64.getDecoder().decode(m.body()));
-            Map<String, String> attributes = new java.util.HashMap<>();
+            Map<String, String> attributes = new HashMap<>();
             m.messageAttributes().forEach((k, v) -> attributes.put(k, v.stringValue()));
             byBody.put(new String(e.payload(), StandardCharsets.UTF_8), attributes);
         }

@@ -7,6 +7,7 @@ import io.walgate.consumers.engine.Delivery;
 import io.walgate.consumers.engine.KafkaDelivery;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.SqsDelivery;
+import io.walgate.consumers.targets.Target;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
@@ -66,7 +67,7 @@ final class Deliveries implements AutoCloseable {
         }
     }
 
-    private Delivery create(NamespaceSpec spec, io.walgate.consumers.targets.Target target) {
+    private Delivery create(NamespaceSpec spec, Target target) {
         var events = metrics.forNamespace(spec.name(), region);
         return switch (spec.backend().type()) {
             case KAFKA -> {

@@ -7,6 +7,9 @@ import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -27,18 +30,17 @@ final class Subscriptions implements AutoCloseable {
     /** Namespaces whose delivery could not start (a bad endpoint, a backend down), tried again. */
     private final Map<String, NamespaceSpec> failed = new HashMap<>();
 
-    private final java.util.concurrent.ScheduledExecutorService retries =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "delivery-restarts");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "delivery-restarts");
+        t.setDaemon(true);
+        return t;
+    });
 
     Subscriptions(String shard, String region, Function<NamespaceSpec, Delivery> deliveries) {
         this.shard = shard;
         this.region = region;
         this.deliveries = deliveries;
-        retries.scheduleWithFixedDelay(this::retryFailed, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+        retries.scheduleWithFixedDelay(this::retryFailed, 30, 30, TimeUnit.SECONDS);
     }
 
     private synchronized void retryFailed() {

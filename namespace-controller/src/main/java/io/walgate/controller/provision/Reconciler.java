@@ -1,6 +1,7 @@
 package io.walgate.controller.provision;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -60,10 +61,7 @@ public class Reconciler {
         for (Phase phase : Phase.values()) {
             AtomicLong count = new AtomicLong();
             phaseCounts.put(phase.name(), count);
-            metrics.gauge(
-                    "walgate.controller.namespaces",
-                    io.micrometer.core.instrument.Tags.of("phase", phase.name()),
-                    count);
+            metrics.gauge("walgate.controller.namespaces", Tags.of("phase", phase.name()), count);
         }
     }
 

@@ -7,6 +7,7 @@ import io.walgate.contract.namespace.NamespaceState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -66,7 +67,7 @@ public class NamespaceStore {
                         .getSingleResult())
                 .chain(last -> session.find(NamespaceRow.class, name).chain(found -> {
                     // PostgreSQL keeps microseconds: answer with what a later read returns.
-                    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+                    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
                     Optional<Change> outcome = mutation.apply(Optional.ofNullable(found), last + 1, now);
                     if (outcome.isEmpty()) {
                         return Uni.createFrom().item(found);

@@ -3,6 +3,7 @@ package io.walgate.contract;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -33,7 +34,7 @@ public record EntryId(UUID uuid) implements Comparable<EntryId> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a UUID: " + text, e);
         }
-        if (!uuid.toString().equals(text.toLowerCase(java.util.Locale.ROOT))) {
+        if (!uuid.toString().equals(text.toLowerCase(Locale.ROOT))) {
             // UUID.fromString accepts short groups such as "1-1-1-1-1"; an id is only ever canonical.
             throw new IllegalArgumentException("not a canonical UUID: " + text);
         }

@@ -119,7 +119,7 @@ public enum ErrorCode {
         return httpStatus;
     }
 
-    /** The name of the {@code io.grpc.Status.Code} a gRPC API answers this code with. */
+    /** The name of the {@code Status.Code} a gRPC API answers this code with. */
     public String grpcStatus() {
         return grpcStatus;
     }

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ErrorCodeTest {
-    /** io.grpc.Status.Code names, spelled out so a typo in the table fails here. */
+    /** Status.Code names, spelled out so a typo in the table fails here. */
     private static final Set<String> GRPC_CODES = Set.of(
             "CANCELLED",
             "UNKNOWN",

@@ -10,6 +10,7 @@ import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,7 +109,7 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
     private static void create(Map<String, Object> spec) {
         try {
             post("/v1/namespaces", JSON.writeValueAsString(spec));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -134,7 +135,7 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                         request.uri() + " answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

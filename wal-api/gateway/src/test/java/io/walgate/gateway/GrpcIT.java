@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
@@ -30,6 +33,7 @@ import io.walgate.api.v1.WriteToLogRequest;
 import io.walgate.api.v1.WriteToLogResponse;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import io.walgate.gateway.grpc.GrpcErrors;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -119,8 +123,7 @@ class GrpcIT {
                 .addEntries(entry("", "first").setPartitionKey("b"))
                 .addEntries(entry("", "bad")
                         .setLifecycle(Lifecycle.newBuilder()
-                                .setDelay(com.google.protobuf.Duration.newBuilder()
-                                        .setSeconds(-5))))
+                                .setDelay(Duration.newBuilder().setSeconds(-5))))
                 .addEntries(entry("orders", "third").setPartitionKey("b"))
                 .addEntries(entry("queue", "another namespace"))
                 .build());
@@ -203,8 +206,7 @@ class GrpcIT {
         StatusRuntimeException e = assertRefused(
                 () -> wal.writeToLog(entry("orders", "x")
                         .setLifecycle(Lifecycle.newBuilder()
-                                .setDelay(com.google.protobuf.Duration.newBuilder()
-                                        .setSeconds(-1)))
+                                .setDelay(Duration.newBuilder().setSeconds(-1)))
                         .build()),
                 Status.Code.INVALID_ARGUMENT,
                 "INVALID_LIFECYCLE");
@@ -225,8 +227,7 @@ class GrpcIT {
         }
         assertThat(limited).as("the fifth write in a second to a 1/s namespace").isNotNull();
         assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(limited.getTrailers().get(io.walgate.gateway.grpc.GrpcErrors.CODE))
-                .isEqualTo("RATE_LIMITED");
+        assertThat(limited.getTrailers().get(GrpcErrors.CODE)).isEqualTo("RATE_LIMITED");
         RetryInfo retry = detail(limited, RetryInfo.class);
         assertThat(retry.getRetryDelay().getSeconds() * 1000
                         + retry.getRetryDelay().getNanos() / 1_000_000)
@@ -250,9 +251,8 @@ class GrpcIT {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
         assertThat(e).as("expected %s / %s", status, code).isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(status);
-        assertThat(e.getTrailers().get(io.walgate.gateway.grpc.GrpcErrors.CODE)).isEqualTo(code);
-        assertThat(e.getTrailers().get(io.walgate.gateway.grpc.GrpcErrors.DURABLE))
-                .isEqualTo("FALSE");
+        assertThat(e.getTrailers().get(GrpcErrors.CODE)).isEqualTo(code);
+        assertThat(e.getTrailers().get(GrpcErrors.DURABLE)).isEqualTo("FALSE");
         assertThat(errorInfo(e).getReason()).isEqualTo(code);
         return e;
     }
@@ -261,7 +261,7 @@ class GrpcIT {
         return detail(e, ErrorInfo.class);
     }
 
-    private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
+    private static <T extends Message> T detail(StatusRuntimeException e, Class<T> type) {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         assertThat(status).as("rich status details").isNotNull();
         return status.getDetailsList().stream()
@@ -270,7 +270,7 @@ class GrpcIT {
                 .map(a -> {
                     try {
                         return a.unpack(type);
-                    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                    } catch (InvalidProtocolBufferException x) {
                         throw new AssertionError(x);
                     }
                 })

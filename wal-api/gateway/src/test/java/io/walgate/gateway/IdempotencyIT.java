@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -12,6 +13,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import io.walgate.api.v1.Durable;
 import io.walgate.api.v1.WriteAheadLogGrpc;
 import io.walgate.api.v1.WriteToLogRequest;
@@ -22,6 +24,7 @@ import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +53,7 @@ class IdempotencyIT {
                 key);
     }
 
-    private static io.restassured.response.ValidatableResponse post(String baseUri, Map<String, Object> body) {
+    private static ValidatableResponse post(String baseUri, Map<String, Object> body) {
         return given().baseUri(baseUri)
                 .contentType(ContentType.JSON)
                 .body(body)
@@ -148,16 +151,13 @@ class IdempotencyIT {
             other.restart();
             post(other.endpoint(), entry("charge 10", key)).statusCode(200).body("entryId", equalTo(id));
             // The packaged gateway logs JSON lines, for log pipelines.
-            var started = java.nio.file.Files.readAllLines(other.logFile()).stream()
+            var started = Files.readAllLines(other.logFile()).stream()
                     .filter(l -> l.startsWith("{") && l.contains("walgate-gateway") && l.contains("started in"))
                     .findFirst();
             assertThat(started)
                     .as("a JSON 'started' line in %s", other.logFile())
                     .isPresent();
-            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree(started.get())
-                            .path("level")
-                            .asText())
+            assertThat(new ObjectMapper().readTree(started.get()).path("level").asText())
                     .isEqualTo("INFO");
         } finally {
             other.stop();

@@ -8,6 +8,7 @@ import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -19,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -107,7 +110,7 @@ public abstract class LogAppenderContract {
                 request, IDS.next(), now, now, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     }
 
-    protected static AppendReceipt await(java.util.concurrent.CompletionStage<AppendReceipt> stage) throws Exception {
+    protected static AppendReceipt await(CompletionStage<AppendReceipt> stage) throws Exception {
         return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
@@ -127,7 +130,7 @@ public abstract class LogAppenderContract {
     void aPayloadOfTheLargestInlineSizeIsAppendedWhole() throws Exception {
         NamespaceSpec ns = provisionedNamespace();
         byte[] payload = new byte[appender().maxInlinePayloadBytes()];
-        new java.util.Random(7).nextBytes(payload);
+        new Random(7).nextBytes(payload);
         Instant now = Instant.now();
         Envelope sent = Envelope.accept(
                 new WriteRequest(
@@ -169,8 +172,7 @@ public abstract class LogAppenderContract {
     void aClaimCheckIsAppendedInPlaceOfItsPayload() throws Exception {
         NamespaceSpec ns = provisionedNamespace();
         Envelope sent = entry(ns, "k", "stored aside")
-                .withPayloadStored(new io.walgate.contract.entry.PayloadRef(
-                        io.walgate.contract.entry.PayloadRef.POSTGRES, 12_000_000, new byte[32]));
+                .withPayloadStored(new PayloadRef(PayloadRef.POSTGRES, 12_000_000, new byte[32]));
 
         await(appender().append(ns, sent));
 

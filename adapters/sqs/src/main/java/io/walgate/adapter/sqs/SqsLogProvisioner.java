@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -192,7 +193,7 @@ final class SqsLogProvisioner implements LogProvisioner {
         }
     }
 
-    private static <T> T call(String what, java.util.function.Supplier<T> call) {
+    private static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkClientException | SqsException e) {

@@ -117,8 +117,7 @@ class SqsLogProvisionerIT extends LogProvisionerContract {
         String dlqArn = made.get(1).attributes().get("arn");
         String mainUrl = sqs.getQueueUrl(b -> b.queueName(ns.backend().topic())).queueUrl();
         String drifted = "{\"maxReceiveCount\":\"99\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}";
-        sqs.setQueueAttributes(
-                b -> b.queueUrl(mainUrl).attributes(java.util.Map.of(QueueAttributeName.REDRIVE_POLICY, drifted)));
+        sqs.setQueueAttributes(b -> b.queueUrl(mainUrl).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, drifted)));
 
         List<LogResource> again = provisioner.reconcile(ns);
 

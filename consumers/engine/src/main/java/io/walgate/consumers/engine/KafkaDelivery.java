@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -172,7 +173,7 @@ public final class KafkaDelivery implements Delivery {
                         }
                     }
                     deliverOnce();
-                } catch (org.apache.kafka.common.errors.WakeupException e) {
+                } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
                     // A failure outside the target (the DLQ or Kafka itself): nothing past the last
@@ -191,7 +192,7 @@ public final class KafkaDelivery implements Delivery {
                     sleep(Duration.ofSeconds(1));
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
+        } catch (WakeupException e) {
             // stop() was called
         } finally {
             closeQuietly(consumer::close);
@@ -335,7 +336,7 @@ public final class KafkaDelivery implements Delivery {
                     .mapToLong(p -> end.getOrDefault(p, 0L) - first.getOrDefault(p, 0L))
                     .sum();
         } catch (RuntimeException e) {
-            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
+            if (e instanceof WakeupException) {
                 throw e;
             }
             LOG.log(Level.DEBUG, "no DLQ depth for " + namespace.name() + ": " + e.getMessage());
@@ -384,7 +385,7 @@ public final class KafkaDelivery implements Delivery {
                 .filter(p -> p.entry() != null && !p.move())
                 .map(Polled::entry)
                 .toList());
-        java.util.Set<TopicPartition> stopped = new java.util.HashSet<>();
+        Set<TopicPartition> stopped = new HashSet<>();
         int v = 0;
         for (Polled p : polled) {
             Attempts.Verdict verdict = p.entry() == null || p.move() ? null : verdicts.get(v++);
@@ -572,7 +573,7 @@ public final class KafkaDelivery implements Delivery {
             consumer.resume(assigned);
             mustRewind = false;
         } catch (RuntimeException e) {
-            if (e instanceof org.apache.kafka.common.errors.WakeupException) {
+            if (e instanceof WakeupException) {
                 throw e;
             }
             LOG.log(Level.WARNING, "could not rewind " + namespace.name() + " yet: " + e.getMessage());

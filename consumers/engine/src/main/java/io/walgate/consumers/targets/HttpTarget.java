@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -140,8 +141,7 @@ final class HttpTarget implements Target {
     }
 
     private Applied failure(Throwable e) {
-        Throwable cause =
-                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof IllegalArgumentException) {
             // A header or key the HTTP client refuses to send: no retry will fix it.
             return Applied.permanent("HTTP_BAD_REQUEST", String.valueOf(cause.getMessage()));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -94,7 +95,7 @@ final class KafkaTarget implements Target {
                     : Applied.permanent(code, cause.getMessage());
         } catch (TimeoutException e) {
             return Applied.retry("KAFKA_TIMEOUT", "no acknowledgement within " + TIMEOUT);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             // send() itself: metadata not available in time (an unknown topic lands here too).
             return Applied.retry("KAFKA_" + e.getClass().getSimpleName().replace("Exception", ""), e.getMessage());
         } catch (InterruptedException e) {

@@ -10,8 +10,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Upserts or deletes the row of the entry's key in a table of {@code (key text primary key, payload
@@ -35,7 +40,7 @@ final class PostgresTarget implements Target {
 
     private final String jdbcUrl;
     private final String defaultTable;
-    private final java.util.Set<String> ready = new java.util.HashSet<>();
+    private final Set<String> ready = new HashSet<>();
     private Connection connection;
     private long nextPurge = System.nanoTime();
 
@@ -135,7 +140,7 @@ final class PostgresTarget implements Target {
 
     private static void applyTogether(Connection c, String table, List<Envelope> entries) throws SQLException {
         lockKeys(c, table, entries.stream().map(Envelope::effectiveKey).toList());
-        java.util.Set<java.util.UUID> fresh = new java.util.HashSet<>();
+        Set<UUID> fresh = new HashSet<>();
         try (PreparedStatement mark = c.prepareStatement("INSERT INTO walgate_applied_entries (entry_id, namespace)"
                 + " SELECT * FROM unnest(?::uuid[], ?::text[]) ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id")) {
             mark.setArray(
@@ -148,16 +153,13 @@ final class PostgresTarget implements Target {
                     c.createArrayOf(
                             "text",
                             entries.stream()
-                                    .collect(java.util.stream.Collectors.toMap(
-                                            e -> e.id().uuid(),
-                                            Envelope::namespace,
-                                            (a, b) -> a,
-                                            java.util.LinkedHashMap::new))
+                                    .collect(Collectors.toMap(
+                                            e -> e.id().uuid(), Envelope::namespace, (a, b) -> a, LinkedHashMap::new))
                                     .values()
                                     .toArray()));
             try (var rs = mark.executeQuery()) {
                 while (rs.next()) {
-                    fresh.add(rs.getObject(1, java.util.UUID.class));
+                    fresh.add(rs.getObject(1, UUID.class));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.walgate.consumers.targets;
 
 import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.TargetOp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -117,7 +118,7 @@ final class WalTarget implements Target {
     static String body(Envelope entry) {
         StringBuilder json = new StringBuilder("{");
         json.append("\"idempotencyKey\":").append(quote("wal-" + entry.id()));
-        if (entry.target().op() != io.walgate.contract.entry.TargetOp.DELETE) {
+        if (entry.target().op() != TargetOp.DELETE) {
             json.append(",\"payload\":\"")
                     .append(Base64.getEncoder().encodeToString(entry.payload()))
                     .append('"');

@@ -1,5 +1,6 @@
 package io.walgate.contract.entry;
 
+import io.walgate.contract.namespace.TargetType;
 import java.util.Map;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Map;
  * @param key the key at the target; the partition key when absent
  * @param op PUT (default) or DELETE
  * @param options type-specific fields the target type allows entries to set (see {@link
- *     io.walgate.contract.namespace.TargetType#entryOptions()})
+ *     TargetType#entryOptions()})
  */
 public record TargetOverride(String key, TargetOp op, Map<String, String> options) {
     public TargetOverride {

@@ -1,6 +1,8 @@
 package io.walgate.contract.entry;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One mutation as a client asks for it, whatever the protocol it came in by.
@@ -43,19 +45,19 @@ public record WriteRequest(
     @Override
     public boolean equals(Object o) {
         return o instanceof WriteRequest other
-                && java.util.Objects.equals(namespace, other.namespace)
+                && Objects.equals(namespace, other.namespace)
                 && lifecycle.equals(other.lifecycle)
-                && java.util.Arrays.equals(payload, other.payload)
+                && Arrays.equals(payload, other.payload)
                 && target.equals(other.target)
-                && java.util.Objects.equals(partitionKey, other.partitionKey)
-                && java.util.Objects.equals(idempotencyKey, other.idempotencyKey)
+                && Objects.equals(partitionKey, other.partitionKey)
+                && Objects.equals(idempotencyKey, other.idempotencyKey)
                 && headers.equals(other.headers)
                 && contentType.equals(other.contentType);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(namespace, lifecycle, java.util.Arrays.hashCode(payload), target, partitionKey);
+        return Objects.hash(namespace, lifecycle, Arrays.hashCode(payload), target, partitionKey);
     }
 
     @Override

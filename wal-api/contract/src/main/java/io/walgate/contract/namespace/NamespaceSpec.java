@@ -1,5 +1,6 @@
 package io.walgate.contract.namespace;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +27,7 @@ public record NamespaceSpec(
     /** Names and shards: lower-case letters, digits, '_' and '-', starting with a letter or digit. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** Names the controller's REST paths use under /v1/namespaces/. */
-    public static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("changes");
+    public static final Set<String> RESERVED_NAMES = Set.of("changes");
 
     /** This spec with every absent optional field set to its documented default. */
     public NamespaceSpec withDefaults() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -199,7 +200,7 @@ public final class NamespaceSpecValidator {
             var problem = switch (name) {
                 case "ttl" -> TargetOptions.ttlProblem(value);
                 case "timeout" -> TargetOptions.timeoutProblem(value);
-                default -> java.util.Optional.<String>empty();
+                default -> Optional.<String>empty();
             };
             problem.ifPresent(p -> checks.add(path + "." + name, ErrorCode.INVALID_TARGET_OPTION, p));
         });

@@ -1,5 +1,6 @@
 package io.walgate.contract.namespace;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,6 +13,6 @@ import java.util.TreeMap;
 public record TargetSpec(TargetType type, Map<String, RegionTarget> regions) {
     public TargetSpec {
         // Sorted so that specs compare and print the same however they were built.
-        regions = regions == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(regions));
+        regions = regions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(regions));
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeTest {
@@ -109,7 +110,7 @@ class EnvelopeTest {
                 .isEqualTo(ACCEPTED.plusSeconds(5));
 
         Lifecycle jittered = new Lifecycle(Duration.ofSeconds(10), null, Duration.ofSeconds(2), null);
-        long distinct = java.util.stream.IntStream.range(0, 200)
+        long distinct = IntStream.range(0, 200)
                 .mapToObj(i -> jittered.dueAt(ACCEPTED, random))
                 .peek(due -> assertThat(due).isBetween(ACCEPTED.plusSeconds(10), ACCEPTED.plusSeconds(12)))
                 .distinct()

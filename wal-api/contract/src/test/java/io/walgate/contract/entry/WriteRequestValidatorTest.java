@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class WriteRequestValidatorTest {
@@ -291,7 +292,7 @@ class WriteRequestValidatorTest {
     void aDeliverAtInThePastIsValidAndDueTheMomentItIsAccepted() {
         Lifecycle historical = new Lifecycle(null, Instant.parse("1999-01-01T00:00:00Z"), null, null);
         assertThat(validate(request(historical, null, null))).isEmpty();
-        assertThat(historical.dueAt(NOW, new java.util.Random(1))).isEqualTo(NOW);
+        assertThat(historical.dueAt(NOW, new Random(1))).isEqualTo(NOW);
     }
 
     private static WriteRequest withHeaders(Map<String, String> headers) {

@@ -2,6 +2,7 @@ package io.walgate.gateway.api;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.WriteRequest;
@@ -128,9 +129,6 @@ public class Writer {
         }
         Log.error("a write failed unexpectedly", e);
         return new WalException(
-                ErrorCode.INTERNAL,
-                "internal error; the gateway's log has the details",
-                io.walgate.contract.Durability.UNKNOWN,
-                e);
+                ErrorCode.INTERNAL, "internal error; the gateway's log has the details", Durability.UNKNOWN, e);
     }
 }

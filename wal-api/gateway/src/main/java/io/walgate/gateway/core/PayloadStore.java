@@ -1,13 +1,14 @@
 package io.walgate.gateway.core;
 
 import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.PayloadRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps payloads too large for their log, under their entry id; the log carries a {@link
- * io.walgate.contract.entry.PayloadRef} instead. A payload expires only while its entry is not known
+ * PayloadRef} instead. A payload expires only while its entry is not known
  * to be on the log; after that, it lives until every region applied the entry. Thread-safe and non-blocking; stages fail
  * with any exception when the store cannot be reached.
  */

@@ -1,9 +1,11 @@
 package io.walgate.gateway.grpc;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -39,7 +41,7 @@ public final class GrpcErrors {
         Metadata trailers = new Metadata();
         trailers.put(CODE, e.code().name());
         trailers.put(DURABLE, e.durability().name());
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+        Status.Builder status = Status.newBuilder()
                 .setCode(io.grpc.Status.Code.valueOf(e.code().grpcStatus()).value())
                 .setMessage(e.getMessage());
         if (e instanceof WriteFailure f) {
@@ -50,9 +52,8 @@ public final class GrpcErrors {
             if (f.retryAfterMillis() > 0) {
                 long ms = f.retryAfterMillis();
                 status.addDetails(Any.pack(RetryInfo.newBuilder()
-                        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                                .setSeconds(ms / 1000)
-                                .setNanos((int) (ms % 1000) * 1_000_000))
+                        .setRetryDelay(
+                                Duration.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000))
                         .build()));
             }
         }

@@ -1,5 +1,6 @@
 package io.walgate.gateway.grpc;
 
+import com.google.protobuf.Timestamp;
 import io.walgate.api.v1.Lifecycle.DueCase;
 import io.walgate.api.v1.WriteToLogRequest;
 import io.walgate.contract.ErrorCode;
@@ -96,7 +97,7 @@ final class GrpcRequests {
         return Duration.ofSeconds(d.getSeconds(), d.getNanos());
     }
 
-    private static Instant instant(com.google.protobuf.Timestamp t) {
+    private static Instant instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 

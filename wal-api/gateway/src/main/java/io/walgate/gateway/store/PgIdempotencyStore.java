@@ -1,5 +1,6 @@
 package io.walgate.gateway.store;
 
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -7,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.walgate.contract.EntryId;
 import io.walgate.gateway.core.IdempotencyStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -80,7 +82,7 @@ public final class PgIdempotencyStore implements IdempotencyStore {
                 .addString(namespace)
                 .addString(key)
                 .addUUID(proposed.uuid())
-                .addBuffer(io.vertx.mutiny.core.buffer.Buffer.buffer(fingerprint))
+                .addBuffer(Buffer.buffer(fingerprint))
                 .addUUID(token)
                 .addLong(window.toMillis())
                 .addLong(lease.toMillis());
@@ -114,12 +116,12 @@ public final class PgIdempotencyStore implements IdempotencyStore {
                 });
     }
 
-    private static java.util.Optional<Claim> held(RowSet<Row> rows) {
+    private static Optional<Claim> held(RowSet<Row> rows) {
         if (rows.size() == 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Row row = rows.iterator().next();
-        return java.util.Optional.of(new Claim.Held(
+        return Optional.of(new Claim.Held(
                 new EntryId(row.getUUID("entry_id")),
                 State.valueOf(row.getString("state")),
                 row.getBuffer("fingerprint").getBytes()));

@@ -23,17 +23,21 @@ import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.contract.namespace.RegionTarget;
 import io.walgate.contract.namespace.TargetSpec;
 import io.walgate.contract.namespace.TargetType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -93,7 +97,7 @@ class WriteServiceTest {
     private static final long MAX_IN_FLIGHT_BYTES = 500;
 
     private WriteService service(int maxInFlight, NamespaceSpec... specs) {
-        Map<String, NamespaceSpec> byName = new java.util.HashMap<>();
+        Map<String, NamespaceSpec> byName = new HashMap<>();
         for (NamespaceSpec s : specs) {
             byName.put(s.name(), s);
         }
@@ -118,8 +122,7 @@ class WriteServiceTest {
     }
 
     private static WriteRequest keyed(String key, String payload) {
-        return new WriteRequest(
-                "orders", null, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, "k", key, null, null);
+        return new WriteRequest("orders", null, payload.getBytes(StandardCharsets.UTF_8), null, "k", key, null, null);
     }
 
     private static Written ok(CompletionStage<Written> stage) throws Exception {
@@ -130,9 +133,8 @@ class WriteServiceTest {
         try {
             stage.toCompletableFuture().get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException
-                    ? e.getCause().getCause()
-                    : e.getCause();
+            Throwable cause =
+                    e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
             return (WalException) cause;
         } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -407,8 +409,7 @@ class WriteServiceTest {
         NamespaceSpec orders = namespace("orders", "default", NamespaceState.ACTIVE, 100);
         WriteService writes = service(10, orders);
         log.maxInline = 300;
-        byte[] payload =
-                "more than 300 bytes with its envelope ".repeat(8).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] payload = "more than 300 bytes with its envelope ".repeat(8).getBytes(StandardCharsets.UTF_8);
 
         Written w =
                 ok(writes.write(new WriteRequest("orders", null, payload, null, "k", null, null, null), WRITER, null));
@@ -417,7 +418,7 @@ class WriteServiceTest {
         assertThat(onLog.payload()).isEmpty();
         assertThat(onLog.payloadRef().size()).isEqualTo(payload.length);
         assertThat(onLog.payloadRef().sha256())
-                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
         assertThat(payloads.stored.get(w.entryId())).isEqualTo(payload);
         // Durable: the payload no longer expires; it waits for every region of the namespace.
         assertThat(payloads.logged).contains(w.entryId());
