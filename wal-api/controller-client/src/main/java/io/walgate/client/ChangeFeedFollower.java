@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Keeps a {@link NamespaceCache} in step with the controller's change feed: reads everything after
@@ -20,7 +19,7 @@ import java.util.logging.Logger;
  * backoff, and the service keeps serving from the cache meanwhile.
  */
 public final class ChangeFeedFollower implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ChangeFeedFollower.class.getName());
+    private static final System.Logger LOG = System.getLogger(ChangeFeedFollower.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(25);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -57,8 +56,10 @@ public final class ChangeFeedFollower implements AutoCloseable {
                 boolean more = pollOnce(cache.caughtUp() ? WAIT : Duration.ZERO);
                 if (!more && !cache.caughtUp()) {
                     cache.markCaughtUp();
-                    LOG.info(() -> "namespace cache caught up at version " + cache.version() + " with " + cache.size()
-                            + " namespaces");
+                    LOG.log(
+                            Level.INFO,
+                            () -> "namespace cache caught up at version " + cache.version() + " with " + cache.size()
+                                    + " namespaces");
                 }
                 backoff = Duration.ofMillis(200);
             } catch (IOException | RuntimeException e) {
