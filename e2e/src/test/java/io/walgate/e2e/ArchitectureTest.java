@@ -121,6 +121,40 @@ class ArchitectureTest {
     }
 
     @Test
+    void eachKindOfModuleLogsThroughOneApi() {
+        // Plain-Java code: System.Logger, so it logs wherever it runs (a service, a test, walctl).
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.walgate.contract..",
+                        "io.walgate.client..",
+                        "io.walgate.adapter..",
+                        "io.walgate.consumers..",
+                        "io.walgate.gateway.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.util.logging..", "org.slf4j..", "org.apache.logging..")
+                .check(main);
+        // The services' Quarkus code: io.quarkus.logging.Log (JBoss Logging's MDC is what it has for
+        // structured fields).
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.walgate.controller..", "io.walgate.gateway..", "io.walgate.worker..")
+                .and()
+                .resideOutsideOfPackage("io.walgate.gateway.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.util.logging..", "org.slf4j..", "org.apache.logging..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.lang.System$Logger")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.jboss.logging.Logger")
+                .check(main);
+    }
+
+    @Test
     void theGatewaysCoreKnowsNoProtocolAndNoStore() {
         noClasses()
                 .that()

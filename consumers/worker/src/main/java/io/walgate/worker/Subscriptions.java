@@ -1,9 +1,9 @@
 package io.walgate.worker;
 
+import io.quarkus.logging.Log;
 import io.walgate.consumers.engine.Delivery;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
-import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,6 @@ import java.util.function.Function;
  * committed offsets, or the messages still in the queue).
  */
 final class Subscriptions implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Subscriptions.class.getName());
 
     private record Running(NamespaceSpec spec, Delivery delivery, Thread thread) {}
 
@@ -63,12 +62,9 @@ final class Subscriptions implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Never lose a namespace to one bad start: the feed will not say it again.
                 failed.put(spec.name(), spec);
-                LOG.log(
-                        Level.ERROR,
-                        "cannot deliver namespace {0} in region {1}; trying again in 30 s: {2}",
-                        spec.name(),
-                        region,
-                        e.toString());
+                Log.errorf(
+                        "cannot deliver namespace %s in region %s; trying again in 30 s: %s",
+                        spec.name(), region, e.toString());
             }
         }
     }
@@ -84,13 +80,9 @@ final class Subscriptions implements AutoCloseable {
         Thread thread = new Thread(delivery, "delivery-" + spec.name());
         thread.setDaemon(true);
         thread.start();
-        LOG.log(
-                Level.INFO,
-                "delivering namespace {0} ({1}) to its {2} target in region {3}",
-                spec.name(),
-                spec.backend().type(),
-                spec.target().type(),
-                region);
+        Log.infof(
+                "delivering namespace %s (%s) to its %s target in region %s",
+                spec.name(), spec.backend().type(), spec.target().type(), region);
         return new Running(spec, delivery, thread);
     }
 
@@ -101,7 +93,7 @@ final class Subscriptions implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.log(Level.INFO, "stopped delivering namespace {0}", r.spec().name());
+        Log.infof("stopped delivering namespace %s", r.spec().name());
     }
 
     /** Stops every delivery at once, then waits for them: a shutdown takes the longest one, not the sum. */
