@@ -6,6 +6,7 @@ import io.walgate.devstack.JavaService;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
+import io.walgate.support.config.SettingNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,18 +40,18 @@ final class BenchStack implements AutoCloseable {
         try {
             devstack.start();
             Map<String, String> c = WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
-            c.put("walgate.auth.enabled", "false");
+            c.put(SettingNames.AUTH_ENABLED, "false");
             controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
             Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
-            g.put("walgate.auth.enabled", "false");
+            g.put(SettingNames.AUTH_ENABLED, "false");
             g.put("quarkus.log.level", "WARN");
             gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), Ports.free(), g);
             if (withWorker) {
                 Map<String, String> w = WalgateServices.workerSettings(devstack, controller.endpoint());
-                w.put("walgate.auth.enabled", "false");
+                w.put(SettingNames.AUTH_ENABLED, "false");
                 w.put("quarkus.log.level", "WARN");
                 // Long polls, as in production: short ones would add their wait to D1's lateness on SQS.
-                w.put("walgate.worker.sqs.wait-seconds", "20");
+                w.put(SettingNames.key(SettingNames.WORKER, SettingNames.SQS, SettingNames.WAIT_SECONDS), "20");
                 WalgateServices.startWorker(devstack, ServiceJars.WORKER.jar(), Ports.free(), w);
             }
         } catch (RuntimeException e) {

@@ -1,5 +1,8 @@
 package io.walgate.e2e;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.walgate.devstack.ServiceJars;
+import io.walgate.support.config.SettingNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -260,6 +264,18 @@ class ArchitectureTest {
                         "io.walgate.controller..",
                         "io.walgate.worker..",
                         "io.walgate.devstack..")
+                .check(main);
+    }
+
+    @Test
+    void theDevstackUsesNothingOfWalgatesButTheSettingNames() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.walgate.devstack..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.walgate..")
+                        .and(not(resideInAPackage("io.walgate.devstack..")))
+                        .and(not(type(SettingNames.class))))
                 .check(main);
     }
 

@@ -7,6 +7,7 @@ import io.walgate.devstack.KeycloakServer;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
+import io.walgate.support.config.SettingNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -35,12 +36,12 @@ public final class FullStack implements AutoCloseable {
         // Keycloak is declared but left stopped: it is the slowest server, and only tests with tokens need it.
         devstack.start(Component.POSTGRES, Component.KAFKA, Component.SQS, Component.REDIS);
         Map<String, String> c = WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
-        c.put("walgate.auth.enabled", "false");
+        c.put(SettingNames.AUTH_ENABLED, "false");
         // Namespaces become READY within a second or so, not the production interval.
-        c.put("walgate.controller.reconcile-interval", "PT1S");
+        c.put(SettingNames.key(SettingNames.CONTROLLER, SettingNames.RECONCILE_INTERVAL), "PT1S");
         controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
-        g.put("walgate.auth.enabled", "false");
+        g.put(SettingNames.AUTH_ENABLED, "false");
         gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), Ports.free(), g);
         worker = WalgateServices.startWorker(
                 devstack,
@@ -48,7 +49,7 @@ public final class FullStack implements AutoCloseable {
                 Ports.free(),
                 WalgateServices.workerSettings(devstack, controller.endpoint()));
         Map<String, String> west = WalgateServices.workerSettings(devstack, controller.endpoint());
-        west.put("walgate.worker.region", "west");
+        west.put(SettingNames.key(SettingNames.WORKER, SettingNames.REGION), "west");
         westWorker = WalgateServices.startWorker(devstack, "worker-west", ServiceJars.WORKER.jar(), Ports.free(), west);
         client = new WalgateClient(controller.endpoint(), gateway.endpoint());
     }
@@ -113,7 +114,7 @@ public final class FullStack implements AutoCloseable {
     public synchronized String securedControllerUrl() {
         if (securedController == null) {
             Map<String, String> s = WalgateServices.controllerSettings(devstack, "walgate_secured");
-            s.put("walgate.auth.enabled", "true");
+            s.put(SettingNames.AUTH_ENABLED, "true");
             s.put("quarkus.oidc.auth-server-url", "http://127.0.0.1:" + Ports.free() + "/realms/walgate");
             securedController = new JavaService(
                     "secured-controller", devstack.dataRoot(), ServiceJars.CONTROLLER.jar(), Ports.free(), s);

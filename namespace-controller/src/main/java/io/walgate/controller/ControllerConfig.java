@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 public interface ControllerConfig {
 
     /** How often the reconciler looks for namespaces whose backend does not match yet. */
+    @WithName(SettingNames.RECONCILE_INTERVAL)
     @WithDefault("PT2S")
     Duration reconcileInterval();
 

@@ -23,6 +23,7 @@ public interface WorkerConfig extends ControllerFeedSettings {
     String shard();
 
     /** The region whose endpoint of each namespace's target this worker applies to. */
+    @WithName(SettingNames.REGION)
     @WithDefault("local")
     String region();
 
@@ -45,6 +46,7 @@ public interface WorkerConfig extends ControllerFeedSettings {
          * The long poll of each receive, in seconds (1..20): longer means fewer empty receives,
          * shorter a quicker stop.
          */
+        @WithName(SettingNames.WAIT_SECONDS)
         @WithDefault("5")
         int waitSeconds();
     }

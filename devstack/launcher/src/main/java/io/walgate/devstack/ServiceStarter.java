@@ -1,5 +1,6 @@
 package io.walgate.devstack;
 
+import io.walgate.support.config.SettingNames;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ final class ServiceStarter {
         if (devstack.components().contains(Component.KEYCLOAK)) {
             settings.putAll(WalgateServices.authSettings(devstack));
         } else {
-            settings.put("walgate.auth.enabled", "false");
+            settings.put(SettingNames.AUTH_ENABLED, "false");
         }
     }
 

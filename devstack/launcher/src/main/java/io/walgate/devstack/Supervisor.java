@@ -55,7 +55,11 @@ final class Supervisor implements Runnable {
         this.dataDirArgument = dataDirArgument;
     }
 
-    void stop() {
+    /**
+     * Stops supervising. Waits for a start or restart under way (both hold this object's lock), so
+     * that once it returns no server is started again and the devstack can stop them all.
+     */
+    synchronized void stop() {
         stopping = true;
     }
 
@@ -72,7 +76,7 @@ final class Supervisor implements Runnable {
         }
     }
 
-    private void tend(ManagedServer server, Watch watch) {
+    private synchronized void tend(ManagedServer server, Watch watch) {
         if (stopping) {
             return;
         }

@@ -171,14 +171,10 @@ final class UpCommand implements Callable<Integer> {
         Thread supervising = new Thread(supervisor, "walgate-supervisor");
         supervising.setDaemon(true);
         supervising.start();
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            supervisor.stop(); // before the devstack's own hook stops the servers: no restart of a
-                            // stopping one
-                            System.out.println("\nStopping the devstack …");
-                        },
-                        "walgate-bye"));
+        devstack.beforeStopping(() -> {
+            supervisor.stop(); // returns once no restart is under way; none starts after it
+            System.out.println("\nStopping the devstack …");
+        });
         try {
             Thread.currentThread().join(); // until Ctrl-C or ./walgate down; the shutdown hooks stop the servers
         } catch (InterruptedException e) {

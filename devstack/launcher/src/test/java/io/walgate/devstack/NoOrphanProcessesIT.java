@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,27 +75,14 @@ class NoOrphanProcessesIT {
 
     /** Runs {@code walgate up} in its own JVM, as the launcher script does, and waits until ready. */
     private static Launched launch(String name, String components) throws IOException {
-        Path dataDir = Path.of("target", name).toAbsolutePath();
-        Path log = Path.of("target", name + ".log");
-        // A state file left by an earlier run would read as "ready" before this launcher started.
-        Files.deleteIfExists(dataDir.resolve(Devstack.STATE_FILE));
-        Process process = LauncherProcess.java(
-                        "up", "--data-dir", dataDir.toString(), "--fresh", "--random-ports", "--only", components)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> !process.isAlive() || Files.exists(dataDir.resolve(Devstack.STATE_FILE)));
-        assertThat(process.isAlive())
-                .as("the launcher runs; its output:\n%s", ChildProcess.tail(log, 40))
-                .isTrue();
+        LauncherProcess.Up up = LauncherProcess.up(name, "--only", components);
+        Process process = up.process();
         List<ProcessHandle> descendants = withDescendants(List.of(process.toHandle()));
         int servers = components.split(",").length;
         assertThat(process.toHandle().children().count())
                 .as("one child process per server")
                 .isGreaterThanOrEqualTo(servers);
-        return new Launched(process, dataDir, descendants);
+        return new Launched(process, up.dataDir(), descendants);
     }
 
     private static List<ProcessHandle> withDescendants(List<ProcessHandle> roots) {

@@ -38,6 +38,8 @@ public final class Devstack implements AutoCloseable {
     private final List<ManagedServer> services = new CopyOnWriteArrayList<>();
 
     private final Thread shutdownHook;
+    /** Run first when the devstack stops, whether by {@link #close()} or the JVM's shutdown. */
+    private final List<Runnable> beforeStopping = new CopyOnWriteArrayList<>();
 
     private Devstack(Path dataRoot, Map<Component, ManagedServer> servers) {
         this.dataRoot = dataRoot;
@@ -179,6 +181,15 @@ public final class Devstack implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Runs {@code action} first when the devstack stops, before any server is stopped: a supervisor
+     * stops restarting servers there (a JVM's shutdown hooks run in no order, so a hook of its own
+     * could run after the servers began to stop).
+     */
+    public void beforeStopping(Runnable action) {
+        beforeStopping.add(action);
+    }
+
     /** Stops every server, in reverse order of the components. */
     @Override
     public void close() {
@@ -191,6 +202,14 @@ public final class Devstack implements AutoCloseable {
     }
 
     private void stopQuietly() {
+        for (Runnable action : beforeStopping) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.err.println("walgate: before stopping the devstack: " + e);
+            }
+        }
+        beforeStopping.clear();
         List<ManagedServer> reversed = new ArrayList<>(servers.values());
         reversed.addAll(services);
         Collections.reverse(reversed);

@@ -35,6 +35,11 @@ public final class KafkaServer extends ManagedServer {
         return port;
     }
 
+    /** Reads this broker's topics from the start, for tests that check what landed on one. */
+    public TopicReader topics() {
+        return new TopicReader(bootstrapServers());
+    }
+
     @Override
     protected Map<Integer, String> ports() {
         return Map.of(port, "Kafka", controllerPort, "Kafka controller");

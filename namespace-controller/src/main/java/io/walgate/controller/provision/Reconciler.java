@@ -15,6 +15,7 @@ import io.walgate.controller.SpecCodec;
 import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
 import io.walgate.controller.store.Phase;
+import io.walgate.support.config.SettingNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +67,7 @@ public class Reconciler {
     }
 
     @Scheduled(
-            every = "${walgate.controller.reconcile-interval}",
+            every = "${" + SettingNames.CONTROLLER + "." + SettingNames.RECONCILE_INTERVAL + "}",
             delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {

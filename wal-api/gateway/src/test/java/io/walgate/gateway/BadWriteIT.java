@@ -124,6 +124,26 @@ class BadWriteIT {
                 .body("detail", not(emptyOrNullString()));
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("wrongCalls")
+    void aWriteToAMistypedPathOrWithTheWrongMethodSaysNothingWasWritten(String method, String path, int status) {
+        given().contentType("application/json")
+                .body("{" + OK + "}")
+                .request(method, path)
+                .then()
+                .statusCode(status)
+                .contentType("application/problem+json")
+                .body("code", equalTo("MALFORMED_REQUEST"))
+                .body("durable", equalTo("FALSE"));
+    }
+
+    static Stream<Arguments> wrongCalls() {
+        return Stream.of(
+                Arguments.of("POST", "/v1/namespaces/orders/entry", 404),
+                Arguments.of("POST", "/v1/namespace/orders/entries", 404),
+                Arguments.of("PUT", "/v1/namespaces/orders/entries", 405));
+    }
+
     @ParameterizedTest(name = "batch: {0}")
     @MethodSource("badBatches")
     void aBadBatchIsRefusedAsAWhole(String what, String body, int status, String code) {

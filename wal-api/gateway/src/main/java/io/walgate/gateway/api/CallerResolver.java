@@ -8,6 +8,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import io.walgate.gateway.core.Caller;
+import io.walgate.support.config.SettingNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,8 @@ public class CallerResolver {
     private final boolean authEnabled;
 
     CallerResolver(
-            CurrentIdentityAssociation identities, @ConfigProperty(name = "walgate.auth.enabled") boolean authEnabled) {
+            CurrentIdentityAssociation identities,
+            @ConfigProperty(name = SettingNames.AUTH_ENABLED) boolean authEnabled) {
         this.identities = identities;
         this.authEnabled = authEnabled;
     }

@@ -36,10 +36,13 @@ public class GatewayRestApi implements RestService {
         return "gateway";
     }
 
-    /** The write calls; the gateway's other paths (health, metrics) write nothing. */
+    /**
+     * Every path but Quarkus' own ({@code /q/health}, {@code /q/metrics}): the gateway's API is
+     * writes, so a client that mistyped a write's path still learns that nothing was written.
+     */
     @Override
     public boolean writes(String path) {
-        return path.contains("/entries");
+        return !path.startsWith("/q/");
     }
 
     @Override

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
  * problem+json mapper ({@link ProblemMapper}), the HTTP layer's refusals ({@link HttpLayerProblems})
  * and the strict JSON ({@link JsonCustomizer}). A service opts in by declaring
  * one bean of this type; a service without one (the worker, whose HTTP port serves only health and
- * metrics) gets none of them.
+ * metrics) gets plain problems that name no service and carry no {@code durable}.
  *
  * <ol>
  *   <li>{@link #name()} names the service in the texts of its problems ("the gateway's log has the
