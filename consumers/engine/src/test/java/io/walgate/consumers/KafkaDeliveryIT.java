@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.consumers.engine.DeliveryEvents;
@@ -69,6 +70,7 @@ class KafkaDeliveryIT {
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static Devstack devstack;
     private static LogAppender appender;
+    private static KafkaDeadLetters deadLetters;
     private final List<KafkaDelivery> running = new ArrayList<>();
     /** The thread of each delivery in {@link #running}, in the same order. */
     private final List<Thread> threads = new ArrayList<>();
@@ -94,12 +96,17 @@ class KafkaDeliveryIT {
         devstack.start();
         appender = KafkaAdapters.appender(
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        deadLetters =
+                KafkaDeadLetters.of(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
     }
 
     @AfterAll
     static void stop() {
         if (appender != null) {
             appender.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (devstack != null) {
             devstack.close();
@@ -160,6 +167,7 @@ class KafkaDeliveryIT {
                                 2000),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
+                () -> deadLetters.depth(ns.backend().topic()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 payloads,
                 backlog,

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.api.v1.LogEnvelope;
@@ -73,6 +74,7 @@ class PoisonPillIT {
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static Devstack devstack;
     private static LogAppender appender;
+    private static KafkaDeadLetters deadLetters;
     private static HttpServer upstream;
     /** Entry id → how many times the HTTP (or wal) upstream was asked to apply it. */
     private static final Map<String, AtomicInteger> httpApplies = new ConcurrentHashMap<>();
@@ -92,6 +94,8 @@ class PoisonPillIT {
         devstack.postgres().createDatabase("poison_target");
         appender = KafkaAdapters.appender(
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        deadLetters =
+                KafkaDeadLetters.of(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.createContext("/", exchange -> {
             String id = exchange.getRequestHeaders().getFirst("Walgate-Entry-Id");
@@ -117,6 +121,9 @@ class PoisonPillIT {
         }
         if (appender != null) {
             appender.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (devstack != null) {
             devstack.close();
@@ -269,6 +276,7 @@ class PoisonPillIT {
                         Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
+                () -> deadLetters.depth(ns.backend().topic()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 null,
                 events,

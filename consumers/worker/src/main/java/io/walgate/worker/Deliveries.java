@@ -1,6 +1,7 @@
 package io.walgate.worker;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.Delivery;
@@ -30,6 +31,9 @@ final class Deliveries implements AutoCloseable {
     private final String region;
     private final Map<String, Object> kafka;
     private final LogAppender kafkaRetries;
+    /** One Admin client for every Kafka delivery's DLQ depth, asked off the delivery threads. */
+    private final KafkaDeadLetters kafkaDeadLetters;
+
     private final SqsClient sqs;
     private final LogAppender sqsRetries;
     private final int sqsWaitSeconds;
@@ -48,6 +52,7 @@ final class Deliveries implements AutoCloseable {
         this.region = region;
         this.kafka = Map.copyOf(kafka);
         this.kafkaRetries = KafkaAdapters.appender(kafka);
+        this.kafkaDeadLetters = KafkaDeadLetters.of(kafka);
         this.sqs = sqs;
         this.sqsRetries = SqsAdapters.appender(sqs, 4);
         this.sqsWaitSeconds = sqsWaitSeconds;
@@ -97,6 +102,7 @@ final class Deliveries implements AutoCloseable {
                         new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                         kafkaRetries,
                         new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()),
+                        () -> kafkaDeadLetters.depth(spec.backend().topic()),
                         target,
                         payloads.get(),
                         events,
@@ -119,6 +125,7 @@ final class Deliveries implements AutoCloseable {
     @Override
     public void close() {
         kafkaRetries.close();
+        kafkaDeadLetters.close();
         sqsRetries.close();
         sqs.close();
     }

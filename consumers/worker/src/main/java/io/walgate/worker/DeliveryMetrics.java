@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * walgate_delivery_lateness_seconds{namespace,region}} (how long after its due time an entry was
  * applied: the delay ladder's and the worker's lag together), and the gauges {@code
  * walgate_delivery_lag_entries{namespace,region}} (entries not yet applied) and {@code
- * walgate_delivery_dead_letters{namespace,region}} (the DLQ's depth), refreshed every 10 s; -1 when
+ * walgate_delivery_dead_letters{namespace,region}} (the DLQ's depth, asked off the delivery thread), refreshed every 10 s; -1 when
  * the backend could not say, and {@code walgate_delivery_stalled_seconds{namespace,region}} (how long
  * due entries have waited without any progress; 0 while it flows); the counter {@code
  * walgate_delivery_lost_entries_total{namespace,region}} counts entries that retention deleted

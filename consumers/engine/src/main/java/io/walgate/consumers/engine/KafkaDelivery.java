@@ -22,9 +22,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,6 +70,7 @@ public final class KafkaDelivery implements Delivery {
     private final Consumer<byte[], byte[]> consumer;
     private final LogAppender retries;
     private final Producer<byte[], byte[]> deadLetters;
+    private final DeadLetterProbe deadLetterDepth;
     private final Target target;
     private final PayloadStore payloads;
     private final Attempts attempts;
@@ -97,6 +100,8 @@ public final class KafkaDelivery implements Delivery {
      * @param consumer subscribed by this class; its group should be one per (namespace, region)
      * @param retries appends retried entries (the Kafka appender, which routes by due time)
      * @param deadLetters an idempotent {@code acks=all} producer for the DLQ; closed at the end
+     * @param deadLetterDepth asks the DLQ's depth for the backlog report without blocking ({@code
+     *     KafkaDeadLetters#depth}); asked every {@link DeliveryEvents#BACKLOG_EVERY}, never waited for
      * @param target closed at the end
      * @param payloads redeems claim checks; null when this worker has no access to the gateway's
      *     database (claim-checked entries then fail transiently and, in the end, go to the DLQ)
@@ -108,6 +113,7 @@ public final class KafkaDelivery implements Delivery {
             Consumer<byte[], byte[]> consumer,
             LogAppender retries,
             Producer<byte[], byte[]> deadLetters,
+            Supplier<CompletionStage<Long>> deadLetterDepth,
             Target target,
             PayloadStore payloads,
             DeliveryEvents events,
@@ -117,6 +123,7 @@ public final class KafkaDelivery implements Delivery {
         this.consumer = consumer;
         this.retries = retries;
         this.deadLetters = deadLetters;
+        this.deadLetterDepth = new DeadLetterProbe(deadLetterDepth, clock, DeliveryEvents.BACKLOG_EVERY);
         this.target = target;
         this.payloads = payloads;
         events = DeliveryEvents.guarded(events);
@@ -303,10 +310,12 @@ public final class KafkaDelivery implements Delivery {
 
     private void reportBacklog() {
         Instant now = clock.instant();
-        if (now.isBefore(nextBacklog)) {
-            return;
+        if (now.isBefore(nextBacklog) && !deadLetterDepth.answered()) {
+            return; // reported every BACKLOG_EVERY, and as soon as the DLQ's depth is known
         }
-        nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
+        if (!now.isBefore(nextBacklog)) {
+            nextBacklog = now.plus(DeliveryEvents.BACKLOG_EVERY);
+        }
         long lag = holds.size();
         long dueLag = holds.size();
         StringBuilder position = new StringBuilder();
@@ -323,24 +332,7 @@ public final class KafkaDelivery implements Delivery {
         }
         stall.observe(dueLag, position.toString());
         events.stall(stall.stalledFor(), stall.detail());
-        long dead = -1;
-        try {
-            String dlq = ResourceNames.deadLetterName(
-                    BackendType.KAFKA, namespace.backend().topic());
-            List<TopicPartition> partitions = consumer.partitionsFor(dlq, Duration.ofSeconds(5)).stream()
-                    .map(info -> new TopicPartition(dlq, info.partition()))
-                    .toList();
-            Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, Duration.ofSeconds(5));
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(5));
-            dead = partitions.stream()
-                    .mapToLong(p -> end.getOrDefault(p, 0L) - first.getOrDefault(p, 0L))
-                    .sum();
-        } catch (RuntimeException e) {
-            if (e instanceof WakeupException) {
-                throw e;
-            }
-            LOG.log(Level.DEBUG, "no DLQ depth for " + namespace.name() + ": " + e.getMessage());
-        }
+        long dead = deadLetterDepth.latest();
         events.backlog(lag, dead);
     }
 

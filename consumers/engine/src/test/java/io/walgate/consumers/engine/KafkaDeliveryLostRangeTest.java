@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -82,6 +83,7 @@ class KafkaDeliveryLostRangeTest {
                 consumer,
                 null, // no retries in these tests
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                () -> CompletableFuture.completedFuture(0L),
                 target,
                 null,
                 events,
