@@ -320,7 +320,8 @@ class NamespaceApiIT {
                 .extract()
                 .jsonPath());
         String name = unique("poll");
-        Thread.sleep(300); // let the request start waiting; the assertion does not depend on it
+        // The long poll is waiting: nothing answers it while nothing changes.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
         create(Specs.kafka(name, 1)).then().statusCode(201);
 
         var page = waiting.get(60, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.walgate.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.google.protobuf.ByteString;
@@ -100,21 +101,17 @@ class GatewayAuthIT {
     /** The namespace reaches the gateway through the authenticated feed once its topic exists. */
     private static void awaitWritable() throws Exception {
         String writer = token(KeycloakServer.WRITER_CLIENT, KeycloakServer.WRITER_SECRET);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status = 0;
-        while (System.nanoTime() < deadline && status != 201) {
-            status = given().baseUri(gateway.endpoint())
-                    .auth()
-                    .oauth2(writer)
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("payload", "aGk="))
-                    .post("/v1/namespaces/orders/entries")
-                    .statusCode();
-            Thread.sleep(250);
-        }
-        assertThat(status)
-                .as("a writer's REST write once the namespace is known")
-                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(given().baseUri(gateway.endpoint())
+                                .auth()
+                                .oauth2(writer)
+                                .contentType(ContentType.JSON)
+                                .body(Map.of("payload", "aGk="))
+                                .post("/v1/namespaces/orders/entries")
+                                .statusCode())
+                        .as("a writer's REST write once the namespace is known")
+                        .isEqualTo(201));
     }
 
     private static WriteAheadLogGrpc.WriteAheadLogBlockingStub stub(String bearer) {
