@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaClientConfigs;
 import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
@@ -47,7 +48,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
@@ -143,28 +146,14 @@ class KafkaDeliveryIT {
                 ns,
                 "local",
                 new KafkaConsumer<>(
-                        Map.of(
-                                "bootstrap.servers",
-                                bootstrap,
-                                "group.id",
-                                "walgate." + ns.name() + ".local",
-                                "enable.auto.commit",
-                                false,
-                                "auto.offset.reset",
-                                "earliest"),
+                        KafkaClientConfigs.deliveryConsumer(Map.of("bootstrap.servers", bootstrap), ns.name(), "local"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()),
                 appender,
                 new KafkaProducer<>(
-                        Map.of(
-                                "bootstrap.servers",
-                                bootstrap,
-                                "acks",
-                                "all",
-                                "enable.idempotence",
-                                true,
-                                "max.block.ms",
-                                2000),
+                        // A DLQ that is gone fails a send in 2 s, not 10: the outage test waits less.
+                        KafkaClientConfigs.deadLetterProducer(
+                                Map.of("bootstrap.servers", bootstrap, "max.block.ms", 2000)),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
                 () -> deadLetters.depth(ns.backend().topic()),
@@ -601,16 +590,23 @@ class KafkaDeliveryIT {
     @Test
     void aCleanStopInTheMiddleAppliesNothingTwice() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        // From the 100th entry on, the target holds every apply until the test has called stop():
+        // the stop lands in the middle of a poll, every time.
+        CountDownLatch hundredApplied = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         http.setExecutor(Executors.newFixedThreadPool(8));
         http.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             calls.computeIfAbsent(exchange.getRequestHeaders().getFirst("Walgate-Entry-Id"), k -> new AtomicInteger())
                     .incrementAndGet();
-            try {
-                Thread.sleep(5); // slow enough to stop in the middle
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (calls.size() >= 100) {
+                hundredApplied.countDown();
+                try {
+                    stopped.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -622,10 +618,11 @@ class KafkaDeliveryIT {
             append(ns, entry(ns, "key" + i, "v", TargetOp.PUT, null));
         }
         deliver(ns);
-        await().atMost(Duration.ofSeconds(60)).until(() -> calls.size() >= 100);
+        assertThat(hundredApplied.await(60, TimeUnit.SECONDS)).isTrue();
         KafkaDelivery first = running.get(running.size() - 1);
         Thread firstThread = threads.get(threads.size() - 1);
         first.stop();
+        stopped.countDown();
         firstThread.join(Duration.ofSeconds(30).toMillis()); // it finishes the poll in hand and commits
         assertThat(firstThread.isAlive()).as("the stopped delivery ended").isFalse();
         int beforeRestart = calls.size();

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaClientConfigs;
 import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestNamespaces;
@@ -260,20 +261,12 @@ class PoisonPillIT {
                 ns,
                 "local",
                 new KafkaConsumer<>(
-                        Map.of(
-                                "bootstrap.servers",
-                                bootstrap,
-                                "group.id",
-                                "walgate." + ns.name() + ".local",
-                                "enable.auto.commit",
-                                false,
-                                "auto.offset.reset",
-                                "none"),
+                        KafkaClientConfigs.deliveryConsumer(Map.of("bootstrap.servers", bootstrap), ns.name(), "local"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()),
                 appender,
                 new KafkaProducer<>(
-                        Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true),
+                        KafkaClientConfigs.deadLetterProducer(Map.of("bootstrap.servers", bootstrap)),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
                 () -> deadLetters.depth(ns.backend().topic()),

@@ -1,6 +1,7 @@
 package io.walgate.worker;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaClientConfigs;
 import io.walgate.adapter.kafka.KafkaDeadLetters;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.sqs.SqsAdapters;
@@ -12,7 +13,6 @@ import io.walgate.consumers.targets.Target;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -76,32 +76,18 @@ final class Deliveries implements AutoCloseable {
         var events = metrics.forNamespace(spec.name(), region);
         return switch (spec.backend().type()) {
             case KAFKA -> {
-                Map<String, Object> consumer = new HashMap<>(kafka);
-                // One consumer group per (namespace, region): each region applies every entry.
-                consumer.put("group.id", KafkaAdapters.deliveryGroup(spec.name(), region));
-                consumer.put("enable.auto.commit", false);
-                // "none": a position that retention deleted is reported as lost (KafkaDelivery), never skipped
-                // quietly; a new group starts at the beginning of the log.
-                consumer.put("auto.offset.reset", "none");
-                // A worker killed hard holds its partitions until the session times out: 10 s, not
-                // Kafka's 45, before another worker of the region takes over.
-                consumer.putIfAbsent("session.timeout.ms", 10_000);
-                consumer.putIfAbsent("heartbeat.interval.ms", 3_000);
-                // A delay tier resumed when its head falls due is fetched only when the fetch in flight
-                // (long-polling the other partitions) returns: Kafka's 500 ms would be its lateness.
-                consumer.putIfAbsent("fetch.max.wait.ms", 100);
-                // A poll's entries (up to 500) are applied before the next poll; against a slow target
-                // (10 s timeouts, 16 lanes) that may take minutes: do not let the group evict us.
-                consumer.putIfAbsent("max.poll.interval.ms", 900_000);
-                Map<String, Object> producer = new HashMap<>(kafka);
-                producer.put("acks", "all");
-                producer.put("enable.idempotence", true);
                 yield new KafkaDelivery(
                         spec,
                         region,
-                        new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                        new KafkaConsumer<>(
+                                KafkaClientConfigs.deliveryConsumer(kafka, spec.name(), region),
+                                new ByteArrayDeserializer(),
+                                new ByteArrayDeserializer()),
                         kafkaRetries,
-                        new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()),
+                        new KafkaProducer<>(
+                                KafkaClientConfigs.deadLetterProducer(kafka),
+                                new ByteArraySerializer(),
+                                new ByteArraySerializer()),
                         () -> kafkaDeadLetters.depth(spec.backend().topic()),
                         target,
                         payloads.get(),

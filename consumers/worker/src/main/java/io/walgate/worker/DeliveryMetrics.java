@@ -1,6 +1,7 @@
 package io.walgate.worker;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.walgate.consumers.engine.DeliveryEvents;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the backend could not say, and {@code walgate_delivery_stalled_seconds{namespace,region}} (how long
  * due entries have waited without any progress; 0 while it flows); the counter {@code
  * walgate_delivery_lost_entries_total{namespace,region}} counts entries that retention deleted
- * before they were delivered. A namespace no longer served keeps its last values.
+ * before they were delivered. When this worker stops serving a namespace (deleted, paused, moved to
+ * another shard, no target in its region) its series go ({@link #forget}); a restart on a spec
+ * change keeps them.
  */
 @ApplicationScoped
 class DeliveryMetrics {
@@ -71,6 +74,25 @@ class DeliveryMetrics {
                         .increment(count);
             }
         };
+    }
+
+    /**
+     * Removes every series of {@code namespace} in {@code region}: a namespace this worker no longer
+     * serves must not show a lag, a stall or a DLQ depth frozen at its last report.
+     */
+    void forget(String namespace, String region) {
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            if (id.getName().startsWith("walgate.delivery.")
+                    && namespace.equals(id.getTag("namespace"))
+                    && region.equals(id.getTag("region"))) {
+                registry.remove(meter);
+            }
+        }
+        String infix = '\u0000' + namespace + '\u0000' + region;
+        timers.keySet().removeIf(key -> key.contains(infix + '\u0000') || key.endsWith(infix));
+        gauges.keySet().removeIf(key -> key.endsWith(infix));
+        stalled.remove(namespace + " (" + region + ")");
     }
 
     /** Stalled deliveries and why, for the health check. */

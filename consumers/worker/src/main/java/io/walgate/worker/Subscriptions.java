@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,9 @@ final class Subscriptions implements AutoCloseable {
     private final String shard;
     private final String region;
     private final Function<NamespaceSpec, Delivery> deliveries;
+    /** Told of a namespace this worker stopped serving (not of a restart). */
+    private final Consumer<String> noLongerServed;
+
     private final Map<String, Running> running = new HashMap<>();
     /** Namespaces whose delivery could not start (a bad endpoint, a backend down), tried again. */
     private final Map<String, NamespaceSpec> failed = new HashMap<>();
@@ -35,10 +39,15 @@ final class Subscriptions implements AutoCloseable {
         return t;
     });
 
-    Subscriptions(String shard, String region, Function<NamespaceSpec, Delivery> deliveries) {
+    Subscriptions(
+            String shard,
+            String region,
+            Function<NamespaceSpec, Delivery> deliveries,
+            Consumer<String> noLongerServed) {
         this.shard = shard;
         this.region = region;
         this.deliveries = deliveries;
+        this.noLongerServed = noLongerServed;
         retries.scheduleWithFixedDelay(this::retryFailed, 30, 30, TimeUnit.SECONDS);
     }
 
@@ -50,10 +59,14 @@ final class Subscriptions implements AutoCloseable {
     synchronized void changed(NamespaceSpec spec) {
         Running current = running.get(spec.name());
         boolean wanted = serves(spec);
+        boolean served = current != null || failed.containsKey(spec.name());
         if (current != null && (!wanted || !current.spec().equals(spec))) {
             stop(current);
             running.remove(spec.name());
             current = null;
+        }
+        if (served && !wanted) {
+            noLongerServed.accept(spec.name());
         }
         failed.remove(spec.name());
         if (wanted && current == null) {

@@ -71,7 +71,8 @@ public class WorkerWiring {
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
                 metrics,
                 feed.token());
-        subscriptions = new Subscriptions(config.shard(), config.region(), deliveries::create);
+        subscriptions = new Subscriptions(
+                config.shard(), config.region(), deliveries::create, ns -> metrics.forget(ns, config.region()));
         // Before the feed starts, so that the subscriptions hear every namespace from version 0.
         feed.cache().addListener(subscriptions::changed);
         feed.start();

@@ -49,14 +49,7 @@ public final class KafkaAdapters {
      * still unanswered then are aborted and answered UNKNOWN.
      */
     public static LogAppender appender(Map<String, Object> producerConfig, Duration closeTimeout) {
-        Map<String, Object> config = new HashMap<>(producerConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "walgate-appender");
+        Map<String, Object> config = KafkaClientConfigs.appender(producerConfig);
         int maxRequest = Integer.parseInt(
                 String.valueOf(config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         return new KafkaLogAppender(

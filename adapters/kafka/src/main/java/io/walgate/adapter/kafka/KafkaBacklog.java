@@ -41,7 +41,8 @@ final class KafkaBacklog {
 
     Map<String, Long> undelivered(NamespaceSpec namespace) {
         long deadline = System.nanoTime() + LogProvisioner.UNDELIVERED_TIMEOUT.toNanos();
-        List<TopicPartition> partitions = partitions(topics(namespace), deadline);
+        List<TopicPartition> partitions =
+                partitions(KafkaDelayTiers.deliveredTopics(namespace.backend().topic()), deadline);
         Map<String, Long> result = new LinkedHashMap<>();
         if (partitions.isEmpty()) {
             namespace.target().regions().keySet().forEach(region -> result.put(region, 0L));
@@ -63,14 +64,6 @@ final class KafkaBacklog {
             result.put(region, lag);
         }
         return result;
-    }
-
-    private static List<String> topics(NamespaceSpec namespace) {
-        String log = namespace.backend().topic();
-        List<String> topics = new ArrayList<>();
-        topics.add(log);
-        KafkaDelayTiers.TIERS.forEach(tier -> topics.add(KafkaDelayTiers.topicName(log, tier)));
-        return topics;
     }
 
     /** Every partition of the topics that exist; a missing topic holds nothing. */

@@ -1,6 +1,7 @@
 package io.walgate.adapter.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +38,17 @@ public final class KafkaDelayTiers {
             }
         }
         return Optional.ofNullable(chosen);
+    }
+
+    /**
+     * Every topic a namespace's entries are delivered from: its log topic {@code logTopic} first,
+     * then its delay tiers, shortest first.
+     */
+    public static List<String> deliveredTopics(String logTopic) {
+        List<String> topics = new ArrayList<>();
+        topics.add(logTopic);
+        TIERS.forEach(tier -> topics.add(topicName(logTopic, tier)));
+        return List.copyOf(topics);
     }
 
     /** {@code wal.orders.delay.30s} for the main topic {@code wal.orders} and a 30 s tier. */

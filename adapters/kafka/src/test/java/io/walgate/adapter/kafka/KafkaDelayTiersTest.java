@@ -32,4 +32,12 @@ class KafkaDelayTiersTest {
                         "wal.orders.delay.1h",
                         "wal.orders.delay.6h");
     }
+
+    @Test
+    void aNamespaceIsDeliveredFromItsLogFirstThenEveryTier() {
+        assertThat(KafkaDelayTiers.deliveredTopics("wal.orders"))
+                .hasSize(1 + KafkaDelayTiers.TIERS.size())
+                .startsWith("wal.orders", "wal.orders.delay.1s")
+                .endsWith("wal.orders.delay.6h");
+    }
 }

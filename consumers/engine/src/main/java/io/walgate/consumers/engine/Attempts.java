@@ -166,11 +166,6 @@ public final class Attempts {
     /** The code of a failure the target did not classify: it threw instead of answering. */
     public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
-    /** A failure that happened outside the target (a malformed record, say), decided the same way. */
-    public Verdict failed(Envelope entry, Applied.Failed failure) {
-        return decide(entry, failure, Duration.ZERO, Duration.ZERO);
-    }
-
     private Verdict decide(Envelope entry, Applied applied, Duration took, Duration lateness) {
         if (!(applied instanceof Applied.Failed failed)) {
             events.attempted(entry, "applied", "OK", took, lateness);

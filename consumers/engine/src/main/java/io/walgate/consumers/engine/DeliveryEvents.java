@@ -14,8 +14,6 @@ import java.time.Duration;
  * </ol>
  */
 public interface DeliveryEvents {
-    DeliveryEvents NONE = new DeliveryEvents() {};
-
     /** {@code events}, with every exception it throws logged and dropped. */
     static DeliveryEvents guarded(DeliveryEvents events) {
         return events instanceof GuardedEvents ? events : new GuardedEvents(events);
