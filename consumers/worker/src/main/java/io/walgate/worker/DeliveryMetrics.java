@@ -31,6 +31,8 @@ class DeliveryMetrics {
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    /** The events of the delivery last started per (namespace, region). */
+    private final Map<String, Reporter> reporters = new ConcurrentHashMap<>();
     /** Stalled deliveries, "namespace (region)" → what their stall watch says; for the health check. */
     private final Map<String, String> stalled = new ConcurrentHashMap<>();
     /** Durations past this are recorded as this: a timer's nanoseconds overflow at 292 years. */
@@ -41,39 +43,70 @@ class DeliveryMetrics {
     }
 
     DeliveryEvents forNamespace(String namespace, String region) {
-        return new DeliveryEvents() {
-            @Override
-            public void attempted(Envelope entry, String outcome, String code, Duration took, Duration lateness) {
-                timer("walgate.delivery.apply", namespace, region, "outcome", outcome, "code", code)
-                        .record(bounded(took));
-                if (entry.attempt() == 1) {
-                    timer("walgate.delivery.lateness", namespace, region).record(bounded(lateness));
-                }
-            }
+        Reporter reporter = new Reporter(namespace, region);
+        reporters.put(key(namespace, region), reporter);
+        return reporter;
+    }
 
-            @Override
-            public void backlog(long lag, long deadLetters) {
-                gauge("walgate.delivery.lag.entries", namespace, region).set(lag);
-                gauge("walgate.delivery.dead.letters", namespace, region).set(deadLetters);
-            }
+    /** One delivery's events; silent once its namespace is forgotten. */
+    private final class Reporter implements DeliveryEvents {
+        private final String namespace;
+        private final String region;
+        /** Set by {@link #forget}: a delivery still ending must not bring the series back. */
+        private volatile boolean retired;
 
-            @Override
-            public void stall(Duration stalledFor, String detail) {
-                gauge("walgate.delivery.stalled.seconds", namespace, region).set(stalledFor.toSeconds());
-                String name = namespace + " (" + region + ")";
-                if (stalledFor.isZero()) {
-                    stalled.remove(name);
-                } else {
-                    stalled.put(name, "stalled for " + stalledFor.toSeconds() + " s " + detail);
-                }
-            }
+        Reporter(String namespace, String region) {
+            this.namespace = namespace;
+            this.region = region;
+        }
 
-            @Override
-            public void lost(String where, long count) {
-                registry.counter("walgate.delivery.lost.entries", "namespace", namespace, "region", region)
-                        .increment(count);
+        @Override
+        public void attempted(Envelope entry, String outcome, String code, Duration took, Duration lateness) {
+            if (retired) {
+                return;
             }
-        };
+            timer("walgate.delivery.apply", namespace, region, "outcome", outcome, "code", code)
+                    .record(bounded(took));
+            if (entry.attempt() == 1) {
+                timer("walgate.delivery.lateness", namespace, region).record(bounded(lateness));
+            }
+        }
+
+        @Override
+        public void backlog(long lag, long deadLetters) {
+            if (retired) {
+                return;
+            }
+            gauge("walgate.delivery.lag.entries", namespace, region).set(lag);
+            gauge("walgate.delivery.dead.letters", namespace, region).set(deadLetters);
+        }
+
+        @Override
+        public void stall(Duration stalledFor, String detail) {
+            if (retired) {
+                return;
+            }
+            gauge("walgate.delivery.stalled.seconds", namespace, region).set(stalledFor.toSeconds());
+            String name = namespace + " (" + region + ")";
+            if (stalledFor.isZero()) {
+                stalled.remove(name);
+            } else {
+                stalled.put(name, "stalled for " + stalledFor.toSeconds() + " s " + detail);
+            }
+        }
+
+        @Override
+        public void lost(String where, long count) {
+            if (retired) {
+                return;
+            }
+            registry.counter("walgate.delivery.lost.entries", "namespace", namespace, "region", region)
+                    .increment(count);
+        }
+    }
+
+    private static String key(String namespace, String region) {
+        return namespace + '\u0000' + region;
     }
 
     /**
@@ -81,6 +114,10 @@ class DeliveryMetrics {
      * serves must not show a lag, a stall or a DLQ depth frozen at its last report.
      */
     void forget(String namespace, String region) {
+        Reporter reporter = reporters.remove(key(namespace, region));
+        if (reporter != null) {
+            reporter.retired = true;
+        }
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();
             if (id.getName().startsWith("walgate.delivery.")

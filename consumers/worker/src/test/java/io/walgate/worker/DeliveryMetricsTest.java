@@ -50,6 +50,31 @@ class DeliveryMetricsTest {
         assertThat(registry.getMeters()).extracting(Meter::getId).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aDeliveryStillEndingAfterItsNamespaceWasForgottenDoesNotBringItsSeriesBack() {
+        DeliveryEvents ending = metrics.forNamespace("orders", "eu");
+        report(ending);
+
+        metrics.forget("orders", "eu");
+        report(ending); // its thread outlived the 30 s the worker waits for a stop
+
+        assertThat(registry.getMeters()).isEmpty();
+        assertThat(metrics.stalled()).isEmpty();
+    }
+
+    @Test
+    void aRestartedDeliveryReportsToTheSameSeries() {
+        report(metrics.forNamespace("orders", "eu"));
+
+        report(metrics.forNamespace("orders", "eu")); // a spec change restarts it
+
+        assertThat(registry.get("walgate.delivery.apply")
+                        .tag("namespace", "orders")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
+    }
+
     private static Envelope entry() {
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
         WriteRequest write = new WriteRequest(

@@ -49,12 +49,15 @@ public final class KafkaClientConfigs {
     }
 
     /**
-     * The producer that writes dead letters. A send that cannot be written within {@code
-     * max.block.ms} plus {@code delivery.timeout.ms} fails, and the delivery keeps the entry.
+     * The producer that writes dead letters. A send either succeeds or fails within {@code
+     * max.block.ms} plus {@code delivery.timeout.ms} (10 + 45 s), inside the minute the delivery
+     * waits for it: a send that succeeded after the delivery gave up would be written twice.
      */
     public static Map<String, Object> deadLetterProducer(Map<String, Object> base) {
         Map<String, Object> config = durableProducer(base);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 45_000);
         return config;
     }
 

@@ -60,6 +60,16 @@ class KafkaClientConfigsTest {
     }
 
     @Test
+    void aDeadLetterSendEndsWithinTheMinuteTheDeliveryWaitsForIt() {
+        Map<String, Object> deadLetters =
+                KafkaClientConfigs.deadLetterProducer(Map.of("bootstrap.servers", "kafka:9092"));
+
+        long worstCase = ((Number) deadLetters.get("max.block.ms")).longValue()
+                + ((Number) deadLetters.get("delivery.timeout.ms")).longValue();
+        assertThat(worstCase).isLessThan(60_000);
+    }
+
+    @Test
     void theOperatorsSettingsAreNotChanged() {
         Map<String, Object> base = new HashMap<>(OPERATOR);
 

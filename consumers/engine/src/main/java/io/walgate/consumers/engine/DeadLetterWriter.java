@@ -20,7 +20,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <ol>
  *   <li>A write returns only once the broker acknowledged it ({@code acks=all}); otherwise it throws
  *       {@link IllegalStateException}, and the delivery must not commit past the entry.
- *   <li>It waits at most 60 s on top of the producer's own {@code max.block.ms}.
+ *   <li>It waits at most 60 s on top of the producer's own {@code max.block.ms}; the producer's
+ *       settings ({@code KafkaClientConfigs.deadLetterProducer}) end every send within that.
  * </ol>
  */
 final class DeadLetterWriter implements AutoCloseable {

@@ -35,6 +35,7 @@ final class PendingReappends {
 
     private final Map<TopicPartition, TreeMap<Long, Pending>> byPartition = new HashMap<>();
 
+    /** Adds {@code pending}, or replaces the one of the same record (with a later retry time). */
     void add(Pending pending) {
         byPartition
                 .computeIfAbsent(pending.partition(), p -> new TreeMap<>())
@@ -84,7 +85,13 @@ final class PendingReappends {
         return byPartition.values().stream().mapToInt(Map::size).sum();
     }
 
-    void forget(Collection<TopicPartition> partitions) {
-        partitions.forEach(byPartition::remove);
+    /** @return how many were pending in {@code partitions} */
+    int forget(Collection<TopicPartition> partitions) {
+        int dropped = 0;
+        for (TopicPartition partition : partitions) {
+            var pending = byPartition.remove(partition);
+            dropped += pending == null ? 0 : pending.size();
+        }
+        return dropped;
     }
 }

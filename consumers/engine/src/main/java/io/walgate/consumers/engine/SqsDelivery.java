@@ -8,13 +8,11 @@ import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.ResourceNames;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -69,6 +66,7 @@ public final class SqsDelivery implements Delivery {
     private Instant nextBacklog = Instant.MIN;
     private final StallWatch stall;
     private final SqsVisibility visibility;
+    private final SqsDeadLetterWriter deadLetters;
 
     /**
      * @param sqs not closed by this class
@@ -106,6 +104,7 @@ public final class SqsDelivery implements Delivery {
         this.clock = clock;
         this.waitSeconds = Math.max(1, Math.min(20, waitSeconds));
         this.visibility = new SqsVisibility(sqs, namespace.name());
+        this.deadLetters = new SqsDeadLetterWriter(sqs, namespace.name(), region, clock);
     }
 
     @Override
@@ -285,27 +284,7 @@ public final class SqsDelivery implements Delivery {
     }
 
     private boolean deadLetter(String body, Envelope entry, String code, String message) {
-        Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
-                .forEach((name, value) -> attributes.put(
-                        name,
-                        MessageAttributeValue.builder()
-                                .dataType("String")
-                                .stringValue(truncate(value))
-                                .build()));
-        try {
-            sqs.sendMessage(b -> b.queueUrl(deadLetterUrl).messageBody(body).messageAttributes(attributes));
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not dead-letter an entry of {0}: {1}", namespace.name(), e.getMessage());
-            return false;
-        }
-    }
-
-    /** Attribute values count against the message's 256 KiB; an error message need not be long. */
-    private static String truncate(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 1024 ? value : new String(bytes, 0, 1024, StandardCharsets.UTF_8);
+        return deadLetters.write(deadLetterUrl, body, entry, code, message);
     }
 
     private static void sleep(Duration d) {

@@ -1,6 +1,7 @@
 package io.walgate.consumers.engine;
 
 import io.walgate.contract.entry.Envelope;
+import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Ordering {@code NONE}: every due record of a poll is applied in one go ({@link
- * io.walgate.consumers.targets.Target#applyAll}: one transaction where the target can), partitions
+ * Ordering {@code NONE}: every due record of a poll is applied in one go ({@code
+ * Target.applyAll}: one transaction where the target can), partitions
  * one after the other and each in log order; then each is settled in order. A transient failure is
  * re-appended with {@code attempt + 1}, due after its backoff, and everything behind it flows on. A
  * re-append that fails is kept pending ({@link PendingReappends}) and tried again on its own; the
@@ -25,8 +26,11 @@ import org.apache.kafka.common.TopicPartition;
  * released, and waits there.
  */
 final class UnorderedStrategy implements OrderingStrategy {
+    private static final System.Logger LOG = System.getLogger(UnorderedStrategy.class.getName());
     private final Parts parts;
     private final PendingReappends pending = new PendingReappends();
+    /** Before this, re-appends are not tried: the last one failed. */
+    private Instant logTriedAgainAt = Instant.MIN;
 
     UnorderedStrategy(Parts parts) {
         this.parts = parts;
@@ -125,29 +129,41 @@ final class UnorderedStrategy implements OrderingStrategy {
                     .pause(partition, record.offset(), parts.clock().instant().plus(Reappender.AGAIN_AFTER));
             return false;
         }
-        if (!parts.reappender().reappend(record, again)) {
-            pending.add(new PendingReappends.Pending(
-                    partition, record, again, parts.clock().instant().plus(Reappender.AGAIN_AFTER)));
+        if (!tryReappend(record, again)) {
+            pending.add(new PendingReappends.Pending(partition, record, again, logTriedAgainAt));
         }
         return true;
     }
 
-    /** Tries the pending re-appends whose time has come. */
+    /** Tries the pending re-appends whose time has come, in offset order per partition. */
     @Override
     public void retryHeld() {
         for (PendingReappends.Pending p : pending.due(parts.clock().instant())) {
             if (!parts.running().getAsBoolean()) {
                 return;
             }
-            pending.done(p);
-            if (!parts.reappender().reappend(p.record(), p.again())) {
-                pending.add(new PendingReappends.Pending(
-                        p.partition(),
-                        p.record(),
-                        p.again(),
-                        parts.clock().instant().plus(Reappender.AGAIN_AFTER)));
+            if (tryReappend(p.record(), p.again())) {
+                pending.done(p);
+            } else {
+                pending.add(new PendingReappends.Pending(p.partition(), p.record(), p.again(), logTriedAgainAt));
             }
         }
+    }
+
+    /**
+     * Re-appends, unless a re-append failed less than {@link Reappender#AGAIN_AFTER} ago: a log that
+     * is down costs one blocked try per second, not one per entry of the poll (each may block for up
+     * to a minute, and a poll holds up to 500).
+     */
+    private boolean tryReappend(ConsumerRecord<byte[], byte[]> record, Envelope again) {
+        if (parts.clock().instant().isBefore(logTriedAgainAt)) {
+            return false;
+        }
+        if (parts.reappender().reappend(record, again)) {
+            return true;
+        }
+        logTriedAgainAt = parts.clock().instant().plus(Reappender.AGAIN_AFTER);
+        return false;
     }
 
     @Override
@@ -167,6 +183,15 @@ final class UnorderedStrategy implements OrderingStrategy {
 
     @Override
     public void forget(Collection<TopicPartition> partitions) {
-        pending.forget(partitions);
+        int dropped = pending.forget(partitions);
+        if (dropped > 0) {
+            // Not lost: their offsets were never committed, so the partitions are read again from
+            // the first of them (here or by their next owner); the entries behind them apply again.
+            LOG.log(
+                    Level.INFO,
+                    "{0} retries not yet back on the log are read again from their partitions {1}",
+                    dropped,
+                    partitions);
+        }
     }
 }

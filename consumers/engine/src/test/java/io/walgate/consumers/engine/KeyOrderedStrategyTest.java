@@ -2,13 +2,20 @@ package io.walgate.consumers.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walgate.adapter.kafka.KafkaDelayTiers;
+import io.walgate.adapter.spi.AppendException;
 import io.walgate.consumers.targets.Target.Applied;
+import io.walgate.contract.Durability;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.Ordering;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** Ordering KEY, one poll at a time, on a hand-moved clock. */
@@ -106,5 +113,25 @@ class KeyOrderedStrategyTest {
         assertThat(rig.consumer.position(rig.p0)).isEqualTo(0);
         assertThat(rig.pauses.isWaitingForDueTime(rig.p0)).isTrue();
         assertThat(rig.committable()).isEmpty();
+    }
+
+    @Test
+    void aMoveDownTheLadderTheLogRefusesForNowPausesThePartitionAtItForASecond() {
+        String fiveSeconds = KafkaDelayTiers.topicName(rig.namespace.backend().topic(), Duration.ofSeconds(5));
+        var record =
+                rig.bytes(fiveSeconds, 0, 0, EnvelopeCodec.encode(rig.dueIn("later", Duration.ofMinutes(1))), "later");
+        rig.consumer.assign(List.of(new TopicPartition(fiveSeconds, 0)));
+        rig.consumer.updateBeginningOffsets(Map.of(new TopicPartition(fiveSeconds, 0), 0L));
+        rig.clock.advance(Duration.ofSeconds(5));
+        rig.appendFailures.add(new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null));
+
+        rig.deliver(List.of(record));
+
+        TopicPartition tier = new TopicPartition(fiveSeconds, 0);
+        assertThat(rig.consumer.paused()).containsExactly(tier);
+        assertThat(rig.consumer.position(tier)).isEqualTo(0);
+        assertThat(rig.committable()).isEmpty();
+        assertThat(rig.pauses.pollTimeout(rig.clock.instant(), Duration.ofMinutes(1), Optional.empty()))
+                .isEqualTo(Duration.ofSeconds(1));
     }
 }

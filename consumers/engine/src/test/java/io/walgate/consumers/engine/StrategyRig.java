@@ -57,6 +57,8 @@ final class StrategyRig {
     final List<Integer> batches = new ArrayList<>();
     /** Entries re-appended to the log, in order. */
     final List<Envelope> reappended = new ArrayList<>();
+    /** How many re-appends were tried. */
+    int appendCalls;
     /** What the next re-appends throw (once each), instead of appending. */
     final Deque<RuntimeException> appendFailures = new ArrayDeque<>();
 
@@ -171,6 +173,7 @@ final class StrategyRig {
         return new LogAppender() {
             @Override
             public CompletionStage<AppendReceipt> append(NamespaceSpec ns, Envelope envelope) {
+                appendCalls++;
                 RuntimeException failure = appendFailures.poll();
                 if (failure != null) {
                     return CompletableFuture.failedFuture(failure);

@@ -181,7 +181,47 @@ class UnorderedStrategyTest {
     }
 
     @Test
-    void aPartitionWithAThousandPendingReappendsStopsBeingReadUntilTheLogIsBack() {
+    void aLogThatIsDownIsTriedOncePerSecondNotOncePerEntry() {
+        for (String key : List.of("a", "b", "c")) {
+            rig.script(key, Applied.retry("HTTP_503", "busy"));
+        }
+        rig.appendFailures.add(new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null));
+
+        rig.deliver(List.of(
+                rig.record(rig.p0, 0, rig.due("a")),
+                rig.record(rig.p0, 1, rig.due("b")),
+                rig.record(rig.p1, 0, rig.due("c"))));
+        assertThat(rig.appendCalls).as("each try may block for up to a minute").isEqualTo(1);
+        assertThat(rig.strategy.held()).isEqualTo(3);
+
+        rig.clock.advance(Duration.ofSeconds(1));
+        rig.strategy.retryHeld();
+
+        assertThat(rig.reappended).extracting(e -> e.target().key()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L, rig.p1, 1L));
+    }
+
+    @Test
+    void aPartitionStoppedByAFailureIsNotCountedAsWaitingForADueTime() {
+        rig.appendFailures.add(new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null));
+        List<ConsumerRecord<byte[], byte[]>> poll = new ArrayList<>();
+        for (int offset = 1; offset <= PendingReappends.MAX_PER_PARTITION + 1; offset++) {
+            String key = "k" + offset;
+            rig.script(key, Applied.retry("HTTP_503", "busy"));
+            poll.add(rig.record(rig.p0, offset, rig.due(key)));
+        }
+        poll.add(rig.record(rig.p0, PendingReappends.MAX_PER_PARTITION + 2, rig.dueIn("later", Duration.ofSeconds(5))));
+
+        rig.deliver(poll);
+
+        assertThat(rig.consumer.paused()).containsExactly(rig.p0);
+        assertThat(rig.pauses.isWaitingForDueTime(rig.p0))
+                .as("stalled by the log, not waiting")
+                .isFalse();
+    }
+
+    @Test
+    void aPartitionWithAThousandPendingReappendsStopsBeingReadForASecond() {
         List<ConsumerRecord<byte[], byte[]>> poll = new ArrayList<>();
         int limit = PendingReappends.MAX_PER_PARTITION;
         for (int offset = 0; offset <= limit; offset++) {
