@@ -200,6 +200,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEngineKnowsNoBackend() {
+        // A backend is one module under adapters/ (provisioning, appending, reading); the engine
+        // sees it only through the SPI's LogReader, EntryHandler and DeliveryProgress.
+        noClasses()
+                .that()
+                .resideInAPackage("io.walgate.consumers..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.walgate.adapter.kafka..", "io.walgate.adapter.sqs..", "software.amazon..")
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage("io.walgate.consumers.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.kafka..")
+                .check(main);
+    }
+
+    @Test
     void sharedCodeKnowsNoServiceAndNoBackend() {
         noClasses()
                 .that()

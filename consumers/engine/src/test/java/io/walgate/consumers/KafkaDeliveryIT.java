@@ -5,13 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
-import io.walgate.adapter.kafka.KafkaClientConfigs;
 import io.walgate.adapter.kafka.KafkaDeadLetters;
+import io.walgate.adapter.kafka.read.KafkaLogReader;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.spi.TestNamespaces;
+import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
-import io.walgate.consumers.engine.KafkaDelivery;
 import io.walgate.consumers.engine.PayloadStore;
+import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
@@ -50,6 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,9 +78,8 @@ class KafkaDeliveryIT {
     private static Devstack devstack;
     private static LogAppender appender;
     private static KafkaDeadLetters deadLetters;
-    private final List<KafkaDelivery> running = new ArrayList<>();
-    /** The thread of each delivery in {@link #running}, in the same order. */
-    private final List<Thread> threads = new ArrayList<>();
+    private static LogReader reader;
+    private final List<Subscription> running = new ArrayList<>();
 
     private HttpServer http;
     /** The DLQ depth the running delivery last reported. */
@@ -101,15 +104,18 @@ class KafkaDeliveryIT {
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
         deadLetters =
                 KafkaDeadLetters.of(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        // A DLQ that is gone fails a send in 2 s, not 10: the outage test waits less.
+        reader = new KafkaLogReader(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers(), "max.block.ms", 2000),
+                appender,
+                deadLetters,
+                Clock.systemUTC());
     }
 
     @AfterAll
     static void stop() {
-        if (appender != null) {
-            appender.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
+        if (reader != null) {
+            reader.close(); // and the appender and the DLQ depths it was given
         }
         if (devstack != null) {
             devstack.close();
@@ -118,7 +124,7 @@ class KafkaDeliveryIT {
 
     @AfterEach
     void stopWorkers() {
-        running.forEach(KafkaDelivery::stop);
+        running.forEach(Subscription::stop);
         if (http != null) {
             http.stop(0);
         }
@@ -141,31 +147,16 @@ class KafkaDeliveryIT {
     }
 
     private void deliver(NamespaceSpec ns, PayloadStore payloads) {
-        String bootstrap = devstack.kafka().bootstrapServers();
-        KafkaDelivery delivery = new KafkaDelivery(
+        var handler = new Attempts(
                 ns,
                 "local",
-                new KafkaConsumer<>(
-                        KafkaClientConfigs.deliveryConsumer(Map.of("bootstrap.servers", bootstrap), ns.name(), "local"),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer()),
-                appender,
-                new KafkaProducer<>(
-                        // A DLQ that is gone fails a send in 2 s, not 10: the outage test waits less.
-                        KafkaClientConfigs.deadLetterProducer(
-                                Map.of("bootstrap.servers", bootstrap, "max.block.ms", 2000)),
-                        new ByteArraySerializer(),
-                        new ByteArraySerializer()),
-                () -> deadLetters.depth(ns.backend().topic()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 payloads,
                 backlog,
-                Clock.systemUTC());
-        running.add(delivery);
-        Thread worker = new Thread(delivery, "delivery-" + ns.name());
-        threads.add(worker);
-        worker.setDaemon(true);
-        worker.start();
+                Clock.systemUTC(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        running.add(reader.open(
+                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
     }
 
     private static Envelope entry(NamespaceSpec ns, String key, String payload, TargetOp op, Duration delay) {
@@ -619,12 +610,13 @@ class KafkaDeliveryIT {
         }
         deliver(ns);
         assertThat(hundredApplied.await(60, TimeUnit.SECONDS)).isTrue();
-        KafkaDelivery first = running.get(running.size() - 1);
-        Thread firstThread = threads.get(threads.size() - 1);
+        Subscription first = running.get(running.size() - 1);
         first.stop();
         stopped.countDown();
-        firstThread.join(Duration.ofSeconds(30).toMillis()); // it finishes the poll in hand and commits
-        assertThat(firstThread.isAlive()).as("the stopped delivery ended").isFalse();
+        // It finishes the poll in hand and commits.
+        assertThat(first.awaitStopped(Duration.ofSeconds(30)))
+                .as("the stopped delivery ended")
+                .isTrue();
         int beforeRestart = calls.size();
         assertThat(beforeRestart).as("stopped in the middle").isLessThan(1000);
 

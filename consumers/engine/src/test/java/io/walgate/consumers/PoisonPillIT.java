@@ -7,13 +7,16 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.kafka.KafkaAdapters;
-import io.walgate.adapter.kafka.KafkaClientConfigs;
 import io.walgate.adapter.kafka.KafkaDeadLetters;
+import io.walgate.adapter.kafka.read.KafkaLogReader;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.api.v1.LogEnvelope;
+import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
-import io.walgate.consumers.engine.KafkaDelivery;
+import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
@@ -46,6 +49,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -82,7 +86,8 @@ class PoisonPillIT {
     /** Bodies the wal upstream (a stand-in for another region's gateway) accepted. */
     private static final List<String> walBodies = new CopyOnWriteArrayList<>();
 
-    private final List<KafkaDelivery> running = new ArrayList<>();
+    private static LogReader reader;
+    private final List<Subscription> running = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -97,6 +102,11 @@ class PoisonPillIT {
                 Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
         deadLetters =
                 KafkaDeadLetters.of(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()));
+        reader = new KafkaLogReader(
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()),
+                appender,
+                deadLetters,
+                Clock.systemUTC());
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.createContext("/", exchange -> {
             String id = exchange.getRequestHeaders().getFirst("Walgate-Entry-Id");
@@ -120,11 +130,8 @@ class PoisonPillIT {
         if (upstream != null) {
             upstream.stop(0);
         }
-        if (appender != null) {
-            appender.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
+        if (reader != null) {
+            reader.close(); // and the appender and the DLQ depths it was given
         }
         if (devstack != null) {
             devstack.close();
@@ -133,7 +140,7 @@ class PoisonPillIT {
 
     @AfterEach
     void stopDeliveries() {
-        running.forEach(KafkaDelivery::stop);
+        running.forEach(Subscription::stop);
     }
 
     @ParameterizedTest
@@ -249,7 +256,6 @@ class PoisonPillIT {
     }
 
     private void deliver(NamespaceSpec ns) {
-        String bootstrap = devstack.kafka().bootstrapServers();
         DeliveryEvents events = new DeliveryEvents() {
             @Override
             public void attempted(Envelope entry, String outcome, String code, Duration took, Duration lateness) {
@@ -257,27 +263,16 @@ class PoisonPillIT {
                 lateness.toNanos();
             }
         };
-        KafkaDelivery delivery = new KafkaDelivery(
+        var handler = new Attempts(
                 ns,
                 "local",
-                new KafkaConsumer<>(
-                        KafkaClientConfigs.deliveryConsumer(Map.of("bootstrap.servers", bootstrap), ns.name(), "local"),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer()),
-                appender,
-                new KafkaProducer<>(
-                        KafkaClientConfigs.deadLetterProducer(Map.of("bootstrap.servers", bootstrap)),
-                        new ByteArraySerializer(),
-                        new ByteArraySerializer()),
-                () -> deadLetters.depth(ns.backend().topic()),
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 null,
                 events,
-                Clock.systemUTC());
-        running.add(delivery);
-        Thread worker = new Thread(delivery, "delivery-" + ns.name());
-        worker.setDaemon(true);
-        worker.start();
+                Clock.systemUTC(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        running.add(reader.open(
+                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", events, Clock.systemUTC())));
     }
 
     private static Envelope entry(

@@ -5,10 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.adapter.sqs.read.SqsLogReader;
+import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
-import io.walgate.consumers.engine.SqsDelivery;
+import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.Targets;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
@@ -42,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +66,8 @@ class SqsDeliveryIT {
     private static Devstack devstack;
     private static SqsClient sqs;
     private static LogAppender appender;
-    private final List<SqsDelivery> running = new ArrayList<>();
+    private static LogReader reader;
+    private final List<Subscription> running = new ArrayList<>();
     private HttpServer http;
     /** The DLQ depth the running delivery last reported. */
     private final AtomicLong reportedDeadLetters = new AtomicLong(-2);
@@ -86,12 +92,13 @@ class SqsDeliveryIT {
                 SqsServer.REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("walgate", "walgate")));
         appender = SqsAdapters.appender(sqs, 4);
+        reader = new SqsLogReader(sqs, appender, Clock.systemUTC(), 1);
     }
 
     @AfterAll
     static void stop() {
-        if (appender != null) {
-            appender.close();
+        if (reader != null) {
+            reader.close(); // and the appender it was given
         }
         if (sqs != null) {
             sqs.close();
@@ -103,7 +110,7 @@ class SqsDeliveryIT {
 
     @AfterEach
     void stopWorkers() {
-        running.forEach(SqsDelivery::stop);
+        running.forEach(Subscription::stop);
         if (http != null) {
             http.stop(0);
         }
@@ -118,20 +125,16 @@ class SqsDeliveryIT {
     }
 
     private void deliver(NamespaceSpec ns) {
-        SqsDelivery delivery = new SqsDelivery(
+        var handler = new Attempts(
                 ns,
                 "local",
-                sqs,
-                appender,
                 Targets.of(ns.target().type(), ns.target().regions().get("local")),
                 null,
                 backlog,
                 Clock.systemUTC(),
-                1);
-        running.add(delivery);
-        Thread worker = new Thread(delivery, "sqs-delivery-" + ns.name());
-        worker.setDaemon(true);
-        worker.start();
+                () -> ThreadLocalRandom.current().nextDouble());
+        running.add(reader.open(
+                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
     }
 
     private static Envelope entry(NamespaceSpec ns, String key, String payload, Duration delay) {

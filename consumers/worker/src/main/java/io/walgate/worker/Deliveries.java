@@ -1,45 +1,37 @@
 package io.walgate.worker;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
-import io.walgate.adapter.kafka.KafkaClientConfigs;
-import io.walgate.adapter.kafka.KafkaDeadLetters;
-import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.sqs.SqsAdapters;
-import io.walgate.consumers.engine.Delivery;
-import io.walgate.consumers.engine.KafkaDelivery;
+import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.PayloadStore;
-import io.walgate.consumers.engine.SqsDelivery;
-import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.Targets;
+import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the delivery of one namespace to this worker's region, on the namespace's backend. Owns
- * what the deliveries share: the appenders that re-enqueue retries, and the worker's bearer token
- * (its controller client's), which {@code wal} targets present to the Walgate they forward to.
+ * Starts the delivery of one namespace to this worker's region: the namespace's backend reads its
+ * log ({@link LogReader}) and hands due entries to the engine ({@link Attempts}, with the
+ * namespace's target). Owns one reader per backend, and the worker's bearer token (its controller
+ * client's), which {@code wal} targets present to the Walgate they forward to.
  */
 final class Deliveries implements AutoCloseable {
     private final String region;
-    private final Map<String, Object> kafka;
-    private final LogAppender kafkaRetries;
-    /** One Admin client for every Kafka delivery's DLQ depth, asked off the delivery threads. */
-    private final KafkaDeadLetters kafkaDeadLetters;
-
+    private final Map<BackendType, LogReader> readers = new EnumMap<>(BackendType.class);
     private final SqsClient sqs;
-    private final LogAppender sqsRetries;
-    private final int sqsWaitSeconds;
     private final Supplier<PayloadStore> payloads;
     private final DeliveryMetrics metrics;
     private final Supplier<Optional<String>> token;
+    private final Clock clock = Clock.systemUTC();
 
     Deliveries(
             String region,
@@ -50,69 +42,48 @@ final class Deliveries implements AutoCloseable {
             DeliveryMetrics metrics,
             Supplier<Optional<String>> token) {
         this.region = region;
-        this.kafka = Map.copyOf(kafka);
-        this.kafkaRetries = KafkaAdapters.appender(kafka);
-        this.kafkaDeadLetters = KafkaDeadLetters.of(kafka);
         this.sqs = sqs;
-        this.sqsRetries = SqsAdapters.appender(sqs, 4);
-        this.sqsWaitSeconds = sqsWaitSeconds;
+        readers.put(BackendType.KAFKA, KafkaAdapters.reader(kafka));
+        readers.put(BackendType.SQS, SqsAdapters.reader(sqs, sqsWaitSeconds));
         this.payloads = payloads;
         this.metrics = metrics;
         this.token = token;
     }
 
-    /** A delivery of {@code spec}, which must have a target in this worker's region. */
-    Delivery create(NamespaceSpec spec) {
+    /** Starts delivering {@code spec}, which must have a target in this worker's region. */
+    Subscription start(NamespaceSpec spec) {
+        var events = metrics.forNamespace(spec.name(), region);
         var target = Targets.of(spec.target().type(), spec.target().regions().get(region), token);
+        Attempts handler;
         try {
-            return create(spec, target);
+            handler = new Attempts(
+                    spec,
+                    region,
+                    target,
+                    payloads.get(),
+                    events,
+                    clock,
+                    () -> ThreadLocalRandom.current().nextDouble());
         } catch (RuntimeException e) {
             target.close(); // built for a delivery that never started
             throw e;
         }
-    }
-
-    private Delivery create(NamespaceSpec spec, Target target) {
-        var events = metrics.forNamespace(spec.name(), region);
-        return switch (spec.backend().type()) {
-            case KAFKA -> {
-                yield new KafkaDelivery(
-                        spec,
-                        region,
-                        new KafkaConsumer<>(
-                                KafkaClientConfigs.deliveryConsumer(kafka, spec.name(), region),
-                                new ByteArrayDeserializer(),
-                                new ByteArrayDeserializer()),
-                        kafkaRetries,
-                        new KafkaProducer<>(
-                                KafkaClientConfigs.deadLetterProducer(kafka),
-                                new ByteArraySerializer(),
-                                new ByteArraySerializer()),
-                        () -> kafkaDeadLetters.depth(spec.backend().topic()),
-                        target,
-                        payloads.get(),
-                        events,
-                        Clock.systemUTC());
-            }
-            case SQS ->
-                new SqsDelivery(
-                        spec,
-                        region,
-                        sqs,
-                        sqsRetries,
-                        target,
-                        payloads.get(),
-                        events,
-                        Clock.systemUTC(),
-                        sqsWaitSeconds);
-        };
+        try {
+            return readers.get(spec.backend().type())
+                    .open(
+                            spec,
+                            region,
+                            handler,
+                            new ReportedProgress(spec.name() + " (" + region + ")", events, clock));
+        } catch (RuntimeException e) {
+            handler.close();
+            throw e;
+        }
     }
 
     @Override
     public void close() {
-        kafkaRetries.close();
-        kafkaDeadLetters.close();
-        sqsRetries.close();
+        readers.values().forEach(LogReader::close);
         sqs.close();
     }
 }

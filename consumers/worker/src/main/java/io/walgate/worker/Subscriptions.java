@@ -1,9 +1,10 @@
 package io.walgate.worker;
 
 import io.quarkus.logging.Log;
-import io.walgate.consumers.engine.Delivery;
+import io.walgate.adapter.spi.Subscription;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,11 @@ import java.util.function.Function;
  */
 final class Subscriptions implements AutoCloseable {
 
-    private record Running(NamespaceSpec spec, Delivery delivery, Thread thread) {}
+    private record Running(NamespaceSpec spec, Subscription subscription) {}
 
     private final String shard;
     private final String region;
-    private final Function<NamespaceSpec, Delivery> deliveries;
+    private final Function<NamespaceSpec, Subscription> deliveries;
     /** Told of a namespace this worker stopped serving (not of a restart). */
     private final Consumer<String> noLongerServed;
 
@@ -42,7 +43,7 @@ final class Subscriptions implements AutoCloseable {
     Subscriptions(
             String shard,
             String region,
-            Function<NamespaceSpec, Delivery> deliveries,
+            Function<NamespaceSpec, Subscription> deliveries,
             Consumer<String> noLongerServed) {
         this.shard = shard;
         this.region = region;
@@ -89,20 +90,23 @@ final class Subscriptions implements AutoCloseable {
     }
 
     private Running start(NamespaceSpec spec) {
-        Delivery delivery = deliveries.apply(spec);
-        Thread thread = new Thread(delivery, "delivery-" + spec.name());
-        thread.setDaemon(true);
-        thread.start();
+        Subscription subscription = deliveries.apply(spec);
         Log.infof(
                 "delivering namespace %s (%s) to its %s target in region %s",
                 spec.name(), spec.backend().type(), spec.target().type(), region);
-        return new Running(spec, delivery, thread);
+        return new Running(spec, subscription);
     }
 
     private static void stop(Running r) {
-        r.delivery().stop();
+        r.subscription().stop();
         try {
-            r.thread().join(30_000);
+            if (!r.subscription().awaitStopped(Duration.ofSeconds(30))) {
+                Log.warnf(
+                        "the delivery of namespace %s has not stopped after 30 s (a slow target?); it stops"
+                                + " once the entries in hand are settled",
+                        r.spec().name());
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -113,7 +117,7 @@ final class Subscriptions implements AutoCloseable {
     @Override
     public synchronized void close() {
         retries.shutdownNow();
-        running.values().forEach(r -> r.delivery().stop());
+        running.values().forEach(r -> r.subscription().stop());
         running.values().forEach(Subscriptions::stop);
         running.clear();
     }

@@ -72,7 +72,7 @@ public class WorkerWiring {
                 metrics,
                 feed.token());
         subscriptions = new Subscriptions(
-                config.shard(), config.region(), deliveries::create, ns -> metrics.forget(ns, config.region()));
+                config.shard(), config.region(), deliveries::start, ns -> metrics.forget(ns, config.region()));
         // Before the feed starts, so that the subscriptions hear every namespace from version 0.
         feed.cache().addListener(subscriptions::changed);
         feed.start();

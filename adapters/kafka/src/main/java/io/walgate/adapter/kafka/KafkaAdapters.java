@@ -1,7 +1,9 @@
 package io.walgate.adapter.kafka;
 
+import io.walgate.adapter.kafka.read.KafkaLogReader;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.LogReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,6 +62,20 @@ public final class KafkaAdapters {
                 // A re-send goes to a leader that answered before: one request's time is enough.
                 Duration.ofMillis(
                         Long.parseLong(String.valueOf(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)))));
+    }
+
+    /**
+     * A reader delivering namespaces of the cluster {@code clientConfig} describes; it owns an
+     * appender for retries and an Admin client for the DLQs' depths, both closed with it.
+     */
+    public static LogReader reader(Map<String, Object> clientConfig) {
+        LogAppender retries = appender(clientConfig);
+        try {
+            return new KafkaLogReader(clientConfig, retries, KafkaDeadLetters.of(clientConfig), Clock.systemUTC());
+        } catch (RuntimeException e) {
+            retries.close();
+            throw e;
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.walgate.adapter.sqs;
 
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.sqs.read.SqsLogReader;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,15 @@ public final class SqsAdapters {
      */
     public static LogAppender appender(SqsClient client, int senders) {
         return appender(client, senders, Duration.ofSeconds(30));
+    }
+
+    /**
+     * A reader delivering namespaces' queues through {@code client}, long-polling each receive for
+     * {@code waitSeconds} (1..20). It owns an appender for retries, closed with it; the client is
+     * not closed.
+     */
+    public static LogReader reader(SqsClient client, int waitSeconds) {
+        return new SqsLogReader(client, appender(client, 4), Clock.systemUTC(), waitSeconds);
     }
 
     /** As {@link #appender(SqsClient, int)}, with how long {@code close()} waits for sends in flight. */

@@ -1,5 +1,7 @@
 package io.walgate.consumers.engine;
 
+import io.walgate.adapter.spi.EntryHandler;
+import io.walgate.adapter.spi.Verdict;
 import io.walgate.consumers.targets.Target;
 import io.walgate.consumers.targets.Target.Applied;
 import io.walgate.contract.entry.Envelope;
@@ -12,29 +14,12 @@ import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
- * One attempt to apply a due entry, and what it leads to under the namespace's retry policy. The
- * same for every log backend; what a backend does with a {@link Verdict} (re-append, hold, send to
- * its DLQ) is its own business.
+ * The engine's {@link EntryHandler}: one attempt to apply a due entry through the namespace's
+ * {@link Target}, and what it leads to under the namespace's retry policy. The same for every log
+ * backend; what a backend does with a {@link Verdict} (re-append, hold, send to its DLQ) is its
+ * own business. It owns the target and the payload store, and closes both.
  */
-public final class Attempts {
-
-    /** What became of an attempt. */
-    public sealed interface Verdict {
-        /** Applied. */
-        record Done() implements Verdict {}
-
-        /**
-         * Failed, may succeed later: {@code again} is the entry with {@code attempt + 1}, its failure
-         * recorded and its due time set to after the backoff.
-         */
-        record Retry(Envelope again) implements Verdict {}
-
-        /**
-         * Failed for good (permanent, or out of attempts): {@code dead} is the entry as logged, with
-         * its failure history, ready for the DLQ.
-         */
-        record Dead(Envelope dead, String code, String message, String why) implements Verdict {}
-    }
+public final class Attempts implements EntryHandler {
 
     private final NamespaceSpec namespace;
     private final String region;
@@ -61,13 +46,15 @@ public final class Attempts {
         this.region = region;
         this.target = target;
         this.payloads = payloads;
-        this.events = events;
+        // Metrics code must never be able to fail (and so replay or stall) a delivery.
+        this.events = DeliveryEvents.guarded(events);
         this.clock = clock;
         this.random = random;
     }
 
     /** Applies {@code entry}, which is due, and says what comes next. */
-    public Verdict attempt(Envelope entry) {
+    @Override
+    public Verdict handle(Envelope entry) {
         Instant now = clock.instant();
         // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
         Envelope inline = entry;
@@ -108,7 +95,8 @@ public final class Attempts {
      * Applies due entries of one partition together ({@link Target#applyAll}) and says what comes
      * next for each, in order. Each entry's apply latency is the batch's.
      */
-    public List<Verdict> attemptAll(List<Envelope> entries) {
+    @Override
+    public List<Verdict> handleAll(List<Envelope> entries) {
         List<Verdict> verdicts = new ArrayList<>(entries.size());
         List<Envelope> segment = new ArrayList<>();
         for (Envelope entry : entries) {
@@ -119,7 +107,7 @@ public final class Attempts {
             // A claim check is redeemed and applied alone, in its place, so order holds.
             verdicts.addAll(applyTogether(segment));
             segment.clear();
-            verdicts.add(attempt(entry));
+            verdicts.add(handle(entry));
         }
         verdicts.addAll(applyTogether(segment));
         return verdicts;
@@ -130,7 +118,7 @@ public final class Attempts {
             return List.of();
         }
         if (inline.size() == 1) {
-            return List.of(attempt(inline.get(0)));
+            return List.of(handle(inline.get(0)));
         }
         Instant now = clock.instant();
         long start = System.nanoTime();
@@ -139,7 +127,7 @@ public final class Attempts {
             applied = target.applyAll(inline);
         } catch (RuntimeException e) {
             // Which entry broke it is not known: each gets its own outcome, alone.
-            return inline.stream().map(this::attempt).toList();
+            return inline.stream().map(this::handle).toList();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         List<Verdict> verdicts = new ArrayList<>(inline.size());
@@ -183,5 +171,17 @@ public final class Attempts {
         String why = failed.transientFailure() ? "attempts exhausted (" + maxAttempts + ")" : "permanent failure";
         return new Verdict.Dead(
                 entry.withFailure(failed.code(), failed.message(), now), failed.code(), failed.message(), why);
+    }
+
+    /** Closes the target and the payload store. */
+    @Override
+    public void close() {
+        try {
+            target.close();
+        } finally {
+            if (payloads != null) {
+                payloads.close();
+            }
+        }
     }
 }

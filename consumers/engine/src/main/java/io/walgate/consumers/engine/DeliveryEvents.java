@@ -30,7 +30,7 @@ public interface DeliveryEvents {
     default void attempted(Envelope entry, String outcome, String code, Duration took, Duration lateness) {}
 
     /**
-     * Now and then (every {@link #BACKLOG_EVERY}): how far behind the delivery is and how many dead
+     * Now and then (every 10 s or so): how far behind the delivery is and how many dead
      * letters its DLQ holds. Kafka: entries between the read position and the end of the log and
      * its tiers, plus entries held back by KEY ordering; dead letters retained in the DLQ topic.
      * SQS: messages ready in the queue; messages in the DLQ queue. -1 when it could not be told.
@@ -48,6 +48,4 @@ public interface DeliveryEvents {
      * count} entries of {@code where}. They are gone; the delivery goes on after them.
      */
     default void lost(String where, long count) {}
-
-    Duration BACKLOG_EVERY = Duration.ofSeconds(10);
 }

@@ -2,6 +2,7 @@ package io.walgate.consumers.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walgate.adapter.spi.HandClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

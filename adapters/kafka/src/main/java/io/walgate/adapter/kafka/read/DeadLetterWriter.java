@@ -1,0 +1,86 @@
+package io.walgate.adapter.kafka.read;
+
+import io.walgate.adapter.spi.DeadLetterHeaders;
+import io.walgate.adapter.spi.Verdict;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.EnvelopeCodec;
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.ResourceNames;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes a namespace's dead letters to its DLQ topic: the entry (with its history) as the value,
+ * the source record's key, and the failure in {@link DeadLetterHeaders}.
+ *
+ * <ol>
+ *   <li>A write returns only once the broker acknowledged it ({@code acks=all}); otherwise it throws
+ *       {@link IllegalStateException}, and the delivery must not commit past the entry.
+ *   <li>It waits at most 60 s on top of the producer's own {@code max.block.ms}; the producer's
+ *       settings ({@code KafkaClientConfigs.deadLetterProducer}) end every send within that.
+ * </ol>
+ */
+final class DeadLetterWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DeadLetterWriter.class.getName());
+
+    private final Producer<byte[], byte[]> producer;
+    private final String namespace;
+    private final String region;
+    private final String topic;
+    private final Clock clock;
+
+    DeadLetterWriter(Producer<byte[], byte[]> producer, NamespaceSpec namespace, String region, Clock clock) {
+        this.producer = producer;
+        this.namespace = namespace.name();
+        this.region = region;
+        this.topic = ResourceNames.deadLetterName(
+                BackendType.KAFKA, namespace.backend().topic());
+        this.clock = clock;
+    }
+
+    /** An entry the target refused for good, or that ran out of attempts. */
+    void write(byte[] key, Verdict.Dead dead) {
+        LOG.log(
+                Level.WARNING,
+                "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
+                dead.dead().id(),
+                namespace,
+                dead.dead().attempt(),
+                dead.why(),
+                dead.code(),
+                dead.message());
+        write(key, EnvelopeCodec.encode(dead.dead()), dead.dead(), dead.code(), dead.message());
+    }
+
+    /**
+     * A record as it is: {@code entry} is its envelope, or null when it is none ({@code
+     * MALFORMED_ENVELOPE}).
+     */
+    void write(byte[] key, byte[] value, Envelope entry, String code, String message) {
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
+                .forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to the dead-letter topic " + topic, e);
+        } catch (Exception e) {
+            // Never commit past an entry that is neither applied nor dead-lettered.
+            throw new IllegalStateException(
+                    "cannot write to the dead-letter topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

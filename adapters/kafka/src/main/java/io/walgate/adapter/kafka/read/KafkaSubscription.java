@@ -1,0 +1,247 @@
+package io.walgate.adapter.kafka.read;
+
+import io.walgate.adapter.spi.DeliveryProgress;
+import io.walgate.adapter.spi.EntryHandler;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.SubscriptionThread;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Ordering;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Delivers one namespace's Kafka log to one region's {@link EntryHandler}, on one thread: the
+ * poll loop of a {@link KafkaLogReader} subscription. Each
+ * job is a part of its own: where a record waits ({@link DelayLadder}), how a poll is applied and
+ * settled per ordering mode ({@link UnorderedStrategy}, {@link KeyOrderedStrategy}), re-appends
+ * ({@link Reappender}), dead letters ({@link DeadLetterWriter}), paused partitions ({@link Pauses}),
+ * what may be committed ({@link OffsetLedger}), reports ({@link BacklogReport}) and lost ranges
+ * ({@link LostRanges}).
+ *
+ * <ol>
+ *   <li>At least once: an offset is committed only after its entry was applied, re-appended or
+ *       dead-lettered (targets apply idempotently by entry id); entries held in memory are never
+ *       committed, so a restart reads them again.
+ *   <li>Never early: an entry is applied only once its due time has come.
+ *   <li>A failure outside the target (the DLQ or Kafka itself) never ends the delivery: it goes
+ *       back to the last commit and tries again a second later, and reports it ({@link
+ *       DeliveryProgress#failed}). A rewind that fails keeps it from polling until one succeeds.
+ *   <li>{@link #stop()} returns at once; the loop ends after the entries in hand are settled and
+ *       committed, then closes the consumer, the DLQ producer and the handler.
+ * </ol>
+ */
+final class KafkaSubscription implements SubscriptionThread.Loop {
+    private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
+    private static final Duration MAX_POLL = Duration.ofMillis(200);
+
+    private final NamespaceSpec namespace;
+    private final Consumer<byte[], byte[]> consumer;
+    private final DelayLadder ladder;
+    private final Pauses pauses;
+    private final OffsetLedger ledger = new OffsetLedger();
+    private final DeadLetterWriter deadLetters;
+    private final OrderingStrategy strategy;
+    private final BacklogReport reports;
+    private final LostRanges lostRanges;
+    private final EntryHandler handler;
+    private final DeliveryProgress progress;
+    private final Clock clock;
+    private volatile boolean running = true;
+    /** Set when a rewind failed: nothing may be read (or committed) until one succeeds. */
+    private boolean mustRewind;
+
+    /**
+     * @param consumer subscribed by this class, in the namespace's delivery group for the region
+     *     ({@code KafkaClientConfigs.deliveryConsumer}); closed at the end
+     * @param retries appends retried entries (the Kafka appender, which routes by due time)
+     * @param deadLetters an idempotent {@code acks=all} producer for the DLQ; closed at the end
+     * @param deadLetterDepth asks the DLQ's depth for the backlog report without blocking ({@code
+     *     KafkaDeadLetters#depth}); asked every {@link BacklogReport#EVERY}, never waited for
+     * @param handler applies due entries; closed at the end
+     */
+    KafkaSubscription(
+            NamespaceSpec namespace,
+            String region,
+            Consumer<byte[], byte[]> consumer,
+            LogAppender retries,
+            Producer<byte[], byte[]> deadLetters,
+            Supplier<CompletionStage<Long>> deadLetterDepth,
+            EntryHandler handler,
+            DeliveryProgress progress,
+            Clock clock) {
+        this.namespace = namespace;
+        this.consumer = consumer;
+        this.handler = handler;
+        this.progress = progress;
+        this.clock = clock;
+        this.ladder = new DelayLadder(namespace.backend().topic());
+        this.pauses = new Pauses(consumer);
+        this.deadLetters = new DeadLetterWriter(deadLetters, namespace, region, clock);
+        var reappender = new Reappender(namespace, retries, this.deadLetters, progress);
+        var parts = new OrderingStrategy.Parts(
+                handler, ladder, pauses, ledger, reappender, this.deadLetters, clock, () -> running);
+        this.strategy = namespace.delivery().ordering() == Ordering.KEY
+                ? new KeyOrderedStrategy(parts)
+                : new UnorderedStrategy(parts);
+        this.reports = new BacklogReport(
+                consumer,
+                strategy,
+                pauses,
+                ledger,
+                new DeadLetterProbe(deadLetterDepth, clock, BacklogReport.EVERY),
+                progress,
+                clock);
+        this.lostRanges = new LostRanges(consumer, namespace.name(), region, progress);
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(ladder.topics(), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                forget(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                forget(partitions);
+            }
+        });
+        try {
+            while (running) {
+                try {
+                    if (mustRewind && !rewindToCommitted()) {
+                        reports.reportUnknown();
+                        sleep(Duration.ofSeconds(1));
+                        continue;
+                    }
+                    deliverOnce();
+                } catch (RuntimeException e) {
+                    // A failure outside the target (the DLQ or Kafka itself): nothing past the last
+                    // commit is lost; go back to it and try again shortly, rather than let the
+                    // thread die and the namespace silently stop being delivered. Failures of one
+                    // entry never come here (the handler makes them that entry's verdict).
+                    progress.failed(e.toString());
+                    LOG.log(
+                            Level.WARNING,
+                            "delivery of " + namespace.name() + " failed; retrying from the last"
+                                    + " committed offsets in 1 s: " + e.getMessage(),
+                            e);
+                    rewindToCommitted();
+                    reports.reportUnknown();
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        } finally {
+            closeQuietly(consumer::close);
+            closeQuietly(deadLetters::close);
+            closeQuietly(handler::close);
+        }
+    }
+
+    /**
+     * Stops after the entries in hand are applied and committed (a poll waits at most 200 ms), so a
+     * clean stop applies nothing twice. No {@code wakeup()}: it could interrupt the commit of entries
+     * already applied, and the next worker would apply them again.
+     */
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    private void deliverOnce() {
+        pauses.resumeDue(clock.instant());
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(pauses.pollTimeout(clock.instant(), MAX_POLL, strategy.nextRetry()));
+        } catch (NoOffsetForPartitionException e) {
+            // A group's first start (auto.offset.reset=none): everything in the log is due to us.
+            consumer.seekToBeginning(e.partitions());
+            return;
+        } catch (OffsetOutOfRangeException e) {
+            lostRanges.skipLost(e.offsetOutOfRangePartitions());
+            return;
+        }
+        strategy.deliver(records);
+        strategy.retryHeld();
+        commit();
+        reports.maybeReport();
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> due = ledger.committable(strategy::firstHeld);
+        if (!due.isEmpty()) {
+            consumer.commitSync(due);
+            ledger.committed(due);
+            progress.progressed();
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        strategy.forget(partitions);
+        pauses.forget(partitions);
+        ledger.forget(partitions);
+    }
+
+    /**
+     * Goes back to the last committed offsets (what was read since is read again). Until it
+     * succeeds, {@link #mustRewind} keeps the loop from polling: a poll from the old position would
+     * commit past entries that were never settled.
+     *
+     * @return whether it succeeded
+     */
+    private boolean rewindToCommitted() {
+        mustRewind = true;
+        try {
+            var assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> last = consumer.committed(assigned, Duration.ofSeconds(10));
+            forget(List.copyOf(assigned));
+            for (TopicPartition p : assigned) {
+                OffsetAndMetadata c = last.get(p);
+                if (c != null) {
+                    consumer.seek(p, c.offset());
+                } else {
+                    consumer.seekToBeginning(List.of(p));
+                }
+            }
+            consumer.resume(assigned);
+            mustRewind = false;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not rewind " + namespace.name() + " yet: " + e.getMessage());
+        }
+        return !mustRewind;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing: " + e.getMessage());
+        }
+    }
+}

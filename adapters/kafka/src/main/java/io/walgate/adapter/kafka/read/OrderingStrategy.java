@@ -1,0 +1,76 @@
+package io.walgate.adapter.kafka.read;
+
+import io.walgate.adapter.spi.EntryHandler;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.EnvelopeCodec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How a Kafka delivery hands a poll's records to its target and settles them: one implementation
+ * per ordering mode ({@link UnorderedStrategy} for {@code NONE}, {@link KeyOrderedStrategy} for
+ * {@code KEY}).
+ *
+ * <ol>
+ *   <li>Called on the delivery's thread only, one poll at a time.
+ *   <li>Every record it settles (applied, re-appended, dead-lettered, held) goes to the {@link
+ *       OffsetLedger}, in offset order per partition; a record it does not settle has its partition
+ *       paused at it ({@link Pauses}), so it is read again.
+ *   <li>Records held in memory are reported by {@link #firstHeld}: the commit stops at them.
+ *   <li>Once {@code running} turns false it starts nothing new; what it settled is committed.
+ * </ol>
+ */
+interface OrderingStrategy {
+    /** Applies the due records of a poll, moves the released ones, and pauses at the rest. */
+    void deliver(ConsumerRecords<byte[], byte[]> records);
+
+    /** Retries the held entries whose backoff is over. */
+    default void retryHeld() {}
+
+    /** How many entries are held in memory. */
+    default int held() {
+        return 0;
+    }
+
+    /** The offset of the first entry of {@code partition} held in memory, if any. */
+    default OptionalLong firstHeld(TopicPartition partition) {
+        return OptionalLong.empty();
+    }
+
+    /** When the next held entry is to be retried. */
+    default Optional<Instant> nextRetry() {
+        return Optional.empty();
+    }
+
+    /** The partitions are no longer ours, or are read again from their last commit. */
+    default void forget(Collection<TopicPartition> partitions) {}
+
+    /** What a strategy settles records with; shared with the delivery that owns it. */
+    record Parts(
+            EntryHandler handler,
+            DelayLadder ladder,
+            Pauses pauses,
+            OffsetLedger ledger,
+            Reappender reappender,
+            DeadLetterWriter deadLetters,
+            Clock clock,
+            BooleanSupplier running) {}
+
+    /** A record's envelope, or a reason it is none. */
+    record Decoded(Envelope entry, String malformed) {
+        static Decoded of(ConsumerRecord<byte[], byte[]> record) {
+            try {
+                return new Decoded(EnvelopeCodec.decode(record.value()), null);
+            } catch (EnvelopeCodec.MalformedEnvelopeException e) {
+                return new Decoded(null, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.walgate.adapter.kafka.read;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The partitions a Kafka delivery has paused, each at a record and until a time, and how long its
+ * next poll may wait. Called on the delivery's thread only.
+ *
+ * <ol>
+ *   <li>A paused partition is positioned at the record it stopped at, so that record is the first
+ *       read when it resumes; nothing behind it is read meanwhile.
+ *   <li>It resumes at its time, not before, and only while it is still assigned: a partition lost
+ *       in a rebalance is not resumed (nor remembered).
+ *   <li>A pause at an entry not due yet is <em>waiting</em>, not stalled: its lag is no stall.
+ * </ol>
+ */
+final class Pauses {
+    private final Consumer<?, ?> consumer;
+    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    /** Partitions paused at an entry that is not due yet: waiting, not stalled. */
+    private final Set<TopicPartition> waitingForDueTime = new HashSet<>();
+
+    Pauses(Consumer<?, ?> consumer) {
+        this.consumer = consumer;
+    }
+
+    /** Stops reading {@code partition} until {@code until}, then goes on at {@code offset}. */
+    void pause(TopicPartition partition, long offset, Instant until) {
+        consumer.seek(partition, offset);
+        consumer.pause(List.of(partition));
+        pausedUntil.put(partition, until);
+    }
+
+    /** As {@link #pause}, for a record whose entry is not due (or not released) before {@code until}. */
+    void waitForDueTime(TopicPartition partition, long offset, Instant until) {
+        pause(partition, offset, until);
+        waitingForDueTime.add(partition);
+    }
+
+    boolean isPaused(TopicPartition partition) {
+        return pausedUntil.containsKey(partition);
+    }
+
+    boolean isWaitingForDueTime(TopicPartition partition) {
+        return waitingForDueTime.contains(partition);
+    }
+
+    /** Resumes every partition whose time has come and that is still assigned. */
+    void resumeDue(Instant now) {
+        List<TopicPartition> due = new ArrayList<>();
+        pausedUntil.forEach((partition, until) -> {
+            if (!until.isAfter(now)) {
+                due.add(partition);
+            }
+        });
+        forget(due);
+        due.retainAll(consumer.assignment());
+        if (!due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    /**
+     * How long the next poll may wait: at most {@code max}, and no longer than the earliest resume
+     * or {@code nextRetry} (a held key's).
+     */
+    Duration pollTimeout(Instant now, Duration max, Optional<Instant> nextRetry) {
+        Instant soonest = now.plus(max);
+        for (Instant until : pausedUntil.values()) {
+            soonest = until.isBefore(soonest) ? until : soonest;
+        }
+        Instant retry = nextRetry.orElse(soonest);
+        soonest = retry.isBefore(soonest) ? retry : soonest;
+        return soonest.isAfter(now) ? Duration.between(now, soonest) : Duration.ZERO;
+    }
+
+    void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(p -> {
+            pausedUntil.remove(p);
+            waitingForDueTime.remove(p);
+        });
+    }
+}

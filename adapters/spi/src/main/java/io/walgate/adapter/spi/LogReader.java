@@ -1,0 +1,45 @@
+package io.walgate.adapter.spi;
+
+import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.NamespaceSpec;
+
+/**
+ * Reads namespaces' logs and hands their entries, when due, to the engine: the read side of a
+ * backend, next to {@link LogProvisioner} and {@link LogAppender}.
+ *
+ * <ol>
+ *   <li>One instance serves every namespace of its {@link #backend()} for a worker; {@link #open}
+ *       may be called from any thread; {@link #close()} once, after every subscription stopped.
+ *   <li>A subscription runs on a thread of its own. It calls its handler from that thread only,
+ *       with the entries of one partition (Kafka) in log order.
+ *   <li>Never early: the handler sees an entry only once the reader's clock has reached its {@code
+ *       deliverAt}.
+ *   <li>At least once: an entry is settled (committed, deleted) only after its verdict was carried
+ *       out: re-appended or held for a retry, written to the DLQ with {@link DeadLetterHeaders} and
+ *       acknowledged when dead. A record that is no envelope goes to the DLQ as {@code
+ *       MALFORMED_ENVELOPE} without reaching the handler. A crash loses nothing: what was not
+ *       settled is read again, by this worker or another of its region.
+ *   <li>Ordering {@code NONE}: entries of one partition key reach the handler in log order until
+ *       one fails. {@code KEY} (Kafka only): in log order through retries, holding back only the
+ *       failing key.
+ *   <li>{@link Subscription#stop()} settles the batch in hand and calls the handler no more.
+ *   <li>A failure of the log or the DLQ never ends a subscription: it goes back to its last settled
+ *       position, reports {@link DeliveryProgress#failed}, and tries again a second later.
+ *   <li>Reports never block delivery; entries lost to retention are reported ({@link
+ *       DeliveryProgress#lost}), never skipped silently.
+ * </ol>
+ */
+public interface LogReader extends AutoCloseable {
+    BackendType backend();
+
+    /**
+     * Starts delivering {@code namespace} to {@code region}, on a thread of its own.
+     *
+     * @param handler applies due entries; closed when the subscription ends
+     */
+    Subscription open(NamespaceSpec namespace, String region, EntryHandler handler, DeliveryProgress progress);
+
+    /** Closes what the reader shares between its subscriptions (producers, admin clients). */
+    @Override
+    void close();
+}

@@ -1,0 +1,16 @@
+package io.walgate.adapter.spi;
+
+import java.time.Duration;
+
+/** One namespace's delivery to one region, opened by a {@link LogReader}. */
+public interface Subscription {
+    /**
+     * Asks it to stop, and returns at once. It finishes the entries in hand, settles (commits or
+     * deletes) them, hands over nothing more, and closes its handler: a clean stop applies nothing
+     * twice. Idempotent.
+     */
+    void stop();
+
+    /** Waits until it has stopped after {@link #stop()}; @return whether it had within {@code timeout} */
+    boolean awaitStopped(Duration timeout) throws InterruptedException;
+}

@@ -1,0 +1,35 @@
+package io.walgate.adapter.sqs.read;
+
+import io.walgate.contract.EntryId;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.entry.TargetOverride;
+import io.walgate.contract.entry.WriteRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/** Envelopes for unit tests: a PUT of {@code key}, partitioned by the same key. */
+final class Entries {
+    private static final EntryId.Generator IDS = new EntryId.Generator();
+
+    private Entries() {}
+
+    static Envelope dueAt(Instant due) {
+        return of("ns", "k", due, due);
+    }
+
+    static Envelope of(String namespace, String key, Instant accepted, Instant due) {
+        WriteRequest request = new WriteRequest(
+                namespace,
+                Lifecycle.immediate(),
+                ("value of " + key).getBytes(StandardCharsets.UTF_8),
+                new TargetOverride(key, TargetOp.PUT, Map.of()),
+                key,
+                null,
+                Map.of(),
+                "text/plain");
+        return Envelope.accept(request, IDS.next(), accepted, due, null);
+    }
+}
