@@ -217,6 +217,13 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAPackage("org.apache.kafka..")
                 .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage("io.walgate.adapter..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.walgate.consumers..")
+                .check(main);
     }
 
     @Test

@@ -15,7 +15,8 @@ import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.ReportedProgress;
-import io.walgate.consumers.targets.Targets;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
@@ -74,6 +75,7 @@ import redis.clients.jedis.RedisClient;
 
 /** The delivery engine between a real Kafka log and real targets (Redis, a local HTTP service). */
 class KafkaDeliveryIT {
+    private static final TargetRegistry TARGETS = TargetRegistry.load();
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static Devstack devstack;
     private static LogAppender appender;
@@ -150,7 +152,8 @@ class KafkaDeliveryIT {
         var handler = new Attempts(
                 ns,
                 "local",
-                Targets.of(ns.target().type(), ns.target().regions().get("local")),
+                TARGETS.create(
+                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
                 payloads,
                 backlog,
                 Clock.systemUTC(),

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walgate.consumers.targets.Target;
 import io.walgate.consumers.targets.Target.Applied;
-import io.walgate.consumers.targets.Targets;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
@@ -38,6 +39,7 @@ import redis.clients.jedis.RedisClient;
  */
 @ExtendWith(DevstackExtension.class)
 class LastWriterWinsIT {
+    private static final TargetRegistry TARGETS = TargetRegistry.load();
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static final AtomicInteger KEYS = new AtomicInteger();
 
@@ -60,7 +62,8 @@ class LastWriterWinsIT {
         String key = "lww-" + KEYS.incrementAndGet();
         Envelope older = write(key, "older", TargetOp.PUT, null);
         Envelope newer = write(key, "newer", TargetOp.PUT, null);
-        try (Target target = Targets.of(TargetType.REDIS, new RegionTarget(redis.endpoint(), null));
+        try (Target target = TARGETS.create(
+                        TargetType.REDIS, new RegionTarget(redis.endpoint(), null), TargetContext.of("lww", "local"));
                 RedisClient client = RedisClient.create(URI.create(redis.endpoint()))) {
             assertThat(target.apply(newer)).isInstanceOf(Applied.Done.class);
             assertThat(target.apply(older)).isInstanceOf(Applied.Done.class); // done: nothing to do
@@ -86,7 +89,8 @@ class LastWriterWinsIT {
         postgres.createDatabase("lww_target");
         String url = "postgresql://127.0.0.1:" + postgres.port() + "/lww_target?user=postgres";
         String key = "lww-" + KEYS.incrementAndGet();
-        try (Target target = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
+        try (Target target = TARGETS.create(
+                        TargetType.POSTGRES, new RegionTarget(url, null), TargetContext.of("lww", "local"));
                 Connection db = postgres.connect("lww_target")) {
             Envelope older = write(key, "older", TargetOp.PUT, null);
             Envelope newer = write(key, "newer", TargetOp.PUT, null);
@@ -124,15 +128,18 @@ class LastWriterWinsIT {
             deletes.add(newer);
             puts.add(older);
         }
-        try (Target seed = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null))) {
+        try (Target seed =
+                TARGETS.create(TargetType.POSTGRES, new RegionTarget(url, null), TargetContext.of("lww", "local"))) {
             for (int i = 0; i < puts.size(); i += 2) {
                 seed.apply(puts.get(i));
             }
         }
         // Two workers (two connections), each key's DELETE and its older PUT released together.
         CyclicBarrier together = new CyclicBarrier(2);
-        try (Target a = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
-                Target b = Targets.of(TargetType.POSTGRES, new RegionTarget(url, null));
+        try (Target a = TARGETS.create(
+                        TargetType.POSTGRES, new RegionTarget(url, null), TargetContext.of("lww", "local"));
+                Target b = TARGETS.create(
+                        TargetType.POSTGRES, new RegionTarget(url, null), TargetContext.of("lww", "local"));
                 Connection db = postgres.connect("lww_race")) {
             var deleting = CompletableFuture.runAsync(() -> {
                 for (Envelope delete : deletes) {

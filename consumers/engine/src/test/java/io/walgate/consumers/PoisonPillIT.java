@@ -17,7 +17,8 @@ import io.walgate.api.v1.LogEnvelope;
 import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.ReportedProgress;
-import io.walgate.consumers.targets.Targets;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
@@ -76,6 +77,7 @@ import redis.clients.jedis.RedisClient;
  * would put them), not through today's gateway, which refuses most of them.
  */
 class PoisonPillIT {
+    private static final TargetRegistry TARGETS = TargetRegistry.load();
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static Devstack devstack;
     private static LogAppender appender;
@@ -266,7 +268,8 @@ class PoisonPillIT {
         var handler = new Attempts(
                 ns,
                 "local",
-                Targets.of(ns.target().type(), ns.target().regions().get("local")),
+                TARGETS.create(
+                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
                 null,
                 events,
                 Clock.systemUTC(),

@@ -13,7 +13,8 @@ import io.walgate.adapter.sqs.read.SqsLogReader;
 import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeliveryEvents;
 import io.walgate.consumers.engine.ReportedProgress;
-import io.walgate.consumers.targets.Targets;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
@@ -62,6 +63,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The delivery engine between a real SQS queue (ElasticMQ) and real targets. */
 class SqsDeliveryIT {
+    private static final TargetRegistry TARGETS = TargetRegistry.load();
     private static final EntryId.Generator IDS = new EntryId.Generator();
     private static Devstack devstack;
     private static SqsClient sqs;
@@ -128,7 +130,8 @@ class SqsDeliveryIT {
         var handler = new Attempts(
                 ns,
                 "local",
-                Targets.of(ns.target().type(), ns.target().regions().get("local")),
+                TARGETS.create(
+                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
                 null,
                 backlog,
                 Clock.systemUTC(),

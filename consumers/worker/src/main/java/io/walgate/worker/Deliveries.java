@@ -1,5 +1,6 @@
 package io.walgate.worker;
 
+import io.quarkus.logging.Log;
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.LogReader;
 import io.walgate.adapter.spi.Subscription;
@@ -7,11 +8,14 @@ import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.ReportedProgress;
-import io.walgate.consumers.targets.Targets;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,12 +25,15 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Starts the delivery of one namespace to this worker's region: the namespace's backend reads its
  * log ({@link LogReader}) and hands due entries to the engine ({@link Attempts}, with the
- * namespace's target). Owns one reader per backend, and the worker's bearer token (its controller
+ * namespace's target from the {@link TargetRegistry}). Owns one reader per backend, and the worker's bearer token (its controller
  * client's), which {@code wal} targets present to the Walgate they forward to.
  */
 final class Deliveries implements AutoCloseable {
     private final String region;
     private final Map<BackendType, LogReader> readers = new EnumMap<>(BackendType.class);
+    /** Fails the worker's start when a target type has no factory on the class path. */
+    private final TargetRegistry targets = TargetRegistry.load();
+
     private final SqsClient sqs;
     private final Supplier<PayloadStore> payloads;
     private final DeliveryMetrics metrics;
@@ -44,7 +51,12 @@ final class Deliveries implements AutoCloseable {
         this.region = region;
         this.sqs = sqs;
         readers.put(BackendType.KAFKA, KafkaAdapters.reader(kafka));
-        readers.put(BackendType.SQS, SqsAdapters.reader(sqs, sqsWaitSeconds));
+        try {
+            readers.put(BackendType.SQS, SqsAdapters.reader(sqs, sqsWaitSeconds));
+        } catch (RuntimeException e) {
+            readers.get(BackendType.KAFKA).close();
+            throw e;
+        }
         this.payloads = payloads;
         this.metrics = metrics;
         this.token = token;
@@ -53,7 +65,10 @@ final class Deliveries implements AutoCloseable {
     /** Starts delivering {@code spec}, which must have a target in this worker's region. */
     Subscription start(NamespaceSpec spec) {
         var events = metrics.forNamespace(spec.name(), region);
-        var target = Targets.of(spec.target().type(), spec.target().regions().get(region), token);
+        var target = targets.create(
+                spec.target().type(),
+                spec.target().regions().get(region),
+                new TargetContext(spec.name(), region, token));
         Attempts handler;
         try {
             handler = new Attempts(
@@ -83,7 +98,16 @@ final class Deliveries implements AutoCloseable {
 
     @Override
     public void close() {
-        readers.values().forEach(LogReader::close);
-        sqs.close();
+        // Each in turn, whatever the one before threw: a shutdown must not leak the rest.
+        List<AutoCloseable> owned = new ArrayList<>(readers.values());
+        owned.add(targets);
+        owned.add(sqs);
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                Log.warnf("closing %s: %s", c.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }

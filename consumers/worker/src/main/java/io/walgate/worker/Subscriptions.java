@@ -5,6 +5,7 @@ import io.walgate.adapter.spi.Subscription;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.function.Function;
 final class Subscriptions implements AutoCloseable {
 
     private record Running(NamespaceSpec spec, Subscription subscription) {}
+
+    /** How long a stop waits for a delivery to settle the entries in hand. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private final String shard;
     private final String region;
@@ -99,12 +103,17 @@ final class Subscriptions implements AutoCloseable {
 
     private static void stop(Running r) {
         r.subscription().stop();
+        awaitStopped(r, Instant.now().plus(STOP_WAIT));
+    }
+
+    private static void awaitStopped(Running r, Instant deadline) {
         try {
-            if (!r.subscription().awaitStopped(Duration.ofSeconds(30))) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (!r.subscription().awaitStopped(left.isNegative() ? Duration.ZERO : left)) {
                 Log.warnf(
-                        "the delivery of namespace %s has not stopped after 30 s (a slow target?); it stops"
+                        "the delivery of namespace %s has not stopped after %d s (a slow target?); it stops"
                                 + " once the entries in hand are settled",
-                        r.spec().name());
+                        r.spec().name(), STOP_WAIT.toSeconds());
                 return;
             }
         } catch (InterruptedException e) {
@@ -113,12 +122,16 @@ final class Subscriptions implements AutoCloseable {
         Log.infof("stopped delivering namespace %s", r.spec().name());
     }
 
-    /** Stops every delivery at once, then waits for them: a shutdown takes the longest one, not the sum. */
+    /**
+     * Stops every delivery at once, then waits for them under one deadline: a shutdown takes the
+     * longest one (at most 30 s), not the sum.
+     */
     @Override
     public synchronized void close() {
         retries.shutdownNow();
         running.values().forEach(r -> r.subscription().stop());
-        running.values().forEach(Subscriptions::stop);
+        Instant deadline = Instant.now().plus(STOP_WAIT);
+        running.values().forEach(r -> awaitStopped(r, deadline));
         running.clear();
     }
 }

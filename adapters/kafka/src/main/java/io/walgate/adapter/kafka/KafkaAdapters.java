@@ -69,11 +69,11 @@ public final class KafkaAdapters {
      * appender for retries and an Admin client for the DLQs' depths, both closed with it.
      */
     public static LogReader reader(Map<String, Object> clientConfig) {
-        LogAppender retries = appender(clientConfig);
+        KafkaDeadLetters deadLetters = KafkaDeadLetters.of(clientConfig);
         try {
-            return new KafkaLogReader(clientConfig, retries, KafkaDeadLetters.of(clientConfig), Clock.systemUTC());
+            return new KafkaLogReader(clientConfig, appender(clientConfig), deadLetters, Clock.systemUTC());
         } catch (RuntimeException e) {
-            retries.close();
+            deadLetters.close();
             throw e;
         }
     }

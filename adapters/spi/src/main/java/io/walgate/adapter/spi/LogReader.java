@@ -10,8 +10,9 @@ import io.walgate.contract.namespace.NamespaceSpec;
  * <ol>
  *   <li>One instance serves every namespace of its {@link #backend()} for a worker; {@link #open}
  *       may be called from any thread; {@link #close()} once, after every subscription stopped.
- *   <li>A subscription runs on a thread of its own. It calls its handler from that thread only,
- *       with the entries of one partition (Kafka) in log order.
+ *   <li>A subscription runs on a thread of its own. It calls its handler from that thread only;
+ *       on Kafka, the entries of each partition in log order (one call may hold several
+ *       partitions'), on SQS in no order.
  *   <li>Never early: the handler sees an entry only once the reader's clock has reached its {@code
  *       deliverAt}.
  *   <li>At least once: an entry is settled (committed, deleted) only after its verdict was carried
@@ -19,14 +20,17 @@ import io.walgate.contract.namespace.NamespaceSpec;
  *       acknowledged when dead. A record that is no envelope goes to the DLQ as {@code
  *       MALFORMED_ENVELOPE} without reaching the handler. A crash loses nothing: what was not
  *       settled is read again, by this worker or another of its region.
- *   <li>Ordering {@code NONE}: entries of one partition key reach the handler in log order until
- *       one fails. {@code KEY} (Kafka only): in log order through retries, holding back only the
- *       failing key.
+ *   <li>Kafka, ordering {@code NONE}: entries of one partition key reach the handler in log order
+ *       until one fails; {@code KEY}: in log order through retries, holding back only the failing
+ *       key. SQS keeps no order (the controller refuses {@code KEY} for SQS namespaces).
  *   <li>{@link Subscription#stop()} settles the batch in hand and calls the handler no more.
- *   <li>A failure of the log or the DLQ never ends a subscription: it goes back to its last settled
- *       position, reports {@link DeliveryProgress#failed}, and tries again a second later.
- *   <li>Reports never block delivery; entries lost to retention are reported ({@link
- *       DeliveryProgress#lost}), never skipped silently.
+ *   <li>A failure of the log or the DLQ never ends a subscription and loses nothing: it reports
+ *       {@link DeliveryProgress#failed} and tries again (Kafka: from its last commit, a second
+ *       later; SQS: the message comes back after its visibility timeout).
+ *   <li>Reports cost delivery little: Kafka's come from what the consumer knows and an Admin
+ *       client's answers, never waited for; SQS asks the queues' counts at most every 10 s.
+ *       Entries lost to retention are reported ({@link DeliveryProgress#lost}), never skipped
+ *       silently.
  * </ol>
  */
 public interface LogReader extends AutoCloseable {

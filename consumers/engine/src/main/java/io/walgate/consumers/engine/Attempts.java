@@ -92,8 +92,9 @@ public final class Attempts implements EntryHandler {
     }
 
     /**
-     * Applies due entries of one partition together ({@link Target#applyAll}) and says what comes
-     * next for each, in order. Each entry's apply latency is the batch's.
+     * Applies due entries together ({@link Target#applyAll}: one transaction where the target can)
+     * and says what comes next for each, in order; a claim-checked entry is applied alone, in its
+     * place. Each entry's apply latency is the batch's.
      */
     @Override
     public List<Verdict> handleAll(List<Envelope> entries) {

@@ -9,6 +9,7 @@ import io.walgate.consumers.targets.Target;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
@@ -17,6 +18,7 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,9 @@ class AttemptsTest {
     private final NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
             .withRetry(new RetryPolicy(3, Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 0.5));
     private final Map<String, Deque<Target.Applied>> script = new HashMap<>();
+    /** The sizes of the target's applyAll calls. */
+    private final List<Integer> batches = new ArrayList<>();
+
     private boolean closed;
 
     private final Target target = new Target() {
@@ -43,6 +48,12 @@ class AttemptsTest {
                 throw new IllegalStateException("a bug");
             }
             return outcome;
+        }
+
+        @Override
+        public List<Applied> applyAll(List<Envelope> entries) {
+            batches.add(entries.size());
+            return Target.super.applyAll(entries);
         }
 
         @Override
@@ -104,6 +115,22 @@ class AttemptsTest {
         assertThat(verdicts)
                 .extracting(v -> v.getClass().getSimpleName())
                 .containsExactly("Done", "Retry", "Dead", "Done");
+    }
+
+    @Test
+    void aBatchReachesTheTargetTogetherAndAClaimCheckIsAppliedAloneInItsPlace() {
+        Envelope claimChecked = entry("big").withPayloadStored(new PayloadRef(PayloadRef.POSTGRES, 1, new byte[32]));
+
+        List<Verdict> verdicts =
+                attempts.handleAll(List.of(entry("a"), entry("b"), claimChecked, entry("c"), entry("d")));
+
+        assertThat(batches).as("one applyAll on each side of it").containsExactly(2, 2);
+        assertThat(verdicts.get(2))
+                .as("no payload store here: a transient failure")
+                .isInstanceOfSatisfying(
+                        Verdict.Retry.class,
+                        retry -> assertThat(retry.again().history().lastErrorCode())
+                                .isEqualTo("NO_PAYLOAD_STORE"));
     }
 
     @Test

@@ -49,31 +49,38 @@ public final class KafkaLogReader implements LogReader {
 
     @Override
     public Subscription open(NamespaceSpec namespace, String region, EntryHandler handler, DeliveryProgress progress) {
-        var consumer = new KafkaConsumer<>(
-                KafkaClientConfigs.deliveryConsumer(config, namespace.name(), region),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer;
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        KafkaProducer<byte[], byte[]> producer = null;
         try {
+            consumer = new KafkaConsumer<>(
+                    KafkaClientConfigs.deliveryConsumer(config, namespace.name(), region),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
             producer = new KafkaProducer<>(
                     KafkaClientConfigs.deadLetterProducer(config),
                     new ByteArraySerializer(),
                     new ByteArraySerializer());
+            var loop = new KafkaSubscription(
+                    namespace,
+                    region,
+                    consumer,
+                    retries,
+                    producer,
+                    () -> deadLetters.depth(namespace.backend().topic()),
+                    handler,
+                    progress,
+                    clock);
+            return SubscriptionThread.start("delivery-" + namespace.name(), loop);
         } catch (RuntimeException e) {
-            consumer.close();
+            // Never started: close what was built for it (the caller closes its handler).
+            if (producer != null) {
+                producer.close();
+            }
+            if (consumer != null) {
+                consumer.close();
+            }
             throw e;
         }
-        var loop = new KafkaSubscription(
-                namespace,
-                region,
-                consumer,
-                retries,
-                producer,
-                () -> deadLetters.depth(namespace.backend().topic()),
-                handler,
-                progress,
-                clock);
-        return SubscriptionThread.start("delivery-" + namespace.name(), loop);
     }
 
     @Override

@@ -110,21 +110,21 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
 
     @Override
     public void run() {
-        consumer.subscribe(ladder.topics(), new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                forget(partitions);
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
-
-            @Override
-            public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                forget(partitions);
-            }
-        });
         try {
+            consumer.subscribe(ladder.topics(), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    forget(partitions);
+                }
+            });
             while (running) {
                 try {
                     if (mustRewind && !rewindToCommitted()) {

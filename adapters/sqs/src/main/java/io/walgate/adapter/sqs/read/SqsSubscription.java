@@ -232,8 +232,10 @@ final class SqsSubscription implements SubscriptionThread.Loop {
         if (early.compareTo(EARLY_TOLERANCE) > 0) {
             return enqueue(entry, "the rest of its delay");
         }
-        if (!early.isNegative()) {
-            sleep(early);
+        // Never early, not even by the milliseconds a sleep rounds away.
+        while (clock.instant().isBefore(entry.deliverAt())
+                && !Thread.currentThread().isInterrupted()) {
+            sleep(Duration.between(clock.instant(), entry.deliverAt()));
         }
         Verdict verdict = handler.handle(entry);
         if (verdict instanceof Verdict.Retry retry) {
@@ -265,17 +267,24 @@ final class SqsSubscription implements SubscriptionThread.Loop {
         } catch (Exception e) {
             // Left in the queue: it comes back after the visibility timeout.
             LOG.log(Level.WARNING, "could not re-enqueue entry {0} for {1}: {2}", entry.id(), what, e.getMessage());
+            progress.failed("re-enqueue of " + entry.id() + ": " + e);
             return false;
         }
     }
 
     private boolean deadLetter(String body, Envelope entry, String code, String message) {
-        return deadLetters.write(deadLetterUrl, body, entry, code, message);
+        if (deadLetters.write(deadLetterUrl, body, entry, code, message)) {
+            return true;
+        }
+        // Left in the queue: it comes back after the visibility timeout, and is dead-lettered then.
+        progress.failed("cannot write to the dead-letter queue " + deadLetterUrl);
+        return false;
     }
 
+    /** Sleeps at least {@code d} (rounded up to the millisecond). */
     private static void sleep(Duration d) {
         try {
-            Thread.sleep(Math.max(0, d.toMillis()));
+            Thread.sleep(Math.max(0, (d.toNanos() + 999_999) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

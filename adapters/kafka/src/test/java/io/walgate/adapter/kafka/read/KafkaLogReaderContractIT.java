@@ -1,0 +1,98 @@
+package io.walgate.adapter.kafka.read;
+
+import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.spi.DeliveryContract;
+import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.LogProvisioner;
+import io.walgate.adapter.spi.LogReader;
+import io.walgate.contract.entry.EnvelopeCodec;
+import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.devstack.Component;
+import io.walgate.devstack.Devstack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class KafkaLogReaderContractIT extends DeliveryContract {
+    private static Devstack devstack;
+    private static LogReader reader;
+    private static LogAppender appender;
+    private static LogProvisioner provisioner;
+    private static KafkaProducer<byte[], byte[]> raw;
+
+    @BeforeAll
+    static void start() {
+        devstack = Devstack.builder(Path.of("target", "devstack-reader"))
+                .with(Component.KAFKA)
+                .randomPorts()
+                .fresh()
+                .build();
+        devstack.start();
+        Map<String, Object> config =
+                Map.of("bootstrap.servers", devstack.kafka().bootstrapServers());
+        reader = KafkaAdapters.reader(config);
+        appender = KafkaAdapters.appender(config);
+        provisioner = KafkaAdapters.provisioner(config);
+        raw = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stop() {
+        raw.close();
+        reader.close();
+        appender.close();
+        provisioner.close();
+        devstack.close();
+    }
+
+    @Override
+    protected LogReader reader() {
+        return reader;
+    }
+
+    @Override
+    protected LogAppender appender() {
+        return appender;
+    }
+
+    @Override
+    protected LogProvisioner provisioner() {
+        return provisioner;
+    }
+
+    @Override
+    protected boolean supportsKeyOrdering() {
+        return true;
+    }
+
+    @Override
+    protected void appendRaw(NamespaceSpec namespace, byte[] bytes) {
+        try {
+            raw.send(new ProducerRecord<>(namespace.backend().topic(), "k".getBytes(StandardCharsets.UTF_8), bytes))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected List<DeadLetter> readDeadLetters(NamespaceSpec namespace, int count, Duration timeout) {
+        return devstack.kafka().topics().find(namespace.backend().topic() + ".dlq", r -> true, count, timeout).stream()
+                .map(r -> {
+                    Map<String, String> headers = new HashMap<>();
+                    r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                    return new DeadLetter(
+                            headers.containsKey("walgate-entry-id") ? EnvelopeCodec.decode(r.value()) : null, headers);
+                })
+                .toList();
+    }
+}

@@ -1,0 +1,64 @@
+package io.walgate.consumers.targets;
+
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.TargetType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Every {@link TargetFactory} on the class path, one per {@link TargetType}: adding a target is a
+ * module with its factory and one {@code META-INF/services} line, and this finds it.
+ */
+public final class TargetRegistry implements AutoCloseable {
+    private final Map<TargetType, TargetFactory> factories;
+
+    TargetRegistry(Iterable<TargetFactory> found) {
+        Map<TargetType, TargetFactory> byType = new EnumMap<>(TargetType.class);
+        for (TargetFactory factory : found) {
+            TargetFactory other = byType.putIfAbsent(factory.type(), factory);
+            if (other != null) {
+                throw new IllegalStateException("two factories for target type " + factory.type() + ": "
+                        + other.getClass().getName() + " and "
+                        + factory.getClass().getName());
+            }
+        }
+        List<TargetType> missing = new ArrayList<>();
+        for (TargetType type : TargetType.values()) {
+            if (!byType.containsKey(type)) {
+                missing.add(type);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("no target factory on the class path for " + missing
+                    + " (a module of consumers/targets missing from the worker?)");
+        }
+        this.factories = byType;
+    }
+
+    /**
+     * The factories {@link ServiceLoader} finds.
+     *
+     * @throws IllegalStateException when a target type has no factory, or two
+     */
+    public static TargetRegistry load() {
+        return new TargetRegistry(ServiceLoader.load(TargetFactory.class, TargetFactory.class.getClassLoader()));
+    }
+
+    /**
+     * A target for {@code region} of a namespace of type {@code type}.
+     *
+     * @throws IllegalArgumentException when the region's URL or an option is not one the target takes
+     */
+    public Target create(TargetType type, RegionTarget region, TargetContext context) {
+        return factories.get(type).create(region, context);
+    }
+
+    /** Closes every factory, and with them the clients their targets share. */
+    @Override
+    public void close() {
+        factories.values().forEach(TargetFactory::close);
+    }
+}
