@@ -227,6 +227,32 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEngineKnowsTargetsOnlyThroughTheirSpi() {
+        // Each target is a module of its own with only its driver, found through ServiceLoader.
+        String[] targets = {
+            "io.walgate.consumers.targets.postgres..",
+            "io.walgate.consumers.targets.redis..",
+            "io.walgate.consumers.targets.http..",
+            "io.walgate.consumers.targets.kafka..",
+            "io.walgate.consumers.targets.wal.."
+        };
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.walgate.consumers.engine..", "io.walgate.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(targets)
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAnyPackage(targets)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.walgate.consumers.engine..", "io.walgate.adapter..", "io.walgate.support..")
+                .check(main);
+    }
+
+    @Test
     void sharedCodeKnowsNoServiceAndNoBackend() {
         noClasses()
                 .that()

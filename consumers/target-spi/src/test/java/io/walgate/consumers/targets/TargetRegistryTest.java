@@ -1,0 +1,98 @@
+package io.walgate.consumers.targets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.TargetType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TargetRegistryTest {
+
+    /** A factory of {@code type} whose targets remember their region. */
+    private record Fake(TargetType type, List<String> closed) implements TargetFactory {
+        @Override
+        public Target create(RegionTarget region, TargetContext context) {
+            return new Target() {
+                @Override
+                public Applied apply(Envelope entry) {
+                    return Applied.done();
+                }
+
+                @Override
+                public void close() {}
+
+                @Override
+                public String toString() {
+                    return type + " " + region.url() + " for " + context.namespace();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            closed.add(type.name());
+        }
+    }
+
+    private final List<String> closed = new ArrayList<>();
+
+    private List<TargetFactory> oneOfEach() {
+        return Arrays.stream(TargetType.values())
+                .map(t -> (TargetFactory) new Fake(t, closed))
+                .toList();
+    }
+
+    @Test
+    void eachTypeIsMadeByItsOwnFactoryAndClosingTheRegistryClosesThemAll() {
+        TargetRegistry registry = new TargetRegistry(oneOfEach());
+
+        Target redis = registry.create(
+                TargetType.REDIS, new RegionTarget("redis://cache:6379", null), TargetContext.of("orders", "eu"));
+        registry.close();
+
+        assertThat(redis).hasToString("REDIS redis://cache:6379 for orders");
+        assertThat(closed)
+                .containsExactlyInAnyOrder(
+                        Arrays.stream(TargetType.values()).map(Enum::name).toArray(String[]::new));
+    }
+
+    @Test
+    void aTypeWithoutAFactoryIsNamedAtStart() {
+        List<TargetFactory> some = List.of(new Fake(TargetType.HTTP, closed), new Fake(TargetType.REDIS, closed));
+
+        assertThatThrownBy(() -> new TargetRegistry(some))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("POSTGRES")
+                .hasMessageContaining("KAFKA")
+                .hasMessageContaining("WAL")
+                .hasMessageNotContaining("HTTP");
+    }
+
+    @Test
+    void twoFactoriesForOneTypeAreRefused() {
+        List<TargetFactory> twice = new ArrayList<>(oneOfEach());
+        twice.add(new Fake(TargetType.HTTP, closed));
+
+        assertThatThrownBy(() -> new TargetRegistry(twice))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("two factories for target type HTTP");
+    }
+
+    @Test
+    void aDurationOptionThatIsNoneIsRefusedWithItsName() {
+        RegionTarget region = new RegionTarget("http://h:1", Map.of("timeout", "ten seconds"));
+
+        assertThat(RegionOptions.duration(new RegionTarget("http://h:1", null), "timeout", Duration.ofSeconds(10)))
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> RegionOptions.duration(region, "timeout", Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
+    }
+}
