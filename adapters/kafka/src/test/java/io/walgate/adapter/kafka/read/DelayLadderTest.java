@@ -3,6 +3,7 @@ package io.walgate.adapter.kafka.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walgate.adapter.kafka.KafkaDelayTiers;
+import io.walgate.adapter.spi.TestEntries;
 import io.walgate.contract.entry.Envelope;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ class DelayLadderTest {
 
     @Test
     void aDueEntryIsAppliedWhereverItIs() {
-        Envelope due = Entries.dueAt(NOW);
+        Envelope due = TestEntries.dueAt(NOW);
 
         assertThat(ladder.step(record(LOG, NOW.minusSeconds(5)), due, NOW)).isInstanceOf(DelayLadder.Step.Apply.class);
         assertThat(ladder.step(record(tier(30), NOW.minusSeconds(1)), due, NOW))
@@ -35,7 +36,7 @@ class DelayLadderTest {
     @Test
     void anEntryInATierIsReleasedExactlyTheTierLengthAfterItsAppend() {
         Instant appended = NOW.minusSeconds(10);
-        Envelope inAnHour = Entries.dueAt(NOW.plus(Duration.ofHours(1)));
+        Envelope inAnHour = TestEntries.dueAt(NOW.plus(Duration.ofHours(1)));
 
         assertThat(ladder.step(record(tier(30), appended), inAnHour, NOW))
                 .isEqualTo(new DelayLadder.Step.Wait(appended.plusSeconds(30)));
@@ -43,7 +44,7 @@ class DelayLadderTest {
 
     @Test
     void aReleasedEntryNotYetDueMovesDownTheLadder() {
-        Envelope inAnHour = Entries.dueAt(NOW.plus(Duration.ofHours(1)));
+        Envelope inAnHour = TestEntries.dueAt(NOW.plus(Duration.ofHours(1)));
 
         assertThat(ladder.step(record(tier(30), NOW.minusSeconds(30)), inAnHour, NOW))
                 .isInstanceOf(DelayLadder.Step.Move.class);
@@ -51,7 +52,7 @@ class DelayLadderTest {
 
     @Test
     void anEntryDueBeforeItsTierWouldReleaseItWaitsOnlyForItsDueTime() {
-        Envelope soon = Entries.dueAt(NOW.plusSeconds(3));
+        Envelope soon = TestEntries.dueAt(NOW.plusSeconds(3));
 
         assertThat(ladder.step(record(tier(30), NOW), soon, NOW))
                 .isEqualTo(new DelayLadder.Step.Wait(NOW.plusSeconds(3)));
@@ -59,7 +60,7 @@ class DelayLadderTest {
 
     @Test
     void onTheLogTopicOrWithoutATimestampAnEntryWaitsForItsDueTime() {
-        Envelope soon = Entries.dueAt(NOW.plusMillis(400));
+        Envelope soon = TestEntries.dueAt(NOW.plusMillis(400));
 
         assertThat(ladder.step(record(LOG, NOW.minusSeconds(60)), soon, NOW))
                 .isEqualTo(new DelayLadder.Step.Wait(NOW.plusMillis(400)));

@@ -5,6 +5,7 @@ import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.HandClock;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.adapter.spi.TestEntries;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
@@ -112,12 +113,12 @@ final class StrategyRig {
 
     /** An entry of {@code key}, due now. */
     Envelope due(String key) {
-        return Entries.of(namespace.name(), key, clock.instant(), clock.instant());
+        return TestEntries.of(namespace.name(), key, clock.instant(), clock.instant());
     }
 
     /** An entry of {@code key}, due {@code in} from now. */
     Envelope dueIn(String key, Duration in) {
-        return Entries.of(
+        return TestEntries.of(
                 namespace.name(), key, clock.instant(), clock.instant().plus(in));
     }
 

@@ -3,6 +3,7 @@ package io.walgate.adapter.sqs.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walgate.adapter.spi.HandClock;
+import io.walgate.adapter.spi.TestEntries;
 import io.walgate.contract.entry.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class SqsDeadLetterWriterTest {
 
     @Test
     void aDeadLetterCarriesTheBodyAsItCameAndItsFailureAsAttributes() {
-        Envelope entry = Entries.dueAt(clock.instant()).withFailure("HTTP_503", "busy", clock.instant());
+        Envelope entry = TestEntries.dueAt(clock.instant()).withFailure("HTTP_503", "busy", clock.instant());
 
         assertThat(writer.write(DLQ, "the body", entry, "HTTP_400", "bad request"))
                 .isTrue();

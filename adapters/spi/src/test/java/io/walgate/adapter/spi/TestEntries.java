@@ -1,4 +1,4 @@
-package io.walgate.adapter.kafka.read;
+package io.walgate.adapter.spi;
 
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.Envelope;
@@ -11,16 +11,16 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Envelopes for unit tests: a PUT of {@code key}, partitioned by the same key. */
-final class Entries {
+public final class TestEntries {
     private static final EntryId.Generator IDS = new EntryId.Generator();
 
-    private Entries() {}
+    private TestEntries() {}
 
-    static Envelope dueAt(Instant due) {
+    public static Envelope dueAt(Instant due) {
         return of("ns", "k", due, due);
     }
 
-    static Envelope of(String namespace, String key, Instant accepted, Instant due) {
+    public static Envelope of(String namespace, String key, Instant accepted, Instant due) {
         WriteRequest request = new WriteRequest(
                 namespace,
                 Lifecycle.immediate(),

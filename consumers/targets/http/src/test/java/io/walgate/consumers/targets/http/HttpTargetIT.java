@@ -1,0 +1,82 @@
+package io.walgate.consumers.targets.http;
+
+import com.sun.net.httpserver.HttpServer;
+import io.walgate.consumers.targets.TargetContract;
+import io.walgate.consumers.targets.TargetFactory;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.RegionTarget;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Against a real HTTP server (the JDK's) that keeps what it is sent: {@code PUT /apply/<key>}
+ * stores the body, {@code DELETE} removes it, and anything under {@code /apply/refuse/} is a
+ * {@code 400}.
+ */
+class HttpTargetIT extends TargetContract {
+    private static HttpServer upstream;
+    private static final Map<String, String> STORED = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.setExecutor(Executors.newFixedThreadPool(4));
+        upstream.createContext("/apply/", exchange -> {
+            String path = exchange.getRequestURI().getRawPath().substring("/apply/".length());
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status = 204;
+            if (path.startsWith("refuse/")) {
+                status = 400;
+            } else {
+                String key = URLDecoder.decode(path, StandardCharsets.UTF_8);
+                switch (exchange.getRequestMethod()) {
+                    case "PUT" -> STORED.put(key, new String(body, StandardCharsets.UTF_8));
+                    case "DELETE" -> STORED.remove(key);
+                    default -> status = 405;
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        upstream.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.stop(0);
+    }
+
+    @Override
+    protected TargetFactory factory() {
+        return new HttpTargetFactory();
+    }
+
+    @Override
+    protected RegionTarget region() {
+        return new RegionTarget(
+                "http://127.0.0.1:" + upstream.getAddress().getPort() + "/apply", Map.of("timeout", "PT5S"));
+    }
+
+    @Override
+    protected RegionTarget unreachableRegion() {
+        return new RegionTarget("http://127.0.0.1:1/apply", Map.of("timeout", "PT5S"));
+    }
+
+    @Override
+    protected Optional<Envelope> refusedForGood(String key) {
+        return Optional.of(write(key, "v", TargetOp.PUT, null, Map.of("path", "refuse")));
+    }
+
+    @Override
+    protected Optional<String> readBack(String key) {
+        return Optional.ofNullable(STORED.get(key));
+    }
+}

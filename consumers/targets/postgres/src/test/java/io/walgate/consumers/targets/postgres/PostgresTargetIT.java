@@ -1,0 +1,133 @@
+package io.walgate.consumers.targets.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetContract;
+import io.walgate.consumers.targets.TargetFactory;
+import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.devstack.DevstackExtension;
+import io.walgate.devstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(DevstackExtension.class)
+class PostgresTargetIT extends TargetContract {
+    private static PostgresServer postgres;
+    private static Connection db;
+
+    @BeforeAll
+    static void database(PostgresServer server) throws Exception {
+        postgres = server;
+        postgres.createDatabase("target_contract");
+        db = postgres.connect("target_contract");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        db.close();
+    }
+
+    @Override
+    protected TargetFactory factory() {
+        return new PostgresTargetFactory();
+    }
+
+    @Override
+    protected RegionTarget region() {
+        return new RegionTarget(url(postgres.port()), null);
+    }
+
+    @Override
+    protected RegionTarget unreachableRegion() {
+        return new RegionTarget(url(1), null);
+    }
+
+    @Override
+    protected boolean keepsTheNewestWrite() {
+        return true;
+    }
+
+    @Override
+    protected Optional<Envelope> refusedForGood(String key) {
+        return Optional.of(write(key, "v", TargetOp.PUT, null, Map.of("table", "orders; DROP TABLE x")));
+    }
+
+    @Override
+    protected Optional<String> readBack(String key) throws Exception {
+        try (PreparedStatement s =
+                db.prepareStatement("SELECT convert_from(payload, 'UTF8') FROM walgate_entries WHERE key = ?")) {
+            s.setString(1, key);
+            ResultSet rs = s.executeQuery();
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    @Test
+    void aNewerDeleteAndAnOlderPutAppliedAtTheSameMomentLeaveTheKeyDeleted() throws Exception {
+        int keys = 200;
+        List<Envelope> puts = new ArrayList<>();
+        List<Envelope> deletes = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            String key = "race-" + i + "-" + System.nanoTime();
+            Envelope row = write(key, "v0", TargetOp.PUT, null);
+            Envelope older = write(key, "stale", TargetOp.PUT, null);
+            Envelope newer = write(key, null, TargetOp.DELETE, null);
+            puts.add(row); // the row exists first: the case where the DELETE's tombstone was not yet visible
+            deletes.add(newer);
+            puts.add(older);
+        }
+        try (Target seed = factory().create(region(), TargetContext.of("contract", "local"))) {
+            for (int i = 0; i < puts.size(); i += 2) {
+                seed.apply(puts.get(i));
+            }
+        }
+        // Two workers (two connections), each key's DELETE and its older PUT released together.
+        CyclicBarrier together = new CyclicBarrier(2);
+        try (Target a = factory().create(region(), TargetContext.of("contract", "local"));
+                Target b = factory().create(region(), TargetContext.of("contract", "local"))) {
+            var deleting = CompletableFuture.runAsync(() -> {
+                for (Envelope delete : deletes) {
+                    await(together);
+                    a.apply(delete);
+                }
+            });
+            for (int i = 1; i < puts.size(); i += 2) {
+                await(together);
+                b.apply(puts.get(i));
+            }
+            deleting.get();
+        }
+        List<String> back = new ArrayList<>();
+        for (Envelope delete : deletes) {
+            readBack(delete.target().key()).ifPresent(back::add);
+        }
+        assertThat(back).as("deleted keys brought back by an older PUT").isEmpty();
+    }
+
+    private static String url(int port) {
+        return "postgresql://127.0.0.1:" + port + "/target_contract?user=postgres";
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
