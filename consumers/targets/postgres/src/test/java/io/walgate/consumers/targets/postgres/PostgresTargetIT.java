@@ -15,9 +15,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +77,34 @@ class PostgresTargetIT extends TargetContract {
             ResultSet rs = s.executeQuery();
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
+    }
+
+    @Override
+    protected Optional<String> stamp(String key) throws Exception {
+        try (PreparedStatement s = db.prepareStatement("SELECT updated_at::text FROM walgate_entries WHERE key = ?")) {
+            s.setString(1, key);
+            ResultSet rs = s.executeQuery();
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    @Test
+    void aBatchIsAppliedInOneTransaction() throws Exception {
+        String prefix = "batch-" + System.nanoTime();
+        List<Envelope> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(write(prefix + "-" + i, "v" + i, TargetOp.PUT, null));
+        }
+        try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
+            assertThat(target.applyAll(batch)).hasSize(20);
+        }
+        Set<String> stamps = new HashSet<>();
+        for (Envelope e : batch) {
+            stamps.add(stamp(e.target().key()).orElseThrow());
+        }
+        assertThat(stamps)
+                .as("one now() for the whole batch: one transaction, not 20")
+                .hasSize(1);
     }
 
     @Test
