@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A devstack (Kafka, PostgreSQL, ElasticMQ) of the benchmarks' own with the packaged controller and
+ * A devstack (Kafka, PostgreSQL, ElasticMQ, Redis) of the benchmarks' own with the packaged controller and
  * gateway, and the worker when delivery is measured; authentication off, services logging warnings
  * only. Also the namespace set-up every benchmark starts with.
  */
@@ -33,7 +33,7 @@ final class BenchStack implements AutoCloseable {
     BenchStack(String folder, boolean withWorker) {
         devstack = Devstack.builder(
                         ServiceJars.checkoutRoot().resolve("benchmarks/target").resolve(folder))
-                .with(Component.KAFKA, Component.POSTGRES, Component.SQS)
+                .with(Component.KAFKA, Component.POSTGRES, Component.SQS, Component.REDIS)
                 .randomPorts()
                 .fresh()
                 .build();
@@ -52,6 +52,12 @@ final class BenchStack implements AutoCloseable {
                 w.put("quarkus.log.level", "WARN");
                 // Long polls, as in production: short ones would add their wait to D1's lateness on SQS.
                 w.put(SettingNames.key(SettingNames.WORKER, SettingNames.SQS, SettingNames.WAIT_SECONDS), "20");
+                // Experiments: -Dbench.worker.kafka.lanes=1 sets walgate.worker.kafka.lanes.
+                System.getProperties().stringPropertyNames().stream()
+                        .filter(k -> k.startsWith("bench.worker."))
+                        .forEach(k -> w.put(
+                                SettingNames.WORKER + "." + k.substring("bench.worker.".length()),
+                                System.getProperty(k)));
                 WalgateServices.startWorker(devstack, ServiceJars.WORKER.jar(), Ports.free(), w);
             }
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * Open-loop REST writes at a set rate, each entry stamped with its phase and its due time so that
@@ -24,6 +25,11 @@ final class PacedWrites {
      */
     static long[] paced(String url, String phase, double rate, int seconds, Duration delay)
             throws InterruptedException {
+        return paced(url, n -> entry(phase, delay), rate, seconds);
+    }
+
+    /** As above, the {@code n}th entry's body made by {@code body} as it is sent. */
+    static long[] paced(String url, LongFunction<String> body, double rate, int seconds) throws InterruptedException {
         ConcurrentLinkedQueue<Long> writes = new ConcurrentLinkedQueue<>();
         long total = (long) (rate * seconds);
         long start = System.nanoTime();
@@ -44,7 +50,7 @@ final class PacedWrites {
                     }
                     try {
                         long before = System.nanoTime();
-                        if (BenchStack.post(url, entry(phase, delay)) == 201) {
+                        if (BenchStack.post(url, body.apply(i)) == 201) {
                             writes.add((System.nanoTime() - before) / 1000);
                         }
                     } catch (IOException e) {

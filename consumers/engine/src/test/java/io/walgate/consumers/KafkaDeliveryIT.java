@@ -54,11 +54,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -145,21 +145,14 @@ class KafkaDeliveryIT {
     }
 
     private void deliver(NamespaceSpec ns) {
-        deliver(ns, null);
+        deliver(ns, () -> null);
     }
 
-    private void deliver(NamespaceSpec ns, PayloadStore payloads) {
-        var handler = new Attempts(
-                ns,
-                "local",
-                TARGETS.create(
-                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
-                payloads,
-                backlog,
-                Clock.systemUTC(),
-                () -> ThreadLocalRandom.current().nextDouble());
+    private void deliver(NamespaceSpec ns, Supplier<PayloadStore> payloads) {
+        var handlers = Attempts.perLane(
+                ns, "local", TARGETS, TargetContext.of(ns.name(), "local"), payloads, backlog, Clock.systemUTC());
         running.add(reader.open(
-                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
+                ns, "local", handlers, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
     }
 
     private static Envelope entry(NamespaceSpec ns, String key, String payload, TargetOp op, Duration delay) {
@@ -340,7 +333,7 @@ class KafkaDeliveryIT {
                                     + " DEFAULT now(), expires_at timestamptz, regions_pending text[], released_at timestamptz)");
             NamespaceSpec ns =
                     namespace(TargetType.REDIS, devstack.redis().endpoint(), new RetryPolicy(1, null, null, null));
-            deliver(ns, new PayloadStore(devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
+            deliver(ns, () -> new PayloadStore(devstack.postgres().jdbcUrl("delivery_gateway") + "?user=postgres"));
             byte[] big = "a payload kept aside".repeat(1000).getBytes(StandardCharsets.UTF_8);
             Envelope stored = entry(ns, ns.name() + ":big", null, TargetOp.PUT, null);
             var insert = db.prepareStatement("INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at,"

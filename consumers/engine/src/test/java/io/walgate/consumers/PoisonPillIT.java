@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -265,17 +264,10 @@ class PoisonPillIT {
                 lateness.toNanos();
             }
         };
-        var handler = new Attempts(
-                ns,
-                "local",
-                TARGETS.create(
-                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
-                null,
-                events,
-                Clock.systemUTC(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        var handlers = Attempts.perLane(
+                ns, "local", TARGETS, TargetContext.of(ns.name(), "local"), () -> null, events, Clock.systemUTC());
         running.add(reader.open(
-                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", events, Clock.systemUTC())));
+                ns, "local", handlers, new ReportedProgress(ns.name() + " (local)", events, Clock.systemUTC())));
     }
 
     private static Envelope entry(

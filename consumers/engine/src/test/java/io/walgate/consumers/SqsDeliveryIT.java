@@ -47,7 +47,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -127,17 +126,10 @@ class SqsDeliveryIT {
     }
 
     private void deliver(NamespaceSpec ns) {
-        var handler = new Attempts(
-                ns,
-                "local",
-                TARGETS.create(
-                        ns.target().type(), ns.target().regions().get("local"), TargetContext.of(ns.name(), "local")),
-                null,
-                backlog,
-                Clock.systemUTC(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        var handlers = Attempts.perLane(
+                ns, "local", TARGETS, TargetContext.of(ns.name(), "local"), () -> null, backlog, Clock.systemUTC());
         running.add(reader.open(
-                ns, "local", handler, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
+                ns, "local", handlers, new ReportedProgress(ns.name() + " (local)", backlog, Clock.systemUTC())));
     }
 
     private static Envelope entry(NamespaceSpec ns, String key, String payload, Duration delay) {

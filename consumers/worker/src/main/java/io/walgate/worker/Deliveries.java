@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -43,6 +42,8 @@ final class Deliveries implements AutoCloseable {
     Deliveries(
             String region,
             Map<String, Object> kafka,
+            int lanes,
+            int applyThreads,
             SqsClient sqs,
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
@@ -50,7 +51,7 @@ final class Deliveries implements AutoCloseable {
             Supplier<Optional<String>> token) {
         this.region = region;
         this.sqs = sqs;
-        readers.put(BackendType.KAFKA, KafkaAdapters.reader(kafka));
+        readers.put(BackendType.KAFKA, KafkaAdapters.reader(kafka, lanes, applyThreads));
         try {
             readers.put(BackendType.SQS, SqsAdapters.reader(sqs, sqsWaitSeconds));
         } catch (RuntimeException e) {
@@ -65,35 +66,19 @@ final class Deliveries implements AutoCloseable {
     /** Starts delivering {@code spec}, which must have a target in this worker's region. */
     Subscription start(NamespaceSpec spec) {
         var events = metrics.forNamespace(spec.name(), region);
-        var target = targets.create(
-                spec.target().type(),
-                spec.target().regions().get(region),
-                new TargetContext(spec.name(), region, token));
-        Attempts handler;
-        try {
-            handler = new Attempts(
-                    spec,
-                    region,
-                    target,
-                    payloads.get(),
-                    events,
-                    clock,
-                    () -> ThreadLocalRandom.current().nextDouble());
-        } catch (RuntimeException e) {
-            target.close(); // built for a delivery that never started
-            throw e;
-        }
-        try {
-            return readers.get(spec.backend().type())
-                    .open(
-                            spec,
-                            region,
-                            handler,
-                            new ReportedProgress(spec.name() + " (" + region + ")", events, clock));
-        } catch (RuntimeException e) {
-            handler.close();
-            throw e;
-        }
+        return readers.get(spec.backend().type())
+                .open(
+                        spec,
+                        region,
+                        Attempts.perLane(
+                                spec,
+                                region,
+                                targets,
+                                new TargetContext(spec.name(), region, token),
+                                payloads,
+                                events,
+                                clock),
+                        new ReportedProgress(spec.name() + " (" + region + ")", events, clock));
     }
 
     @Override

@@ -54,5 +54,15 @@ public interface WorkerConfig extends ControllerFeedSettings {
     interface Kafka extends KafkaSettings {
         /** Extra consumer and producer settings (security, fetch sizes). */
         Map<String, String> client();
+
+        /** How many partitions of one namespace are applied side by side (1: one at a time). */
+        @WithName(SettingNames.LANES)
+        @WithDefault("4")
+        int lanes();
+
+        /** The threads that run those lanes, shared by every namespace (besides each one's own). */
+        @WithName(SettingNames.APPLY_THREADS)
+        @WithDefault("4")
+        int applyThreads();
     }
 }

@@ -66,6 +66,8 @@ public class WorkerWiring {
         deliveries = new Deliveries(
                 config.region(),
                 kafka,
+                config.kafka().lanes(),
+                config.kafka().applyThreads(),
                 SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), sqs.accessKeyId(), sqs.secretAccessKey()),
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),

@@ -69,9 +69,18 @@ public final class KafkaAdapters {
      * appender for retries and an Admin client for the DLQs' depths, both closed with it.
      */
     public static LogReader reader(Map<String, Object> clientConfig) {
+        return reader(clientConfig, KafkaLogReader.DEFAULT_LANES, KafkaLogReader.DEFAULT_LANES);
+    }
+
+    /**
+     * As {@link #reader(Map)}, applying up to {@code lanes} partitions of a namespace side by side,
+     * on {@code applyThreads} threads shared by every namespace (besides each one's own).
+     */
+    public static LogReader reader(Map<String, Object> clientConfig, int lanes, int applyThreads) {
         KafkaDeadLetters deadLetters = KafkaDeadLetters.of(clientConfig);
         try {
-            return new KafkaLogReader(clientConfig, appender(clientConfig), deadLetters, Clock.systemUTC());
+            return new KafkaLogReader(
+                    clientConfig, appender(clientConfig), deadLetters, Clock.systemUTC(), lanes, applyThreads);
         } catch (RuntimeException e) {
             deadLetters.close();
             throw e;

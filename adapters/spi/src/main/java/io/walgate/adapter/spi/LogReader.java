@@ -2,6 +2,7 @@ package io.walgate.adapter.spi;
 
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
+import java.util.function.Supplier;
 
 /**
  * Reads namespaces' logs and hands their entries, when due, to the engine: the read side of a
@@ -10,9 +11,12 @@ import io.walgate.contract.namespace.NamespaceSpec;
  * <ol>
  *   <li>One instance serves every namespace of its {@link #backend()} for a worker; {@link #open}
  *       may be called from any thread; {@link #close()} once, after every subscription stopped.
- *   <li>A subscription runs on a thread of its own. It calls its handler from that thread only;
- *       on Kafka, the entries of each partition in log order (one call may hold several
- *       partitions'), on SQS in no order.
+ *   <li>A subscription runs on a thread of its own. It takes handlers from {@code handlers} as it
+ *       needs them (one at first; on Kafka one per partition applied side by side, up to the
+ *       reader's lane count) and calls each from one thread at a time; on Kafka, the entries of
+ *       each partition go to one handler in log order (one call may hold several partitions'), on
+ *       SQS in no order. Every handler it took is closed when it ends, or when {@link #open}
+ *       fails.
  *   <li>Never early: the handler sees an entry only once the reader's clock has reached its {@code
  *       deliverAt}.
  *   <li>At least once: an entry is settled (committed, deleted) only after its verdict was carried
@@ -39,9 +43,11 @@ public interface LogReader extends AutoCloseable {
     /**
      * Starts delivering {@code namespace} to {@code region}, on a thread of its own.
      *
-     * @param handler applies due entries; closed when the subscription ends
+     * @param handlers a new handler (with a target of its own) per call; the first is taken before
+     *     this returns, so a target that cannot be built fails the open
      */
-    Subscription open(NamespaceSpec namespace, String region, EntryHandler handler, DeliveryProgress progress);
+    Subscription open(
+            NamespaceSpec namespace, String region, Supplier<EntryHandler> handlers, DeliveryProgress progress);
 
     /** Closes what the reader shares between its subscriptions (producers, admin clients). */
     @Override

@@ -6,7 +6,7 @@ import java.time.Duration;
 public interface Subscription {
     /**
      * Asks it to stop, and returns at once. It finishes the entries in hand, settles (commits or
-     * deletes) them, hands over nothing more, and closes its handler: what it settled is never
+     * deletes) them, hands over nothing more, and closes its handlers: what it settled is never
      * handed over again. What it could not settle (a retry the log did not take back yet, a delete
      * SQS refused) is, by the next subscription. Idempotent.
      */

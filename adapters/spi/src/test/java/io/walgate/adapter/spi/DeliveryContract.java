@@ -303,7 +303,8 @@ public abstract class DeliveryContract {
     }
 
     private Subscription open(NamespaceSpec ns, EntryHandler handler, DeliveryProgress progress) {
-        Subscription s = reader().open(ns, "local", handler, progress);
+        // Every lane gets the same recording handler, which is thread-safe.
+        Subscription s = reader().open(ns, "local", () -> handler, progress);
         open.add(s);
         return s;
     }

@@ -4,6 +4,8 @@ import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.Verdict;
 import io.walgate.consumers.targets.Target;
 import io.walgate.consumers.targets.Target.Applied;
+import io.walgate.consumers.targets.TargetContext;
+import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
@@ -11,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * The engine's {@link EntryHandler}: one attempt to apply a due entry through the namespace's
@@ -50,6 +54,40 @@ public final class Attempts implements EntryHandler {
         this.events = DeliveryEvents.guarded(events);
         this.clock = clock;
         this.random = random;
+    }
+
+    /**
+     * What a {@code LogReader} takes: a new handler per call, each with a
+     * target of its own from {@code targets} (a target is used by one thread at a time) and a payload
+     * store of its own, all reporting to {@code events}.
+     *
+     * @param payloads a new payload store per call, or null (see the constructor)
+     */
+    public static Supplier<EntryHandler> perLane(
+            NamespaceSpec namespace,
+            String region,
+            TargetRegistry targets,
+            TargetContext context,
+            Supplier<PayloadStore> payloads,
+            DeliveryEvents events,
+            Clock clock) {
+        return () -> {
+            Target target = targets.create(
+                    namespace.target().type(), namespace.target().regions().get(region), context);
+            try {
+                return new Attempts(
+                        namespace,
+                        region,
+                        target,
+                        payloads.get(),
+                        events,
+                        clock,
+                        () -> ThreadLocalRandom.current().nextDouble());
+            } catch (RuntimeException e) {
+                target.close(); // built for a handler that never was
+                throw e;
+            }
+        };
     }
 
     /** Applies {@code entry}, which is due, and says what comes next. */

@@ -49,6 +49,10 @@ public final class SettingNames {
     public static final String RECONCILE_INTERVAL = "reconcile-interval";
     /** The worker's SQS long poll. */
     public static final String WAIT_SECONDS = "wait-seconds";
+    /** The worker's Kafka partitions applied side by side per namespace, and the threads for them. */
+    public static final String LANES = "lanes";
+
+    public static final String APPLY_THREADS = "apply-threads";
 
     private SettingNames() {}
 

@@ -24,9 +24,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       {@link IllegalStateException}, and the delivery must not commit past the entry.
  *   <li>It waits at most 60 s on top of the producer's own {@code max.block.ms}; the producer's
  *       settings ({@code KafkaClientConfigs.deadLetterProducer}) end every send within that.
+ *   <li>The producer is the reader's, shared by every subscription (each write waits for its own
+ *       send only), and is not closed here.
  * </ol>
  */
-final class DeadLetterWriter implements AutoCloseable {
+final class DeadLetterWriter {
     private static final System.Logger LOG = System.getLogger(DeadLetterWriter.class.getName());
 
     private final Producer<byte[], byte[]> producer;
@@ -77,10 +79,5 @@ final class DeadLetterWriter implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot write to the dead-letter topic " + topic + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void close() {
-        producer.close();
     }
 }

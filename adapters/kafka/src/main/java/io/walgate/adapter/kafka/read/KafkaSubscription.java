@@ -1,7 +1,6 @@
 package io.walgate.adapter.kafka.read;
 
 import io.walgate.adapter.spi.DeliveryProgress;
-import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.SubscriptionThread;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -41,7 +40,9 @@ import org.apache.kafka.common.TopicPartition;
  *       back to the last commit and tries again a second later, and reports it ({@link
  *       DeliveryProgress#failed}). A rewind that fails keeps it from polling until one succeeds.
  *   <li>{@link #stop()} returns at once; the loop ends after the entries in hand are settled and
- *       committed, then closes the consumer, the DLQ producer and the handler.
+ *       committed, then closes the consumer and the handlers. Commits do not wait
+ *       for the broker while delivering; on a stop and before partitions go to another owner they
+ *       do.
  * </ol>
  */
 final class KafkaSubscription implements SubscriptionThread.Loop {
@@ -57,7 +58,7 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
     private final OrderingStrategy strategy;
     private final BacklogReport reports;
     private final LostRanges lostRanges;
-    private final EntryHandler handler;
+    private final Lanes lanes;
     private final DeliveryProgress progress;
     private final Clock clock;
     private volatile boolean running = true;
@@ -68,10 +69,11 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
      * @param consumer subscribed by this class, in the namespace's delivery group for the region
      *     ({@code KafkaClientConfigs.deliveryConsumer}); closed at the end
      * @param retries appends retried entries (the Kafka appender, which routes by due time)
-     * @param deadLetters an idempotent {@code acks=all} producer for the DLQ; closed at the end
+     * @param deadLetters an idempotent {@code acks=all} producer for the DLQ, the reader's (not
+     *     closed here)
      * @param deadLetterDepth asks the DLQ's depth for the backlog report without blocking ({@code
      *     KafkaDeadLetters#depth}); asked every {@link BacklogReport#EVERY}, never waited for
-     * @param handler applies due entries; closed at the end
+     * @param lanes apply due entries, partitions side by side; closed at the end
      */
     KafkaSubscription(
             NamespaceSpec namespace,
@@ -80,12 +82,12 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
             LogAppender retries,
             Producer<byte[], byte[]> deadLetters,
             Supplier<CompletionStage<Long>> deadLetterDepth,
-            EntryHandler handler,
+            Lanes lanes,
             DeliveryProgress progress,
             Clock clock) {
         this.namespace = namespace;
         this.consumer = consumer;
-        this.handler = handler;
+        this.lanes = lanes;
         this.progress = progress;
         this.clock = clock;
         this.ladder = new DelayLadder(namespace.backend().topic());
@@ -93,7 +95,7 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
         this.deadLetters = new DeadLetterWriter(deadLetters, namespace, region, clock);
         var reappender = new Reappender(namespace, retries, this.deadLetters, progress);
         var parts = new OrderingStrategy.Parts(
-                handler, ladder, pauses, ledger, reappender, this.deadLetters, clock, () -> running);
+                lanes, ladder, pauses, ledger, reappender, this.deadLetters, clock, () -> running);
         this.strategy = namespace.delivery().ordering() == Ordering.KEY
                 ? new KeyOrderedStrategy(parts)
                 : new UnorderedStrategy(parts);
@@ -114,6 +116,8 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
             consumer.subscribe(ladder.topics(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // What was settled is committed before the next owner reads from the commit.
+                    commitNow(partitions);
                     forget(partitions);
                 }
 
@@ -149,10 +153,10 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
                     sleep(Duration.ofSeconds(1));
                 }
             }
+            commitNow(consumer.assignment());
         } finally {
             closeQuietly(consumer::close);
-            closeQuietly(deadLetters::close);
-            closeQuietly(handler::close);
+            closeQuietly(lanes::close);
         }
     }
 
@@ -185,12 +189,44 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
         reports.maybeReport();
     }
 
+    /**
+     * Commits what is settled without waiting for the broker: the next poll (and its fetch) goes
+     * on meanwhile. Offered offsets are not offered again; a commit that fails is, with whatever
+     * was settled since, by the next loop. A commit lost with a crash costs a redelivery, which the
+     * targets apply idempotently.
+     */
     private void commit() {
         Map<TopicPartition, OffsetAndMetadata> due = ledger.committable(strategy::firstHeld);
-        if (!due.isEmpty()) {
+        if (due.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(due, (offsets, e) -> {
+            if (e == null) {
+                ledger.committed(offsets);
+                progress.progressed();
+            } else {
+                ledger.refused(offsets.keySet());
+                LOG.log(Level.DEBUG, "commit of " + namespace.name() + " failed; offered again: " + e);
+            }
+        });
+    }
+
+    /**
+     * Commits what {@code partitions} settled and waits for it (with any commit still in flight):
+     * before they go to another owner, and at the end. A failure is logged; what it did not commit
+     * is read again.
+     */
+    private void commitNow(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> due = ledger.unconfirmed(strategy::firstHeld);
+        due.keySet().retainAll(partitions);
+        try {
             consumer.commitSync(due);
             ledger.committed(due);
-            progress.progressed();
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "could not commit what " + namespace.name() + " applied on " + partitions
+                            + "; it will be applied again: " + e.getMessage());
         }
     }
 

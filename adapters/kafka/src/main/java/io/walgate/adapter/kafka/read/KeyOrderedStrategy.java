@@ -70,7 +70,7 @@ final class KeyOrderedStrategy implements OrderingStrategy {
             holds.holdBehind(key, new KeyHolds.Held(partition, record.offset(), record.key(), entry));
             return true;
         }
-        Verdict verdict = parts.handler().handle(entry);
+        Verdict verdict = parts.lanes().first().handle(entry);
         if (verdict instanceof Verdict.Dead dead) {
             parts.deadLetters().write(record.key(), dead);
         } else if (verdict instanceof Verdict.Retry retry) {
@@ -104,7 +104,7 @@ final class KeyOrderedStrategy implements OrderingStrategy {
                     break;
                 }
                 KeyHolds.Held held = head.get();
-                Verdict verdict = parts.handler().handle(held.entry());
+                Verdict verdict = parts.lanes().first().handle(held.entry());
                 if (verdict instanceof Verdict.Retry retry) {
                     holds.retryHead(key, retry.again(), retry.again().deliverAt());
                     break;

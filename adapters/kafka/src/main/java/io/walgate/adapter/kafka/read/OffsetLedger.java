@@ -16,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>An offset is committable only once every record before it was settled: applied,
  *       re-appended, dead-lettered, or held in memory (KEY ordering). A held record is settled but
  *       not committable: the commit stops at the first one, so a restart reads it again.
- *   <li>A commit never moves back: what is offered is always past what was committed.
+ *   <li>A commit never moves back: what is offered is always past what was offered before. An
+ *       offer the broker refuses is offered again, with what was settled since.
  *   <li>A partition forgotten (revoked, lost, rewound) starts afresh: nothing of it is committable
  *       until a record of it is settled again.
  * </ol>
@@ -25,6 +26,10 @@ final class OffsetLedger {
     /** Per partition, the offset after the last record settled. */
     private final Map<TopicPartition, Long> settled = new HashMap<>();
 
+    /** Per partition, the last offset offered in a commit, answered or not. */
+    private final Map<TopicPartition, Long> offered = new HashMap<>();
+
+    /** Per partition, the last offset the broker confirmed. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
 
     /** The record at {@code offset} of {@code partition}, and every one before it, is settled. */
@@ -33,26 +38,49 @@ final class OffsetLedger {
     }
 
     /**
-     * What to commit now: per partition, up to the first record not settled or held ({@code
-     * firstHeld}), where that is past the last commit.
+     * What to offer in a commit now: per partition, up to the first record not settled or held
+     * ({@code firstHeld}), where that is past what was offered before. It counts as offered.
      */
     Map<TopicPartition, OffsetAndMetadata> committable(Function<TopicPartition, OptionalLong> firstHeld) {
+        Map<TopicPartition, OffsetAndMetadata> due = upTo(firstHeld, offered);
+        due.forEach((partition, offset) -> offered.merge(partition, offset.offset(), Math::max));
+        return due;
+    }
+
+    /**
+     * What to commit and wait for (a stop, a rebalance): as {@link #committable}, but past what the
+     * broker confirmed, whatever is in flight.
+     */
+    Map<TopicPartition, OffsetAndMetadata> unconfirmed(Function<TopicPartition, OptionalLong> firstHeld) {
+        return upTo(firstHeld, committed);
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> upTo(
+            Function<TopicPartition, OptionalLong> firstHeld, Map<TopicPartition, Long> past) {
         Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
         settled.forEach((partition, next) -> {
             long upTo = Math.min(next, firstHeld.apply(partition).orElse(Long.MAX_VALUE));
-            if (upTo > committed(partition)) {
+            if (upTo > past.getOrDefault(partition, -1L)) {
                 due.put(partition, new OffsetAndMetadata(upTo));
             }
         });
         return due;
     }
 
-    /** {@code offsets}, from {@link #committable}, were committed. */
+    /** The broker confirmed the commit of {@code offsets}. */
     void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((partition, offset) -> committed.merge(partition, offset.offset(), Math::max));
+        offsets.forEach((partition, offset) -> {
+            committed.merge(partition, offset.offset(), Math::max);
+            offered.merge(partition, offset.offset(), Math::max);
+        });
     }
 
-    /** The last offset this delivery committed for {@code partition}; -1 when none yet. */
+    /** A commit of {@code partitions} failed: what they settled past the last confirmed commit is offered again. */
+    void refused(Collection<TopicPartition> partitions) {
+        partitions.forEach(offered::remove);
+    }
+
+    /** The last offset the broker confirmed for {@code partition}; -1 when none yet. */
     long committed(TopicPartition partition) {
         return committed.getOrDefault(partition, -1L);
     }
@@ -60,6 +88,7 @@ final class OffsetLedger {
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(p -> {
             settled.remove(p);
+            offered.remove(p);
             committed.remove(p);
         });
     }

@@ -1,6 +1,5 @@
 package io.walgate.adapter.kafka.read;
 
-import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import java.time.Clock;
@@ -54,7 +53,7 @@ interface OrderingStrategy {
 
     /** What a strategy settles records with; shared with the delivery that owns it. */
     record Parts(
-            EntryHandler handler,
+            Lanes lanes,
             DelayLadder ladder,
             Pauses pauses,
             OffsetLedger ledger,

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Ordering {@code NONE}: every due record of a poll is applied in one go ({@link
- * EntryHandler#handleAll}: one transaction where the target can), partitions
- * one after the other and each in log order; then each is settled in order. A transient failure is
+ * Ordering {@code NONE}: the due records of a poll are applied together, partitions side by side
+ * in {@link Lanes} (each lane's share in one {@link EntryHandler#handleAll}: one transaction where
+ * the target can), each partition in log order; then each is settled in order. A transient failure is
  * re-appended with {@code attempt + 1}, due after its backoff, and everything behind it flows on. A
  * re-append that fails is kept pending ({@link PendingReappends}) and tried again on its own; the
  * entries behind it are settled, not applied again. A partition stops at its first entry not yet
@@ -72,15 +74,16 @@ final class UnorderedStrategy implements OrderingStrategy {
                 polled.add(new Polled(partition, record, decoded, step instanceof DelayLadder.Step.Move));
             }
         }
-        List<Verdict> verdicts = parts.handler()
-                .handleAll(polled.stream()
-                        .filter(Polled::applied)
-                        .map(p -> p.decoded().entry())
-                        .toList());
+        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
+        polled.stream()
+                .filter(Polled::applied)
+                .forEach(p -> due.computeIfAbsent(p.partition(), x -> new ArrayList<>())
+                        .add(p.decoded().entry()));
+        Map<TopicPartition, Iterator<Verdict>> verdicts = new HashMap<>();
+        parts.lanes().handle(due).forEach((partition, v) -> verdicts.put(partition, v.iterator()));
         Set<TopicPartition> stopped = new HashSet<>();
-        int v = 0;
         for (Polled p : polled) {
-            Verdict verdict = p.applied() ? verdicts.get(v++) : null;
+            Verdict verdict = p.applied() ? verdicts.get(p.partition()).next() : null;
             if (stopped.contains(p.partition())) {
                 continue; // read again from the record it stopped at; applied ones apply idempotently
             }

@@ -73,4 +73,31 @@ class OffsetLedgerTest {
         ledger.settled(P0, 3); // read again from the commit and settled again
         assertThat(ledger.committable(NOTHING_HELD)).isEqualTo(Map.of(P0, new OffsetAndMetadata(4)));
     }
+
+    @Test
+    void anOfferIsMadeOnceWhileInFlightAndAgainWhenTheBrokerRefusesIt() {
+        ledger.settled(P0, 4);
+        var offered = ledger.committable(NOTHING_HELD);
+        assertThat(offered).isEqualTo(Map.of(P0, new OffsetAndMetadata(5)));
+        assertThat(ledger.committable(NOTHING_HELD)).as("in flight").isEmpty();
+
+        ledger.settled(P0, 6);
+        ledger.refused(offered.keySet());
+
+        assertThat(ledger.committable(NOTHING_HELD))
+                .as("offered again, with what was settled since")
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(7)));
+        assertThat(ledger.committed(P0)).isEqualTo(-1);
+    }
+
+    @Test
+    void whatIsInFlightIsStillUnconfirmedUntilTheBrokerAnswers() {
+        ledger.settled(P0, 4);
+        var offered = ledger.committable(NOTHING_HELD);
+
+        assertThat(ledger.unconfirmed(NOTHING_HELD)).isEqualTo(offered);
+        ledger.committed(offered);
+        assertThat(ledger.unconfirmed(NOTHING_HELD)).isEmpty();
+        assertThat(ledger.committed(P0)).isEqualTo(5);
+    }
 }

@@ -94,8 +94,9 @@ final class StrategyRig {
         DeliveryProgress progress = new DeliveryProgress() {};
         DeadLetterWriter deadLetters = new DeadLetterWriter(dlq, namespace, "local", clock);
         Reappender reappender = new Reappender(namespace, appender(), deadLetters, progress);
+        EntryHandler handler = handler();
         var parts = new OrderingStrategy.Parts(
-                handler(),
+                new Lanes(() -> handler, 1, Runnable::run),
                 new DelayLadder(namespace.backend().topic()),
                 pauses,
                 ledger,
@@ -154,7 +155,7 @@ final class StrategyRig {
     /** The offset each partition may be committed up to now. */
     Map<TopicPartition, Long> committable() {
         Map<TopicPartition, Long> due = new HashMap<>();
-        ledger.committable(strategy::firstHeld).forEach((p, o) -> due.put(p, o.offset()));
+        ledger.unconfirmed(strategy::firstHeld).forEach((p, o) -> due.put(p, o.offset()));
         return due;
     }
 

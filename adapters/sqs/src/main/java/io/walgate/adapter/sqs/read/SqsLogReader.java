@@ -9,6 +9,7 @@ import io.walgate.adapter.spi.SubscriptionThread;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -40,10 +41,18 @@ public final class SqsLogReader implements LogReader {
     }
 
     @Override
-    public Subscription open(NamespaceSpec namespace, String region, EntryHandler handler, DeliveryProgress progress) {
-        return SubscriptionThread.start(
-                "delivery-" + namespace.name(),
-                new SqsSubscription(namespace, region, sqs, requeue, handler, progress, clock, waitSeconds));
+    public Subscription open(
+            NamespaceSpec namespace, String region, Supplier<EntryHandler> handlers, DeliveryProgress progress) {
+        // One handler: a receive's batch is applied by one thread (SQS keeps no order to split by).
+        EntryHandler handler = handlers.get();
+        try {
+            return SubscriptionThread.start(
+                    "delivery-" + namespace.name(),
+                    new SqsSubscription(namespace, region, sqs, requeue, handler, progress, clock, waitSeconds));
+        } catch (RuntimeException e) {
+            handler.close();
+            throw e;
+        }
     }
 
     @Override

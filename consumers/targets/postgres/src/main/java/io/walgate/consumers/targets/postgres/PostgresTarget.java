@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,33 +165,72 @@ final class PostgresTarget implements Target {
                 }
             }
         }
-        try (PreparedStatement upsert = c.prepareStatement(upsertSql(table));
+        try (PreparedStatement upsert = c.prepareStatement(upsertAllSql(table));
                 PreparedStatement delete = c.prepareStatement(deleteSql(table));
                 PreparedStatement tombstone = c.prepareStatement(TOMBSTONE_SQL)) {
-            // Runs of one kind go out as one JDBC batch; a change of kind flushes, so order holds.
-            TargetOp pending = null;
+            // A run of PUTs goes out as one statement, a run of DELETEs as one JDBC batch; a change
+            // of kind flushes, so order holds.
+            List<Envelope> puts = new ArrayList<>();
+            boolean deletes = false;
             for (Envelope entry : entries) {
                 if (!fresh.remove(entry.id().uuid())) {
                     continue; // applied before, or a second copy within this batch
                 }
-                TargetOp op = entry.target().op() == TargetOp.DELETE ? TargetOp.DELETE : TargetOp.PUT;
-                if (pending != null && pending != op) {
-                    flush(pending, upsert, delete, tombstone);
-                }
-                pending = op;
-                if (op == TargetOp.DELETE) {
+                if (entry.target().op() == TargetOp.DELETE) {
+                    upsertAll(c, upsert, table, puts);
                     bindDelete(delete, tombstone, table, entry);
                     delete.addBatch();
                     tombstone.addBatch();
+                    deletes = true;
                 } else {
-                    bindUpsert(upsert, table, entry);
-                    upsert.addBatch();
+                    if (deletes) {
+                        delete.executeBatch();
+                        tombstone.executeBatch();
+                        deletes = false;
+                    }
+                    puts.add(entry);
                 }
             }
-            if (pending != null) {
-                flush(pending, upsert, delete, tombstone);
+            upsertAll(c, upsert, table, puts);
+            if (deletes) {
+                delete.executeBatch();
+                tombstone.executeBatch();
             }
         }
+    }
+
+    /**
+     * Upserts a run of PUTs in one statement and empties it. Within the run only the latest write
+     * of each key can win (the same as applying them in turn: a row only ever moves to a later
+     * write), so it is the only one sent, and one statement never touches a row twice.
+     */
+    private static void upsertAll(Connection c, PreparedStatement upsert, String table, List<Envelope> puts)
+            throws SQLException {
+        if (puts.isEmpty()) {
+            return;
+        }
+        int n = puts.size();
+        String[] keys = new String[n];
+        byte[][] payloads = new byte[n][];
+        String[] contentTypes = new String[n];
+        UUID[] ids = new UUID[n];
+        Timestamp[] writtenAt = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            Envelope e = puts.get(i);
+            keys[i] = e.effectiveKey();
+            payloads[i] = e.payload();
+            contentTypes[i] = e.contentType();
+            ids[i] = e.id().uuid();
+            writtenAt[i] = Timestamp.from(e.writtenAt());
+        }
+        upsert.setArray(1, c.createArrayOf("text", keys));
+        upsert.setArray(2, c.createArrayOf("bytea", payloads));
+        upsert.setArray(3, c.createArrayOf("text", contentTypes));
+        upsert.setArray(4, c.createArrayOf("uuid", ids));
+        upsert.setArray(5, c.createArrayOf("timestamptz", writtenAt));
+        upsert.setString(6, table);
+        upsert.executeUpdate();
+        puts.clear();
     }
 
     /**
@@ -208,22 +248,26 @@ final class PostgresTarget implements Target {
         }
     }
 
-    private static void flush(
-            TargetOp op, PreparedStatement upsert, PreparedStatement delete, PreparedStatement tombstone)
-            throws SQLException {
-        if (op == TargetOp.DELETE) {
-            delete.executeBatch();
-            tombstone.executeBatch();
-        } else {
-            upsert.executeBatch();
-        }
-    }
-
     /** A PUT: written unless the row or a tombstone of its key is of a later write. */
     private static String upsertSql(String table) {
         return "INSERT INTO " + table + " AS cur (key, payload, content_type, entry_id, written_at, updated_at)"
                 + " SELECT ?, ?, ?, ?, ?, now() WHERE NOT EXISTS (SELECT 1 FROM walgate_tombstones d"
                 + " WHERE d.tbl = ? AND d.key = ? AND (d.written_at, d.entry_id) >= (?, ?))"
+                + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
+                + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id,"
+                + " written_at = EXCLUDED.written_at, updated_at = now()"
+                + " WHERE (coalesce(cur.written_at, '-infinity'), cur.entry_id) < (EXCLUDED.written_at, EXCLUDED.entry_id)";
+    }
+
+    /** {@link #upsertSql} for many PUTs at once, the latest of each key only. */
+    private static String upsertAllSql(String table) {
+        return "INSERT INTO " + table + " AS cur (key, payload, content_type, entry_id, written_at, updated_at)"
+                + " SELECT DISTINCT ON (w.key) w.key, w.payload, w.content_type, w.entry_id, w.written_at, now()"
+                + " FROM unnest(?::text[], ?::bytea[], ?::text[], ?::uuid[], ?::timestamptz[])"
+                + " AS w(key, payload, content_type, entry_id, written_at)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM walgate_tombstones d WHERE d.tbl = ? AND d.key = w.key"
+                + " AND (d.written_at, d.entry_id) >= (w.written_at, w.entry_id))"
+                + " ORDER BY w.key, w.written_at DESC, w.entry_id DESC"
                 + " ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload,"
                 + " content_type = EXCLUDED.content_type, entry_id = EXCLUDED.entry_id,"
                 + " written_at = EXCLUDED.written_at, updated_at = now()"
@@ -325,8 +369,13 @@ final class PostgresTarget implements Target {
         ready.add(table);
     }
 
+    /**
+     * The connection, opened when there is none. Not validated before each apply (a round trip per
+     * batch): a broken one fails the apply transiently, {@link #classify} closes it, and the retry
+     * opens a new one.
+     */
     private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed() || !connection.isValid(2)) {
+        if (connection == null || connection.isClosed()) {
             close();
             connection = DriverManager.getConnection(jdbcUrl);
             connection.setAutoCommit(false);

@@ -25,24 +25,58 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Kafka delivery whose position retention has deleted says so — log, metric — and goes on from the
- * oldest entry still there; it never skips quietly (as {@code auto.offset.reset=earliest} did), and
- * never skips what is still in the log.
+ * The poll loop on a {@link MockConsumer}. A delivery whose position retention has deleted says so —
+ * log, metric — and goes on from the oldest entry still there; it never skips quietly (as {@code
+ * auto.offset.reset=earliest} did), and never skips what is still in the log. Commits do not wait
+ * for the broker, yet what was applied is committed: again after a refused commit, and for certain
+ * before a stop or a rebalance hands the partition on.
  */
-class KafkaSubscriptionLostRangeTest {
+class KafkaSubscriptionTest {
     private final NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
     private final TopicPartition log = new TopicPartition(ns.backend().topic(), 0);
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none");
+    /** Async commits the broker refuses (the first {@code refuse}) or never answers ({@code drop}). */
+    private volatile int refuse;
+
+    private volatile boolean drop;
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none") {
+        @Override
+        public synchronized void commitAsync(
+                Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+            if (drop) {
+                return;
+            }
+            if (refuse > 0) {
+                refuse--;
+                callback.onComplete(offsets, new RetriableCommitFailedException("the coordinator moved"));
+                return;
+            }
+            offsets.forEach((p, o) -> commits.merge(p, o.offset(), Math::max));
+            super.commitAsync(offsets, callback);
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            offsets.forEach((p, o) -> commits.merge(p, o.offset(), Math::max));
+            super.commitSync(offsets);
+        }
+    };
+    /** What the broker took, per partition (the mock forgets it once closed). */
+    private final Map<TopicPartition, Long> commits = new ConcurrentHashMap<>();
+
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final List<String> lost = new CopyOnWriteArrayList<>();
 
@@ -88,7 +122,7 @@ class KafkaSubscriptionLostRangeTest {
                 null, // no retries in these tests
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
                 () -> CompletableFuture.completedFuture(0L),
-                handler,
+                new Lanes(() -> handler, 1, Runnable::run),
                 progress,
                 Clock.systemUTC());
         return SubscriptionThread.start("delivery-under-test", loop);
@@ -140,5 +174,67 @@ class KafkaSubscriptionLostRangeTest {
         } finally {
             delivery.stop();
         }
+    }
+
+    @Test
+    void aCommitTheBrokerRefusesIsOfferedAgain() {
+        refuse = 1;
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log));
+            consumer.updateBeginningOffsets(Map.of(log, 0L));
+            consumer.addRecord(record(0, "one"));
+        });
+        Subscription delivery = start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
+            assertThat(refuse).as("the first commit was refused").isZero();
+        } finally {
+            delivery.stop();
+        }
+    }
+
+    @Test
+    void aStopCommitsWhatWasAppliedEvenWhenNoAsyncCommitWasAnswered() throws Exception {
+        drop = true;
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log));
+            consumer.updateBeginningOffsets(Map.of(log, 0L));
+            consumer.addRecord(record(0, "one"));
+            consumer.addRecord(record(1, "two"));
+        });
+        Subscription delivery = start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() == 2);
+        assertThat(committed()).as("nothing answered yet").isNull();
+
+        delivery.stop();
+
+        assertThat(delivery.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(committed()).isEqualTo(2L);
+    }
+
+    @Test
+    void aPartitionHandedToAnotherOwnerHasWhatWasAppliedCommittedFirst() {
+        drop = true;
+        TopicPartition other = new TopicPartition(ns.backend().topic(), 1);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log, other));
+            consumer.updateBeginningOffsets(Map.of(log, 0L, other, 0L));
+            consumer.addRecord(record(0, "one"));
+        });
+        Subscription delivery = start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("one"));
+            consumer.schedulePollTask(() -> consumer.rebalance(List.of(other)));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed() != null);
+            assertThat(committed()).isEqualTo(1L);
+        } finally {
+            delivery.stop();
+        }
+    }
+
+    /** The offset committed for {@code log}, or null. */
+    private Long committed() {
+        return commits.get(log);
     }
 }
