@@ -22,13 +22,19 @@ public final class Benchmarks {
             System.exit(2);
         }
         String only = System.getProperty("bench.only", "W1,W2,C1,E1,D1");
-        if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2"))) {
-            WriteSetup.run(only);
+        // Client threads (Kafka, gRPC, the JDK's HTTP server) would keep exec:java's JVM waiting,
+        // and it reports an exception only once they end: both ways out exit here.
+        try {
+            if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2"))) {
+                WriteSetup.run(only);
+            }
+            if (!group.equals("write") && (only.contains("C1") || only.contains("E1") || only.contains("D1"))) {
+                DeliverySetup.run(only);
+            }
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
         }
-        if (!group.equals("write") && (only.contains("C1") || only.contains("E1") || only.contains("D1"))) {
-            DeliverySetup.run(only);
-        }
-        // Client threads (Kafka, gRPC, the JDK's HTTP server) would keep exec:java's JVM waiting.
         System.exit(0);
     }
 }

@@ -48,6 +48,7 @@ import org.apache.kafka.common.TopicPartition;
 final class KafkaSubscription implements SubscriptionThread.Loop {
     private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    private static final Duration BUSY_POLL = Duration.ofMillis(2);
 
     private final NamespaceSpec namespace;
     private final Consumer<byte[], byte[]> consumer;
@@ -116,7 +117,9 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
             consumer.subscribe(ladder.topics(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // What was settled is committed before the next owner reads from the commit.
+                    // What was applied is settled and committed before the next owner reads from
+                    // the commit.
+                    strategy.finish(partitions);
                     commitNow(partitions);
                     forget(partitions);
                 }
@@ -153,7 +156,7 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
                     sleep(Duration.ofSeconds(1));
                 }
             }
-            commitNow(consumer.assignment());
+            finishAndCommit();
         } finally {
             closeQuietly(consumer::close);
             closeQuietly(lanes::close);
@@ -172,9 +175,12 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
 
     private void deliverOnce() {
         pauses.resumeDue(clock.instant());
+        strategy.collect();
         ConsumerRecords<byte[], byte[]> records;
         try {
-            records = consumer.poll(pauses.pollTimeout(clock.instant(), MAX_POLL, strategy.nextRetry()));
+            Duration timeout = pauses.pollTimeout(clock.instant(), MAX_POLL, strategy.nextRetry());
+            // While applies run, look back soon: a finished one settles and frees its partition.
+            records = consumer.poll(strategy.busy() && timeout.compareTo(BUSY_POLL) > 0 ? BUSY_POLL : timeout);
         } catch (NoOffsetForPartitionException e) {
             // A group's first start (auto.offset.reset=none): everything in the log is due to us.
             consumer.seekToBeginning(e.partitions());
@@ -209,6 +215,16 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
                 LOG.log(Level.DEBUG, "commit of " + namespace.name() + " failed; offered again: " + e);
             }
         });
+    }
+
+    /** At the end: settles what is being applied, and commits everything settled. */
+    private void finishAndCommit() {
+        try {
+            strategy.finish(consumer.assignment());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not settle what " + namespace.name() + " applied last: " + e.getMessage());
+        }
+        commitNow(consumer.assignment());
     }
 
     /**

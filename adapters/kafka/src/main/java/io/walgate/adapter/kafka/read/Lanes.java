@@ -3,33 +3,30 @@ package io.walgate.adapter.kafka.read;
 import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Applies the due entries of one poll up to {@code max} partitions at a time. Each lane has a
- * handler of its own (so a target, and a connection, of its own) and takes whole partitions, so a
- * partition's entries are still applied in log order, by one thread.
+ * Up to {@code max} applies of one subscription at a time, each on a lane with a handler of its
+ * own (so a target, and a connection, of its own), run on the reader's apply pool while the
+ * delivery thread goes on polling. A lane takes one partition's due entries of one poll.
  *
  * <ol>
- *   <li>The entries of a lane's partitions go to its handler in one {@link EntryHandler#handleAll}
- *       call (one transaction where the target can), each partition's in log order.
- *   <li>The first lane runs on the calling thread, the others on the reader's apply pool, shared by
- *       every subscription of the reader (so threads stay bounded however many namespaces there
- *       are). {@link #handle} returns only when every lane is done: a handler is never used by two
- *       threads at once, and the next poll starts with every lane idle.
- *   <li>Partitions are spread by entry count, the largest first to the lane with the fewest, so a
- *       poll costs about its largest partition's apply rather than the sum.
+ *   <li>Called on the delivery's thread only; only the applies themselves run on the pool.
+ *   <li>A handler is used by one lane at a time: it goes back to the idle ones only when the
+ *       delivery thread {@link #finish finishes} its lane, after the apply is done.
+ *   <li>The pool is shared by every subscription of the reader, so threads stay bounded however
+ *       many namespaces there are; a lane waits in the pool's queue when every thread is busy.
  *   <li>Handlers are made when a lane is first needed (the first one at once, so that a namespace
  *       whose target cannot be built fails to open), and closed by {@link #close}.
+ *   <li>{@link #first()} is for what is applied one entry at a time on the delivery thread (ordering
+ *       {@code KEY}); a subscription uses either it or lanes, never both.
  * </ol>
  */
 final class Lanes implements AutoCloseable {
@@ -37,11 +34,19 @@ final class Lanes implements AutoCloseable {
     private final int max;
     private final Executor pool;
     private final List<EntryHandler> made = new ArrayList<>();
+    private final Deque<EntryHandler> idle = new ArrayDeque<>();
+
+    /** An apply under way, and the handler it holds. */
+    record Lane(EntryHandler handler, CompletableFuture<List<Verdict>> verdicts) {
+        boolean done() {
+            return verdicts.isDone();
+        }
+    }
 
     /**
      * @param handlers a new handler per call; each is closed by {@link #close}
-     * @param max how many partitions may be applied at once (1: all on the calling thread)
-     * @param pool runs the lanes after the first
+     * @param max how many applies may run at once
+     * @param pool runs the applies
      */
     Lanes(Supplier<EntryHandler> handlers, int max, Executor pool) {
         if (max < 1) {
@@ -51,99 +56,59 @@ final class Lanes implements AutoCloseable {
         this.max = max;
         this.pool = pool;
         made.add(handlers.get());
+        idle.add(made.get(0));
     }
 
-    /** The first lane's handler: for what is applied one entry at a time, on the calling thread. */
+    /** The first handler, for applies one entry at a time on the calling thread. */
     EntryHandler first() {
         return made.get(0);
     }
 
+    /** Whether a lane can start now. */
+    boolean hasFree() {
+        return !idle.isEmpty() || made.size() < max;
+    }
+
+    /** How many lanes are applying or not finished yet. */
+    int busy() {
+        return made.size() - idle.size();
+    }
+
     /**
-     * Applies {@code due} and answers, per partition, one verdict per entry in order.
-     *
-     * @param due per partition, its due entries in log order
+     * Starts applying {@code entries} (in order, one {@link EntryHandler#handleAll} call) on a free
+     * lane; only when {@link #hasFree()}.
      */
-    Map<TopicPartition, List<Verdict>> handle(Map<TopicPartition, List<Envelope>> due) {
-        List<List<TopicPartition>> lanes = spread(due);
-        makeHandlers(lanes.size()); // every handler made before any lane starts
-        List<CompletableFuture<Map<TopicPartition, List<Verdict>>>> others = new ArrayList<>();
-        for (int l = 1; l < lanes.size(); l++) {
-            EntryHandler handler = made.get(l);
-            List<TopicPartition> partitions = lanes.get(l);
-            others.add(CompletableFuture.supplyAsync(() -> apply(handler, partitions, due), pool));
+    Lane start(List<Envelope> entries) {
+        if (!hasFree()) {
+            throw new IllegalStateException("every lane is busy");
         }
-        Map<TopicPartition, List<Verdict>> verdicts = new HashMap<>();
-        RuntimeException failure = null;
-        if (!lanes.isEmpty()) {
-            try {
-                verdicts.putAll(apply(first(), lanes.get(0), due));
-            } catch (RuntimeException e) {
-                failure = e;
-            }
+        if (idle.isEmpty()) {
+            EntryHandler fresh = handlers.get();
+            made.add(fresh);
+            idle.add(fresh);
         }
-        // Every lane is waited for, even after one failed: its handler must be idle before the
-        // next poll, and what it applied is settled by the caller's next read either way.
-        for (var lane : others) {
-            try {
-                verdicts.putAll(lane.join());
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : e;
-                }
-            }
+        EntryHandler handler = idle.poll();
+        try {
+            return new Lane(handler, CompletableFuture.supplyAsync(() -> handler.handleAll(entries), pool));
+        } catch (RuntimeException e) {
+            idle.add(handler); // the pool refused it: nothing started
+            throw e;
         }
-        if (failure != null) {
-            throw failure;
-        }
-        return verdicts;
     }
 
-    /** The partitions with entries, in at most {@code max} lanes of about equal entry counts. */
-    private List<List<TopicPartition>> spread(Map<TopicPartition, List<Envelope>> due) {
-        List<TopicPartition> partitions = due.entrySet().stream()
-                .filter(e -> !e.getValue().isEmpty())
-                .sorted(Comparator.comparingInt((Map.Entry<TopicPartition, List<Envelope>> e) ->
-                                e.getValue().size())
-                        .reversed())
-                .map(Map.Entry::getKey)
-                .toList();
-        int count = Math.min(max, partitions.size());
-        List<List<TopicPartition>> lanes = new ArrayList<>(count);
-        int[] load = new int[count];
-        for (int l = 0; l < count; l++) {
-            lanes.add(new ArrayList<>());
-        }
-        for (TopicPartition p : partitions) {
-            int lightest = 0;
-            for (int l = 1; l < count; l++) {
-                if (load[l] < load[lightest]) {
-                    lightest = l;
-                }
-            }
-            lanes.get(lightest).add(p);
-            load[lightest] += due.get(p).size();
-        }
-        return lanes;
-    }
-
-    private static Map<TopicPartition, List<Verdict>> apply(
-            EntryHandler handler, List<TopicPartition> partitions, Map<TopicPartition, List<Envelope>> due) {
-        List<Envelope> entries = new ArrayList<>();
-        partitions.forEach(p -> entries.addAll(due.get(p)));
-        List<Verdict> all = handler.handleAll(entries);
-        Map<TopicPartition, List<Verdict>> verdicts = new HashMap<>();
-        int from = 0;
-        for (TopicPartition p : partitions) {
-            int to = from + due.get(p).size();
-            verdicts.put(p, all.subList(from, to));
-            from = to;
-        }
-        return verdicts;
-    }
-
-    private void makeHandlers(int count) {
-        while (made.size() < count) {
-            made.add(handlers.get());
+    /**
+     * Waits for {@code lane} to be done and frees it.
+     *
+     * @return its verdicts, one per entry in order
+     * @throws RuntimeException what the handler threw (a handler must not; see {@link EntryHandler})
+     */
+    List<Verdict> finish(Lane lane) {
+        try {
+            return lane.verdicts().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            idle.add(lane.handler());
         }
     }
 

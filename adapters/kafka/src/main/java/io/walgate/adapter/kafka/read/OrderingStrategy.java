@@ -18,17 +18,31 @@ import org.apache.kafka.common.TopicPartition;
  * {@code KEY}).
  *
  * <ol>
- *   <li>Called on the delivery's thread only, one poll at a time.
+ *   <li>Called on the delivery's thread only, one poll at a time; applies may run on {@link Lanes},
+ *       but settling is always done here, by {@link #deliver} or {@link #collect}.
  *   <li>Every record it settles (applied, re-appended, dead-lettered, held) goes to the {@link
  *       OffsetLedger}, in offset order per partition; a record it does not settle has its partition
  *       paused at it ({@link Pauses}), so it is read again.
  *   <li>Records held in memory are reported by {@link #firstHeld}: the commit stops at them.
- *   <li>Once {@code running} turns false it starts nothing new; what it settled is committed.
+ *   <li>Once {@code running} turns false it starts nothing new; {@link #finish} settles what is under
+ *       way, and what it settled is committed. {@link #forget} waits for what is under way on the
+ *       partitions and settles none of it.
  * </ol>
  */
 interface OrderingStrategy {
     /** Applies the due records of a poll, moves the released ones, and pauses at the rest. */
     void deliver(ConsumerRecords<byte[], byte[]> records);
+
+    /** Settles what finished applying since the last call (strategies that apply off the thread). */
+    default void collect() {}
+
+    /** Whether applies are under way or waiting for a lane: the next poll should not wait long. */
+    default boolean busy() {
+        return false;
+    }
+
+    /** Waits for the applies of {@code partitions} and settles them: before a commit that must hold. */
+    default void finish(Collection<TopicPartition> partitions) {}
 
     /** Retries the held entries whose backoff is over. */
     default void retryHeld() {}

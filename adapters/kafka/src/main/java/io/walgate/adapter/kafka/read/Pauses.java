@@ -23,6 +23,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>It resumes at its time, not before, and only while it is still assigned: a partition lost
  *       in a rebalance is not resumed (nor remembered).
  *   <li>A pause at an entry not due yet is <em>waiting</em>, not stalled: its lag is no stall.
+ *   <li>A partition whose entries are being applied is <em>held</em>: not read, at no time limit,
+ *       until {@link #release}d; a pause set meanwhile outlasts the hold.
  * </ol>
  */
 final class Pauses {
@@ -30,6 +32,8 @@ final class Pauses {
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     /** Partitions paused at an entry that is not due yet: waiting, not stalled. */
     private final Set<TopicPartition> waitingForDueTime = new HashSet<>();
+    /** Partitions with entries being applied. */
+    private final Set<TopicPartition> held = new HashSet<>();
 
     Pauses(Consumer<?, ?> consumer) {
         this.consumer = consumer;
@@ -48,6 +52,21 @@ final class Pauses {
         waitingForDueTime.add(partition);
     }
 
+    /** Stops reading {@code partition} while its entries are applied; its position stays. */
+    void hold(TopicPartition partition) {
+        consumer.pause(List.of(partition));
+        held.add(partition);
+    }
+
+    /** Its entries are settled: reads {@code partition} again, unless it was paused meanwhile. */
+    void release(TopicPartition partition) {
+        if (held.remove(partition)
+                && !pausedUntil.containsKey(partition)
+                && consumer.assignment().contains(partition)) {
+            consumer.resume(List.of(partition));
+        }
+    }
+
     boolean isPaused(TopicPartition partition) {
         return pausedUntil.containsKey(partition);
     }
@@ -64,8 +83,12 @@ final class Pauses {
                 due.add(partition);
             }
         });
-        forget(due);
+        due.forEach(p -> {
+            pausedUntil.remove(p);
+            waitingForDueTime.remove(p);
+        });
         due.retainAll(consumer.assignment());
+        due.removeAll(held);
         if (!due.isEmpty()) {
             consumer.resume(due);
         }
@@ -89,6 +112,7 @@ final class Pauses {
         partitions.forEach(p -> {
             pausedUntil.remove(p);
             waitingForDueTime.remove(p);
+            held.remove(p);
         });
     }
 }

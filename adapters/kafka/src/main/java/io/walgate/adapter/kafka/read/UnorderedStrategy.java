@@ -5,29 +5,29 @@ import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Ordering {@code NONE}: the due records of a poll are applied together, partitions side by side
- * in {@link Lanes} (each lane's share in one {@link EntryHandler#handleAll}: one transaction where
- * the target can), each partition in log order; then each is settled in order. A transient failure is
- * re-appended with {@code attempt + 1}, due after its backoff, and everything behind it flows on. A
- * re-append that fails is kept pending ({@link PendingReappends}) and tried again on its own; the
- * entries behind it are settled, not applied again. A partition stops at its first entry not yet
- * released, and waits there.
+ * Ordering {@code NONE}: each partition's due records of a poll are applied together on a lane of
+ * their own ({@link Lanes}: one {@link EntryHandler#handleAll}, one transaction where the target
+ * can), while the delivery goes on polling the other partitions; the partition is held (not read)
+ * until its batch is settled, record by record in log order, by {@link #collect}. A transient
+ * failure is re-appended with {@code attempt + 1}, due after its backoff, and everything behind it
+ * flows on. A re-append that fails is kept pending ({@link PendingReappends}) and tried again on its
+ * own; the entries behind it are settled, not applied again. A partition stops at its first entry
+ * not yet released, and waits there.
  */
 final class UnorderedStrategy implements OrderingStrategy {
     private static final System.Logger LOG = System.getLogger(UnorderedStrategy.class.getName());
@@ -41,8 +41,7 @@ final class UnorderedStrategy implements OrderingStrategy {
     }
 
     /** A record of this poll: its envelope (or why it has none), and whether it only moves. */
-    private record Polled(
-            TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Decoded decoded, boolean move) {
+    private record Polled(ConsumerRecord<byte[], byte[]> record, Decoded decoded, boolean move) {
         boolean applied() {
             return decoded.entry() != null && !move;
         }
@@ -51,57 +50,135 @@ final class UnorderedStrategy implements OrderingStrategy {
     /** Where a partition waits: at the record not released yet, until its release. */
     private record Waiting(long offset, Instant until) {}
 
+    /** One partition's share of a poll: its records up to where it waits, if it does. */
+    private record Batch(TopicPartition partition, List<Polled> polled, Waiting waiting) {
+        List<Envelope> due() {
+            return polled.stream()
+                    .filter(Polled::applied)
+                    .map(p -> p.decoded().entry())
+                    .toList();
+        }
+    }
+
+    /** Batches whose partition is held, waiting for a free lane, in the order they were polled. */
+    private final Deque<Batch> queued = new ArrayDeque<>();
+    /** Batches being applied, by partition: at most one per partition. */
+    private final Map<TopicPartition, InFlight> inFlight = new LinkedHashMap<>();
+
+    private record InFlight(Batch batch, Lanes.Lane lane) {}
+
+    /**
+     * Takes a poll: per partition, decodes its records and stops at the first one not released yet;
+     * a partition with entries to apply is held (not read) and its batch started on a free lane, or
+     * queued for one; the rest (moves down the ladder, records that are no envelope) is settled at
+     * once.
+     */
     @Override
     public void deliver(ConsumerRecords<byte[], byte[]> records) {
         if (!parts.running().getAsBoolean()) {
             return;
         }
         Instant now = parts.clock().instant();
-        List<Polled> polled = new ArrayList<>();
-        Map<TopicPartition, Waiting> waiting = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
+            List<Polled> polled = new ArrayList<>();
+            Waiting waiting = null;
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 Decoded decoded = Decoded.of(record);
                 if (decoded.entry() == null) {
-                    polled.add(new Polled(partition, record, decoded, false));
+                    polled.add(new Polled(record, decoded, false));
                     continue;
                 }
                 DelayLadder.Step step = parts.ladder().step(record, decoded.entry(), now);
                 if (step instanceof DelayLadder.Step.Wait wait) {
-                    waiting.put(partition, new Waiting(record.offset(), wait.until()));
+                    waiting = new Waiting(record.offset(), wait.until());
                     break;
                 }
-                polled.add(new Polled(partition, record, decoded, step instanceof DelayLadder.Step.Move));
+                polled.add(new Polled(record, decoded, step instanceof DelayLadder.Step.Move));
+            }
+            Batch batch = new Batch(partition, polled, waiting);
+            if (batch.due().isEmpty()) {
+                settle(batch, List.of());
+            } else {
+                parts.pauses().hold(partition);
+                queued.add(batch);
             }
         }
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        polled.stream()
-                .filter(Polled::applied)
-                .forEach(p -> due.computeIfAbsent(p.partition(), x -> new ArrayList<>())
-                        .add(p.decoded().entry()));
-        Map<TopicPartition, Iterator<Verdict>> verdicts = new HashMap<>();
-        parts.lanes().handle(due).forEach((partition, v) -> verdicts.put(partition, v.iterator()));
-        Set<TopicPartition> stopped = new HashSet<>();
-        for (Polled p : polled) {
-            Verdict verdict = p.applied() ? verdicts.get(p.partition()).next() : null;
-            if (stopped.contains(p.partition())) {
-                continue; // read again from the record it stopped at; applied ones apply idempotently
+        startQueued();
+    }
+
+    /** Settles the batches whose apply is done, in their log order, and starts queued ones. */
+    @Override
+    public void collect() {
+        for (InFlight f : List.copyOf(inFlight.values())) {
+            if (f.lane().done()) {
+                finish(f);
             }
-            if (!settle(p, verdict)) {
-                stopped.add(p.partition());
-                continue;
-            }
-            parts.ledger().settled(p.partition(), p.record().offset());
         }
-        waiting.forEach((partition, at) -> {
-            if (!stopped.contains(partition)) {
-                parts.pauses().waitForDueTime(partition, at.offset(), at.until());
+        startQueued();
+    }
+
+    @Override
+    public boolean busy() {
+        return !inFlight.isEmpty() || !queued.isEmpty();
+    }
+
+    /**
+     * Waits for the applies of {@code partitions} and settles them (before the partitions go to
+     * another owner, or at a stop); their queued batches, never applied, are dropped: they are read
+     * again from the commit.
+     */
+    @Override
+    public void finish(Collection<TopicPartition> partitions) {
+        for (InFlight f : List.copyOf(inFlight.values())) {
+            if (partitions.contains(f.batch().partition())) {
+                finish(f);
             }
-        });
+        }
+        queued.removeIf(b -> partitions.contains(b.partition()));
+    }
+
+    private void finish(InFlight f) {
+        TopicPartition partition = f.batch().partition();
+        inFlight.remove(partition);
+        try {
+            settle(f.batch(), parts.lanes().finish(f.lane()));
+        } finally {
+            parts.pauses().release(partition);
+        }
+    }
+
+    private void startQueued() {
+        while (parts.running().getAsBoolean()
+                && !queued.isEmpty()
+                && parts.lanes().hasFree()) {
+            Batch batch = queued.poll();
+            inFlight.put(batch.partition(), new InFlight(batch, parts.lanes().start(batch.due())));
+        }
+    }
+
+    /**
+     * Settles a batch's records in order with their verdicts; stops at a record it cannot settle
+     * (its partition paused there), else pauses the partition where it waits for a due time.
+     */
+    private void settle(Batch batch, List<Verdict> verdicts) {
+        Iterator<Verdict> v = verdicts.iterator();
+        for (Polled p : batch.polled()) {
+            if (!settle(batch.partition(), p, p.applied() ? v.next() : null)) {
+                return; // read again from the record it stopped at; applied ones apply idempotently
+            }
+            parts.ledger().settled(batch.partition(), p.record().offset());
+        }
+        if (batch.waiting() != null) {
+            parts.pauses()
+                    .waitForDueTime(
+                            batch.partition(),
+                            batch.waiting().offset(),
+                            batch.waiting().until());
+        }
     }
 
     /** @return whether the record is settled; if not, its partition was paused at it */
-    private boolean settle(Polled p, Verdict verdict) {
+    private boolean settle(TopicPartition partition, Polled p, Verdict verdict) {
         ConsumerRecord<byte[], byte[]> record = p.record();
         if (p.decoded().entry() == null) {
             parts.deadLetters()
@@ -114,12 +191,12 @@ final class UnorderedStrategy implements OrderingStrategy {
             return true;
         }
         if (p.move()) {
-            return reappend(p.partition(), record, p.decoded().entry()); // down the ladder
+            return reappend(partition, record, p.decoded().entry()); // down the ladder
         }
         if (verdict instanceof Verdict.Dead dead) {
             parts.deadLetters().write(record.key(), dead);
         } else if (verdict instanceof Verdict.Retry retry) {
-            return reappend(p.partition(), record, retry.again());
+            return reappend(partition, record, retry.again());
         }
         return true;
     }
@@ -188,6 +265,19 @@ final class UnorderedStrategy implements OrderingStrategy {
 
     @Override
     public void forget(Collection<TopicPartition> partitions) {
+        for (InFlight f : List.copyOf(inFlight.values())) {
+            if (partitions.contains(f.batch().partition())) {
+                // Its handler must be idle before anything else uses it; what it applied is not
+                // settled, so it is read (and applied, idempotently) again.
+                inFlight.remove(f.batch().partition());
+                try {
+                    parts.lanes().finish(f.lane());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "an apply of a forgotten partition failed: " + e);
+                }
+            }
+        }
+        queued.removeIf(b -> partitions.contains(b.partition()));
         int dropped = pending.forget(partitions);
         if (dropped > 0) {
             // Not lost: their offsets were never committed, so the partitions are read again from

@@ -10,15 +10,12 @@ import io.walgate.contract.entry.Envelope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +23,7 @@ class LanesTest {
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final List<Handler> handlers = Collections.synchronizedList(new ArrayList<>());
 
-    /** Records what it was given, per call, and by which thread; may wait at a latch first. */
+    /** Records what it was given; may wait at a latch first; fails keys ending in "!". */
     private final class Handler implements EntryHandler {
         final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger inside = new AtomicInteger();
@@ -47,6 +44,9 @@ class LanesTest {
                 if (before != null) {
                     before.countDown();
                     metTheOthers = before.await(10, TimeUnit.SECONDS);
+                }
+                if (entries.stream().anyMatch(e -> e.target().key().equals("throw"))) {
+                    throw new IllegalStateException("a broken handler");
                 }
                 calls.add(entries.stream().map(e -> e.target().key()).toList());
                 return entries.stream()
@@ -78,10 +78,6 @@ class LanesTest {
         pool.shutdownNow();
     }
 
-    private static TopicPartition p(int n) {
-        return new TopicPartition("wal.lanes", n);
-    }
-
     private static List<Envelope> entries(String... keys) {
         List<Envelope> entries = new ArrayList<>();
         for (String k : keys) {
@@ -91,29 +87,20 @@ class LanesTest {
     }
 
     @Test
-    void eachPartitionGoesToOneLaneInLogOrderAndGetsItsOwnVerdicts() {
+    void aLaneAppliesItsEntriesInOrderInOneCallAndAnswersAVerdictForEach() {
         Lanes lanes = new Lanes(this::newHandler, 2, pool);
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        due.put(p(0), entries("a1", "a2!", "a3"));
-        due.put(p(1), entries("b1", "b2"));
-        due.put(p(2), entries("c1!"));
 
-        Map<TopicPartition, List<Verdict>> verdicts = lanes.handle(due);
+        List<Verdict> verdicts = lanes.finish(lanes.start(entries("a1", "a2!", "a3")));
 
-        assertThat(verdicts.get(p(0)))
-                .extracting(v -> v instanceof Verdict.Done)
-                .containsExactly(true, false, true);
-        assertThat(verdicts.get(p(1))).allMatch(v -> v instanceof Verdict.Done);
-        assertThat(verdicts.get(p(2))).singleElement().isInstanceOf(Verdict.Dead.class);
-        // The largest partition has a lane to itself; the two smaller ones share the other, each in order.
-        List<List<String>> calls = new ArrayList<>();
-        handlers.forEach(h -> calls.addAll(h.calls));
-        assertThat(calls).containsExactlyInAnyOrder(List.of("a1", "a2!", "a3"), List.of("b1", "b2", "c1!"));
+        assertThat(verdicts).extracting(v -> v instanceof Verdict.Done).containsExactly(true, false, true);
+        assertThat(handlers)
+                .singleElement()
+                .satisfies(h -> assertThat(h.calls).containsExactly(List.of("a1", "a2!", "a3")));
     }
 
     @Test
-    void partitionsAreAppliedSideBySideEachByAHandlerOfItsOwn() {
-        // Each call waits (up to 10 s) until all three are in: only lanes run at once all meet.
+    void lanesRunSideBySideEachWithAHandlerOfItsOwn() {
+        // Each apply waits (up to 10 s) until all three are in: only applies run at once all meet.
         CountDownLatch allIn = new CountDownLatch(3);
         Lanes lanes = new Lanes(
                 () -> {
@@ -123,16 +110,13 @@ class LanesTest {
                 },
                 3,
                 pool);
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        for (int i = 0; i < 3; i++) {
-            due.put(p(i), entries("k" + i));
-        }
 
-        assertThat(lanes.handle(due)).hasSize(3);
+        List<Lanes.Lane> started =
+                List.of(lanes.start(entries("a")), lanes.start(entries("b")), lanes.start(entries("c")));
+        started.forEach(lanes::finish);
 
         assertThat(handlers).hasSize(3).allSatisfy(h -> {
             assertThat(h.metTheOthers).as("ran while the other lanes ran").isTrue();
-            assertThat(h.calls).hasSize(1);
             assertThat(h.mostInside)
                     .as("a handler is used by one thread at a time")
                     .isEqualTo(1);
@@ -140,68 +124,42 @@ class LanesTest {
     }
 
     @Test
-    void noMoreLanesThanAllowedAndHandlersAreMadeOnlyWhenNeeded() {
+    void noMoreLanesThanAllowedAndAHandlerIsReusedOnceItsLaneIsFinished() {
         Lanes lanes = new Lanes(this::newHandler, 2, pool);
         assertThat(handlers).as("the first handler is made at once").hasSize(1);
 
-        lanes.handle(Map.of(p(0), entries("a")));
-        assertThat(handlers).as("one partition needs one lane").hasSize(1);
+        Lanes.Lane first = lanes.start(entries("a"));
+        Lanes.Lane second = lanes.start(entries("b"));
+        assertThat(lanes.hasFree()).isFalse();
+        assertThat(lanes.busy()).isEqualTo(2);
+        assertThatThrownBy(() -> lanes.start(entries("c"))).isInstanceOf(IllegalStateException.class);
 
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        for (int i = 0; i < 6; i++) {
-            due.put(p(i), entries("k" + i));
-        }
-        assertThat(lanes.handle(due)).hasSize(6);
-        assertThat(handlers).hasSize(2);
+        lanes.finish(first);
+        assertThat(lanes.hasFree()).isTrue();
+        lanes.finish(lanes.start(entries("c")));
+        lanes.finish(second);
+
+        assertThat(handlers).as("two lanes, two handlers").hasSize(2);
+        assertThat(lanes.busy()).isZero();
     }
 
     @Test
-    void aLaneThatThrowsFailsTheCallOnlyOnceEveryLaneIsDone() {
-        CountDownLatch broke = new CountDownLatch(1);
-        AtomicInteger otherLaneDone = new AtomicInteger();
-        List<EntryHandler> made = new ArrayList<>();
-        Lanes lanes = new Lanes(
-                () -> {
-                    boolean first = made.isEmpty();
-                    EntryHandler h = new EntryHandler() {
-                        @Override
-                        public Verdict handle(Envelope entry) {
-                            if (first) {
-                                broke.countDown();
-                                throw new IllegalStateException("a broken handler");
-                            }
-                            try {
-                                broke.await(10, TimeUnit.SECONDS); // still at work when the first lane fails
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            otherLaneDone.incrementAndGet();
-                            return new Verdict.Done();
-                        }
+    void whatAHandlerThrowsComesOutOfFinishAndItsLaneIsFreeAgain() {
+        Lanes lanes = new Lanes(this::newHandler, 1, pool);
 
-                        @Override
-                        public void close() {}
-                    };
-                    made.add(h);
-                    return h;
-                },
-                2,
-                pool);
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        due.put(p(0), entries("a", "b"));
-        due.put(p(1), entries("c"));
+        Lanes.Lane broken = lanes.start(entries("throw"));
 
-        assertThatThrownBy(() -> lanes.handle(due)).hasMessageContaining("a broken handler");
-        assertThat(otherLaneDone).as("the other lane was waited for").hasValue(1);
+        assertThatThrownBy(() -> lanes.finish(broken)).hasMessageContaining("a broken handler");
+        assertThat(lanes.hasFree()).isTrue();
     }
 
     @Test
     void closingClosesEveryHandlerMade() {
         Lanes lanes = new Lanes(this::newHandler, 3, pool);
-        Map<TopicPartition, List<Envelope>> due = new LinkedHashMap<>();
-        due.put(p(0), entries("a"));
-        due.put(p(1), entries("b"));
-        lanes.handle(due);
+        Lanes.Lane a = lanes.start(entries("a"));
+        Lanes.Lane b = lanes.start(entries("b"));
+        lanes.finish(a);
+        lanes.finish(b);
 
         lanes.close();
 

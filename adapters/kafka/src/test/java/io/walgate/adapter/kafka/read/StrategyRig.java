@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -82,6 +83,11 @@ final class StrategyRig {
     }
 
     StrategyRig(Ordering ordering, int maxAttempts) {
+        this(ordering, maxAttempts, 1, Runnable::run);
+    }
+
+    /** With {@code lanes} lanes whose applies run on {@code applies} (the calling thread above). */
+    StrategyRig(Ordering ordering, int maxAttempts, int lanes, Executor applies) {
         NamespaceSpec base = TestNamespaces.newNamespace(BackendType.KAFKA);
         namespace = base.withDelivery(new DeliverySpec(ordering, base.delivery().maxDelay()))
                 .withRetry(new RetryPolicy(maxAttempts, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.0));
@@ -96,7 +102,7 @@ final class StrategyRig {
         Reappender reappender = new Reappender(namespace, appender(), deadLetters, progress);
         EntryHandler handler = handler();
         var parts = new OrderingStrategy.Parts(
-                new Lanes(() -> handler, 1, Runnable::run),
+                new Lanes(() -> handler, lanes, applies),
                 new DelayLadder(namespace.backend().topic()),
                 pauses,
                 ledger,
@@ -143,8 +149,16 @@ final class StrategyRig {
                 Optional.empty());
     }
 
-    /** Hands a poll of {@code records} to the strategy, partition by partition in log order. */
+    /** Hands a poll of {@code records} to the strategy and settles it, partition by partition in log order. */
     void deliver(List<ConsumerRecord<byte[], byte[]>> records) {
+        deliverOnly(records);
+        while (strategy.busy()) {
+            strategy.collect(); // the applies ran on the calling thread: each is done
+        }
+    }
+
+    /** Hands a poll to the strategy and collects nothing: applies may still be under way. */
+    void deliverOnly(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new LinkedHashMap<>();
         records.forEach(r -> byPartition
                 .computeIfAbsent(new TopicPartition(r.topic(), r.partition()), p -> new ArrayList<>())

@@ -25,13 +25,13 @@ class UnorderedStrategyTest {
     private final StrategyRig rig = new StrategyRig(Ordering.NONE, 3);
 
     @Test
-    void dueEntriesOfAPollAreAppliedTogetherInLogOrderAndThenSettled() {
+    void eachPartitionsDueEntriesOfAPollAreAppliedTogetherInLogOrderAndThenSettled() {
         rig.deliver(List.of(
                 rig.record(rig.p0, 0, rig.due("a")),
                 rig.record(rig.p0, 1, rig.due("b")),
                 rig.record(rig.p1, 0, rig.due("c"))));
 
-        assertThat(rig.batches).containsExactly(3);
+        assertThat(rig.batches).containsExactly(2, 1);
         assertThat(rig.applied).containsExactly("a", "b", "c");
         assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L, rig.p1, 1L));
     }
