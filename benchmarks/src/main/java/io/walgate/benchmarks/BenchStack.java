@@ -111,9 +111,14 @@ final class BenchStack implements AutoCloseable {
 
     /** Waits (up to a minute) until the gateway takes a write to the namespace. */
     void awaitWritable(String namespace) throws IOException, InterruptedException {
+        // With a key: a target that applies by key (Redis, PostgreSQL) refuses an entry without one.
+        awaitWritable(namespace, "{\"payload\":\"aGk=\",\"target\":{\"key\":\"warm-up\"}}");
+    }
+
+    private void awaitWritable(String namespace, String body) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (post(entriesUrl(namespace), "{\"payload\":\"aGk=\"}") == 201) {
+            if (post(entriesUrl(namespace), body) == 201) {
                 return;
             }
             Thread.sleep(200);

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
  *       may be called from any thread; {@link #close()} once, after every subscription stopped.
  *   <li>A subscription runs on a thread of its own. It takes handlers from {@code handlers} as it
  *       needs them (one at first; on Kafka one per partition applied side by side, up to the
- *       reader's lane count) and calls each from one thread at a time; on Kafka, the entries of
- *       each partition go to one handler in log order (one call may hold several partitions'), on
- *       SQS in no order. Every handler it took is closed when it ends, or when {@link #open}
+ *       reader's lane count) and calls each from one thread at a time (not always the same); on
+ *       Kafka, a partition's entries go to one handler at a time, in log order, on SQS in no
+ *       order. Every handler it took is closed when it ends, or when {@link #open}
  *       fails.
  *   <li>Never early: the handler sees an entry only once the reader's clock has reached its {@code
  *       deliverAt}.

@@ -7,7 +7,8 @@ import java.time.Duration;
  * What a delivery reports as it goes, for metrics and health.
  *
  * <ol>
- *   <li>Called on the delivery's thread; implementations must be quick.
+ *   <li>Called on the delivery's threads (its poll loop and its apply lanes), possibly at once:
+ *       implementations must be thread-safe and quick.
  *   <li>Reporting never changes a delivery: the engine calls an implementation only through {@link
  *       #guarded}, so whatever it throws is logged and dropped. Metrics code must never be able to
  *       fail (and so replay) a delivery.

@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * Redeems claim checks: loads a payload the gateway stored aside (table {@code payloads} of the
  * gateway's database, keyed by entry id) and checks its size and SHA-256 against the envelope's
- * {@link PayloadRef}. Used from the delivery thread only.
+ * {@link PayloadRef}. Used by one thread at a time: each apply lane has a store of its own.
  *
  * <p>A payload lives as long as its entry, not by a clock guess:
  *

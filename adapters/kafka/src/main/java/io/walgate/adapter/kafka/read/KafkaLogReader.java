@@ -24,9 +24,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The Kafka backend's {@link LogReader}: each subscription is a {@link KafkaSubscription} on a thread
  * of its own, with its own consumer (group {@code walgate.<namespace>.<region>}), applying up to
- * {@code lanes} partitions side by side ({@link Lanes}). What the subscriptions share, it owns: the
- * appender for retries, the DLQ producer, the Admin client that asks the DLQs' depths, and the pool
- * of {@code applyThreads} threads that runs every subscription's extra lanes.
+ * {@code lanes} partitions side by side ({@link Lanes}): one on an apply thread of its own, the
+ * others on a pool of {@code applyThreads} threads that every subscription shares. What the
+ * subscriptions share, it owns: the appender for retries, the DLQ producer, the Admin client that
+ * asks the DLQs' depths, and that pool.
  */
 public final class KafkaLogReader implements LogReader {
     private final Map<String, Object> config;
@@ -91,7 +92,7 @@ public final class KafkaLogReader implements LogReader {
         KafkaConsumer<byte[], byte[]> consumer = null;
         Lanes applying = null;
         try {
-            applying = new Lanes(handlers, lanes, applyPool);
+            applying = new Lanes(handlers, lanes, ownApplyThread("apply-" + namespace.name()), applyPool);
             consumer = new KafkaConsumer<>(
                     KafkaClientConfigs.deliveryConsumer(config, namespace.name(), region),
                     new ByteArrayDeserializer(),
@@ -117,6 +118,15 @@ public final class KafkaLogReader implements LogReader {
             }
             throw e;
         }
+    }
+
+    /** A subscription's own apply thread: one lane of each namespace never waits for another's. */
+    private static ExecutorService ownApplyThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override

@@ -23,8 +23,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Delivers one namespace's Kafka log to one region's {@link EntryHandler}, on one thread: the
- * poll loop of a {@link KafkaLogReader} subscription. Each
+ * Delivers one namespace's Kafka log to one region's handlers: the poll loop of a {@link
+ * KafkaLogReader} subscription, on a thread of its own (applies run on {@link Lanes}). Each
  * job is a part of its own: where a record waits ({@link DelayLadder}), how a poll is applied and
  * settled per ordering mode ({@link UnorderedStrategy}, {@link KeyOrderedStrategy}), re-appends
  * ({@link Reappender}), dead letters ({@link DeadLetterWriter}), paused partitions ({@link Pauses}),
@@ -119,9 +119,20 @@ final class KafkaSubscription implements SubscriptionThread.Loop {
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // What was applied is settled and committed before the next owner reads from
                     // the commit.
-                    strategy.finish(partitions);
-                    commitNow(partitions);
-                    forget(partitions);
+                    try {
+                        strategy.finish(partitions);
+                    } catch (RuntimeException e) {
+                        LOG.log(
+                                Level.WARNING,
+                                "could not settle all that " + namespace.name() + " applied on " + partitions
+                                        + "; it will be applied again: " + e.getMessage());
+                    } finally {
+                        try {
+                            commitNow(partitions);
+                        } finally {
+                            forget(partitions); // whatever failed: nothing of them may linger
+                        }
+                    }
                 }
 
                 @Override

@@ -129,12 +129,21 @@ final class UnorderedStrategy implements OrderingStrategy {
      */
     @Override
     public void finish(Collection<TopicPartition> partitions) {
+        queued.removeIf(b -> partitions.contains(b.partition()));
+        RuntimeException failed = null;
         for (InFlight f : List.copyOf(inFlight.values())) {
             if (partitions.contains(f.batch().partition())) {
-                finish(f);
+                try {
+                    finish(f); // gone from inFlight and its lane freed, whatever it throws
+                } catch (RuntimeException e) {
+                    // Not settled, so read again; the other batches are still settled.
+                    failed = failed == null ? e : failed;
+                }
             }
         }
-        queued.removeIf(b -> partitions.contains(b.partition()));
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     private void finish(InFlight f) {
@@ -152,6 +161,10 @@ final class UnorderedStrategy implements OrderingStrategy {
                 && !queued.isEmpty()
                 && parts.lanes().hasFree()) {
             Batch batch = queued.poll();
+            if (inFlight.containsKey(batch.partition())) {
+                // A held partition is not read: a second batch of it means the bookkeeping broke.
+                throw new IllegalStateException("two batches of " + batch.partition() + " at once");
+            }
             inFlight.put(batch.partition(), new InFlight(batch, parts.lanes().start(batch.due())));
         }
     }

@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -115,6 +119,10 @@ class KafkaSubscriptionTest {
     }
 
     private Subscription start() {
+        return start(new Lanes(() -> handler, 1, Runnable::run, Runnable::run));
+    }
+
+    private Subscription start(Lanes lanes) {
         KafkaSubscription loop = new KafkaSubscription(
                 ns,
                 "local",
@@ -122,7 +130,7 @@ class KafkaSubscriptionTest {
                 null, // no retries in these tests
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
                 () -> CompletableFuture.completedFuture(0L),
-                new Lanes(() -> handler, 1, Runnable::run),
+                lanes,
                 progress,
                 Clock.systemUTC());
         return SubscriptionThread.start("delivery-under-test", loop);
@@ -236,5 +244,49 @@ class KafkaSubscriptionTest {
     /** The offset committed for {@code log}, or null. */
     private Long committed() {
         return commits.get(log);
+    }
+
+    @Test
+    void aStopWaitsForTheApplyUnderWayThenSettlesAndCommitsIt() throws Exception {
+        drop = true;
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EntryHandler slow = new EntryHandler() {
+            @Override
+            public Verdict handle(Envelope entry) {
+                inside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                applied.add(entry.target().key());
+                return new Verdict.Done();
+            }
+
+            @Override
+            public void close() {}
+        };
+        ExecutorService applyThread = Executors.newSingleThreadExecutor();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log));
+            consumer.updateBeginningOffsets(Map.of(log, 0L));
+            consumer.addRecord(record(0, "slow"));
+        });
+        Subscription delivery = start(new Lanes(() -> slow, 2, applyThread, applyThread));
+        try {
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            delivery.stop();
+            release.countDown();
+
+            assertThat(delivery.awaitStopped(Duration.ofSeconds(10))).isTrue();
+            assertThat(applied).containsExactly("slow");
+            assertThat(committed())
+                    .as("settled and committed before the consumer closed")
+                    .isEqualTo(1L);
+        } finally {
+            applyThread.shutdownNow();
+        }
     }
 }

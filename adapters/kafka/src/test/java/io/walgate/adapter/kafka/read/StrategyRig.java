@@ -102,7 +102,7 @@ final class StrategyRig {
         Reappender reappender = new Reappender(namespace, appender(), deadLetters, progress);
         EntryHandler handler = handler();
         var parts = new OrderingStrategy.Parts(
-                new Lanes(() -> handler, lanes, applies),
+                new Lanes(() -> handler, lanes, applies, applies),
                 new DelayLadder(namespace.backend().topic()),
                 pauses,
                 ledger,
@@ -152,7 +152,10 @@ final class StrategyRig {
     /** Hands a poll of {@code records} to the strategy and settles it, partition by partition in log order. */
     void deliver(List<ConsumerRecord<byte[], byte[]>> records) {
         deliverOnly(records);
-        while (strategy.busy()) {
+        for (int round = 0; strategy.busy(); round++) {
+            if (round == 100) {
+                throw new IllegalStateException("applies still under way: is their executor run by hand?");
+            }
             strategy.collect(); // the applies ran on the calling thread: each is done
         }
     }

@@ -93,7 +93,7 @@ class UnorderedLanesTest {
     }
 
     @Test
-    void aForgottenPartitionsApplyIsWaitedForButNothingOfItIsSettled() {
+    void aForgottenPartitionsApplyIsNotSettledSoItIsReadAgain() {
         rig.deliverOnly(List.of(rig.record(rig.p0, 0, rig.due("a"))));
         applies.runNext();
 

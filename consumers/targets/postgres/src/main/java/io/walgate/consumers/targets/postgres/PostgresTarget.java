@@ -45,6 +45,10 @@ final class PostgresTarget implements Target {
     private final Set<String> ready = new HashSet<>();
     private Connection connection;
     private long nextPurge = System.nanoTime();
+    private long lastUsed = System.nanoTime();
+
+    /** Unused this long, the connection is checked before it is used again. */
+    private static final Duration IDLE = Duration.ofSeconds(30);
 
     /** How long applied ids and tombstones are kept: well past any redelivery of an entry. */
     static final Duration KEPT = Duration.ofDays(30);
@@ -214,20 +218,22 @@ final class PostgresTarget implements Target {
         byte[][] payloads = new byte[n][];
         String[] contentTypes = new String[n];
         UUID[] ids = new UUID[n];
-        Timestamp[] writtenAt = new Timestamp[n];
+        String[] writtenAt = new String[n];
         for (int i = 0; i < n; i++) {
             Envelope e = puts.get(i);
             keys[i] = e.effectiveKey();
             payloads[i] = e.payload();
             contentTypes[i] = e.contentType();
             ids[i] = e.id().uuid();
-            writtenAt[i] = Timestamp.from(e.writtenAt());
+            // As ISO-8601 UTC text: pgjdbc would encode a Timestamp[] through toString(), in the
+            // JVM's zone, and an hour of a DST change is ambiguous there.
+            writtenAt[i] = e.writtenAt().toString();
         }
         upsert.setArray(1, c.createArrayOf("text", keys));
         upsert.setArray(2, c.createArrayOf("bytea", payloads));
         upsert.setArray(3, c.createArrayOf("text", contentTypes));
         upsert.setArray(4, c.createArrayOf("uuid", ids));
-        upsert.setArray(5, c.createArrayOf("timestamptz", writtenAt));
+        upsert.setArray(5, c.createArrayOf("text", writtenAt));
         upsert.setString(6, table);
         upsert.executeUpdate();
         puts.clear();
@@ -263,7 +269,7 @@ final class PostgresTarget implements Target {
     private static String upsertAllSql(String table) {
         return "INSERT INTO " + table + " AS cur (key, payload, content_type, entry_id, written_at, updated_at)"
                 + " SELECT DISTINCT ON (w.key) w.key, w.payload, w.content_type, w.entry_id, w.written_at, now()"
-                + " FROM unnest(?::text[], ?::bytea[], ?::text[], ?::uuid[], ?::timestamptz[])"
+                + " FROM unnest(?::text[], ?::bytea[], ?::text[], ?::uuid[], ?::text[]::timestamptz[])"
                 + " AS w(key, payload, content_type, entry_id, written_at)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM walgate_tombstones d WHERE d.tbl = ? AND d.key = w.key"
                 + " AND (d.written_at, d.entry_id) >= (w.written_at, w.entry_id))"
@@ -370,12 +376,16 @@ final class PostgresTarget implements Target {
     }
 
     /**
-     * The connection, opened when there is none. Not validated before each apply (a round trip per
-     * batch): a broken one fails the apply transiently, {@link #classify} closes it, and the retry
-     * opens a new one.
+     * The connection, opened when there is none. Validated only after {@link #IDLE} unused (a
+     * server restarted or a connection dropped meanwhile is replaced quietly), not before every
+     * apply: that is a round trip per batch. One that breaks while busy fails the apply
+     * transiently, and {@link #classify} closes it.
      */
     private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
+        long now = System.nanoTime();
+        boolean idle = now - lastUsed > IDLE.toNanos();
+        lastUsed = now;
+        if (connection == null || connection.isClosed() || (idle && !connection.isValid(2))) {
             close();
             connection = DriverManager.getConnection(jdbcUrl);
             connection.setAutoCommit(false);

@@ -14,12 +14,14 @@ import io.walgate.devstack.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +87,33 @@ class PostgresTargetIT extends TargetContract {
             s.setString(1, key);
             ResultSet rs = s.executeQuery();
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    @Test
+    void aBatchStoresEachWriteTimeAsItIsWhateverTheWorkersTimeZone() throws Exception {
+        TimeZone zone = TimeZone.getDefault();
+        // Europe/Berlin's clocks went back at 01:00 UTC on 2024-10-27: 02:30 local happened twice.
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+        try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
+            String prefix = "zone-" + System.nanoTime();
+            Instant inTheRepeatedHour = Instant.parse("2024-10-27T00:30:00.123456Z");
+            List<Envelope> batch = List.of(
+                    write(prefix + "-a", "a", TargetOp.PUT, inTheRepeatedHour),
+                    write(prefix + "-b", "b", TargetOp.PUT, inTheRepeatedHour));
+
+            assertThat(target.applyAll(batch)).allMatch(a -> a instanceof Target.Applied.Done);
+
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT to_char(written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                            + " FROM walgate_entries WHERE key = ?")) {
+                s.setString(1, prefix + "-a");
+                ResultSet rs = s.executeQuery();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(inTheRepeatedHour.toString());
+            }
+        } finally {
+            TimeZone.setDefault(zone);
         }
     }
 
