@@ -28,6 +28,7 @@ final class BenchStack implements AutoCloseable {
     private final Devstack devstack;
     private final JavaService controller;
     private final JavaService gateway;
+    private final JavaService worker;
 
     /** Starts the stack under {@code benchmarks/target/<folder>}, with a worker if {@code withWorker}. */
     BenchStack(String folder, boolean withWorker) {
@@ -58,7 +59,9 @@ final class BenchStack implements AutoCloseable {
                         .forEach(k -> w.put(
                                 SettingNames.WORKER + "." + k.substring("bench.worker.".length()),
                                 System.getProperty(k)));
-                WalgateServices.startWorker(devstack, ServiceJars.WORKER.jar(), Ports.free(), w);
+                worker = WalgateServices.startWorker(devstack, ServiceJars.WORKER.jar(), Ports.free(), w);
+            } else {
+                worker = null;
             }
         } catch (RuntimeException e) {
             devstack.close();
@@ -76,6 +79,14 @@ final class BenchStack implements AutoCloseable {
 
     JavaService gateway() {
         return gateway;
+    }
+
+    /** The worker, when the stack has one. */
+    JavaService worker() {
+        if (worker == null) {
+            throw new IllegalStateException("this stack runs no worker");
+        }
+        return worker;
     }
 
     String entriesUrl(String namespace) {

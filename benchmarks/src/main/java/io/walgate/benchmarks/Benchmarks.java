@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Runs the benchmarks of docs/benchmarks.md against the packaged services, each group on a devstack
  * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2), {@code
- * delivery} (C1, E1, D1) or {@code all}; {@code -Dbench.only=W1,E1} narrows further.
+ * delivery} (C1, E1, D1; N1 only when named in {@code bench.only}) or {@code all}; {@code -Dbench.only=W1,E1} narrows further.
  *
  * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl benchmarks -am && ./mvnw -B -q -pl benchmarks
  * exec:java -Dbench=all}. Tuning: {@code bench.warmup}, {@code bench.seconds}, {@code
@@ -28,7 +28,8 @@ public final class Benchmarks {
             if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2"))) {
                 WriteSetup.run(only);
             }
-            if (!group.equals("write") && (only.contains("C1") || only.contains("E1") || only.contains("D1"))) {
+            if (!group.equals("write")
+                    && (only.contains("C1") || only.contains("E1") || only.contains("D1") || only.contains("N1"))) {
                 DeliverySetup.run(only);
             }
         } catch (Exception | Error e) {

@@ -47,6 +47,9 @@ final class PostgresTarget implements Target {
     private long nextPurge = System.nanoTime();
     private long lastUsed = System.nanoTime();
 
+    /** The advisory lock that serialises creating tables, across connections and workers. */
+    private static final long DDL_LOCK = 0x57414c4744444cL; // "WALGDDL"
+
     /** Unused this long, the connection is checked before it is used again. */
     private static final Duration IDLE = Duration.ofSeconds(30);
 
@@ -358,6 +361,10 @@ final class PostgresTarget implements Target {
             return;
         }
         try (Statement s = c.createStatement()) {
+            // Lanes of one worker (and other workers) create the same tables at once, and CREATE …
+            // IF NOT EXISTS is not safe against that: the loser fails on pg_type's unique index, a
+            // "permanent" 23505 that would dead-letter its entries. One at a time, then.
+            s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
             s.execute("CREATE TABLE IF NOT EXISTS walgate_applied_entries (entry_id uuid PRIMARY KEY,"
                     + " namespace text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             s.execute("CREATE INDEX IF NOT EXISTS walgate_applied_entries_applied_at"

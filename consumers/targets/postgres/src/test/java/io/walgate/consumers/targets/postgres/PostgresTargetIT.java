@@ -118,6 +118,33 @@ class PostgresTargetIT extends TargetContract {
     }
 
     @Test
+    void lanesCreatingTheSameTablesAtOnceAllApply() throws Exception {
+        // A worker's lanes start together on a fresh database: each creates the tables it needs,
+        // and none may fail for it (CREATE … IF NOT EXISTS alone is not safe against that).
+        for (int round = 0; round < 5; round++) {
+            String database = "race_" + round + "_" + System.nanoTime();
+            postgres.createDatabase(database);
+            RegionTarget fresh = new RegionTarget(
+                    "postgresql://127.0.0.1:" + postgres.port() + "/" + database + "?user=postgres", null);
+            CyclicBarrier start = new CyclicBarrier(4);
+            List<CompletableFuture<List<Target.Applied>>> lanes = new ArrayList<>();
+            for (int lane = 0; lane < 4; lane++) {
+                Envelope a = write("race-a-" + lane, "a", TargetOp.PUT, null);
+                Envelope b = write("race-b-" + lane, "b", TargetOp.PUT, null);
+                lanes.add(CompletableFuture.supplyAsync(() -> {
+                    try (Target target = factory().create(fresh, TargetContext.of("contract", "local"))) {
+                        await(start);
+                        return target.applyAll(List.of(a, b));
+                    }
+                }));
+            }
+            for (var lane : lanes) {
+                assertThat(lane.get()).allMatch(o -> o instanceof Target.Applied.Done);
+            }
+        }
+    }
+
+    @Test
     void aBatchIsAppliedInOneTransaction() throws Exception {
         String prefix = "batch-" + System.nanoTime();
         List<Envelope> batch = new ArrayList<>();
