@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
+import io.walgate.adapter.kafka.KafkaAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class UndrainedDeleteIT {
     void aNamespaceWhoseWorkersCommittedEverythingIsDeletedWithoutForce() throws Exception {
         String name = readyKafkaNamespace("drained");
         produce("wal." + name, 1, 2);
-        commit("walgate." + name + ".local", new TopicPartition("wal." + name, 1), 2);
+        commit(KafkaAdapters.deliveryGroup("default", "local"), new TopicPartition("wal." + name, 1), 2);
 
         given().delete("/v1/namespaces/" + name).then().statusCode(202);
     }

@@ -42,8 +42,7 @@ final class Deliveries implements AutoCloseable {
     Deliveries(
             String region,
             Map<String, Object> kafka,
-            int lanes,
-            int applyThreads,
+            WorkerConfig.Kafka kafkaDelivery,
             SqsClient sqs,
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
@@ -51,7 +50,10 @@ final class Deliveries implements AutoCloseable {
             Supplier<Optional<String>> token) {
         this.region = region;
         this.sqs = sqs;
-        readers.put(BackendType.KAFKA, KafkaAdapters.reader(kafka, lanes, applyThreads));
+        readers.put(
+                BackendType.KAFKA,
+                KafkaAdapters.reader(
+                        kafka, kafkaDelivery.lanes(), kafkaDelivery.applyThreads(), kafkaDelivery.consumers()));
         try {
             readers.put(BackendType.SQS, SqsAdapters.reader(sqs, sqsWaitSeconds));
         } catch (RuntimeException e) {

@@ -64,5 +64,13 @@ public interface WorkerConfig extends ControllerFeedSettings {
         @WithName(SettingNames.APPLY_THREADS)
         @WithDefault("4")
         int applyThreads();
+
+        /**
+         * How many consumers the namespaces ordered {@code NONE} share (a namespace ordered {@code
+         * KEY} has one of its own).
+         */
+        @WithName(SettingNames.CONSUMERS)
+        @WithDefault("2")
+        int consumers();
     }
 }

@@ -66,8 +66,7 @@ public class WorkerWiring {
         deliveries = new Deliveries(
                 config.region(),
                 kafka,
-                config.kafka().lanes(),
-                config.kafka().applyThreads(),
+                config.kafka(),
                 SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), sqs.accessKeyId(), sqs.secretAccessKey()),
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),

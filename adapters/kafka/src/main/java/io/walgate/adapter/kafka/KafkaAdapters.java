@@ -4,6 +4,7 @@ import io.walgate.adapter.kafka.read.KafkaLogReader;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.spi.LogReader;
+import io.walgate.contract.namespace.NamespaceSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,30 +70,55 @@ public final class KafkaAdapters {
      * appender for retries and an Admin client for the DLQs' depths, both closed with it.
      */
     public static LogReader reader(Map<String, Object> clientConfig) {
-        return reader(clientConfig, KafkaLogReader.DEFAULT_LANES, KafkaLogReader.DEFAULT_LANES);
+        return reader(
+                clientConfig,
+                KafkaLogReader.DEFAULT_LANES,
+                KafkaLogReader.DEFAULT_LANES,
+                KafkaLogReader.DEFAULT_CONSUMERS);
     }
 
     /**
      * As {@link #reader(Map)}, applying up to {@code lanes} partitions of a namespace side by side,
-     * on {@code applyThreads} threads shared by every namespace (besides each one's own).
+     * on {@code applyThreads} threads shared by every namespace (besides each one's own), with
+     * {@code consumers} consumers per region shared by the namespaces.
      */
-    public static LogReader reader(Map<String, Object> clientConfig, int lanes, int applyThreads) {
+    public static LogReader reader(Map<String, Object> clientConfig, int lanes, int applyThreads, int consumers) {
         KafkaDeadLetters deadLetters = KafkaDeadLetters.of(clientConfig);
+        LogAppender retries = null;
         try {
+            retries = appender(clientConfig);
             return new KafkaLogReader(
-                    clientConfig, appender(clientConfig), deadLetters, Clock.systemUTC(), lanes, applyThreads);
+                    clientConfig, retries, deadLetters, Clock.systemUTC(), lanes, applyThreads, consumers);
         } catch (RuntimeException e) {
+            if (retries != null) {
+                retries.close();
+            }
             deadLetters.close();
             throw e;
         }
     }
 
     /**
-     * The consumer group that delivers {@code namespace} to {@code region}: one per (namespace,
-     * region), so that each region applies every entry. The controller counts a namespace's
+     * The consumer group that delivers {@code namespace} to {@code region}: the group every worker
+     * of that region and the namespace's shard joins (its consumers are shared by the shard's
+     * namespaces), so that each region applies every entry. The controller counts a namespace's
      * undelivered entries by it; the worker consumes with it.
      */
-    public static String deliveryGroup(String namespace, String region) {
-        return KafkaBacklog.groupId(namespace, region);
+    public static String deliveryGroup(NamespaceSpec namespace, String region) {
+        return deliveryGroup(namespace.shard(), region);
+    }
+
+    /** The delivery group of a shard's namespaces in {@code region}. */
+    public static String deliveryGroup(String shard, String region) {
+        return KafkaBacklog.groupId(shard, region);
+    }
+
+    /**
+     * The group that delivered {@code namespace} to {@code region} before consumers were shared:
+     * read once to migrate its commits, and by the controller while a partition has none in the
+     * shared group.
+     */
+    public static String formerDeliveryGroup(String namespace, String region) {
+        return KafkaBacklog.formerGroupId(namespace, region);
     }
 }

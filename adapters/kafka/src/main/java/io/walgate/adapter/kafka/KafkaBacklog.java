@@ -24,7 +24,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * The entries each region's workers have not applied yet: per partition of the log and of every
  * delay tier (delayed and retried entries wait there), the end offset less the offset the region's
- * consumer group committed, or less the beginning offset when it committed none. Dead letters do
+ * consumer group committed (the shard's shared group, or the namespace's former one), or less the beginning offset when it committed none. Dead letters do
  * not count: they are delivered as far as Walgate goes.
  */
 final class KafkaBacklog {
@@ -34,8 +34,14 @@ final class KafkaBacklog {
         this.admin = admin;
     }
 
-    /** The consumer group of a region's workers; the worker's {@code Deliveries} uses the same. */
-    static String groupId(String namespace, String region) {
+    /** The consumer group of a shard's workers in a region; the worker's consumers join it. */
+    static String groupId(String shard, String region) {
+        // Not "walgate.": a namespace named like a shard would share its former group's name.
+        return "walgate-shard." + shard + "." + region;
+    }
+
+    /** A namespace's own group, before consumers were shared (see {@code StartingOffsets}). */
+    static String formerGroupId(String namespace, String region) {
         return "walgate." + namespace + "." + region;
     }
 
@@ -51,7 +57,11 @@ final class KafkaBacklog {
         Map<TopicPartition, ListOffsetsResultInfo> earliest = offsets(partitions, OffsetSpec.earliest(), deadline);
         Map<TopicPartition, ListOffsetsResultInfo> latest = offsets(partitions, OffsetSpec.latest(), deadline);
         for (String region : namespace.target().regions().keySet()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = committed(groupId(namespace.name(), region), deadline);
+            // A partition the shared group has not committed yet starts where the namespace's former
+            // group committed (the worker migrates it on its first read).
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    new LinkedHashMap<>(committed(formerGroupId(namespace.name(), region), deadline));
+            committed.putAll(committed(groupId(namespace.shard(), region), deadline));
             long lag = 0;
             for (TopicPartition partition : partitions) {
                 long from = earliest.get(partition).offset();

@@ -2,7 +2,9 @@ package io.walgate.adapter.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -15,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *       appender and a dead-letter producer use {@code acks=all} and the idempotent producer, and a
  *       delivery consumer never auto-commits and never resets its position quietly.
  *   <li>Everything else is a default that {@code base} overrides (timeouts, linger). Clients made
- *       once per namespace get no fixed {@code client.id}: two alike in one JVM clash in JMX.
+ *       more than once get no fixed {@code client.id}: two alike in one JVM clash in JMX.
  *   <li>The returned maps are new and mutable; {@code base} is never changed.
  * </ol>
  */
@@ -23,13 +25,16 @@ public final class KafkaClientConfigs {
     private KafkaClientConfigs() {}
 
     /**
-     * The consumer that delivers {@code namespace} to {@code region}, in that pair's own group
-     * ({@link KafkaAdapters#deliveryGroup}).
+     * A consumer that delivers namespaces of {@code shard} to {@code region}, in that pair's group
+     * ({@link KafkaAdapters#deliveryGroup}), shared by the namespaces it reads.
      */
-    public static Map<String, Object> deliveryConsumer(Map<String, Object> base, String namespace, String region) {
+    public static Map<String, Object> deliveryConsumer(Map<String, Object> base, String shard, String region) {
         Map<String, Object> config = new HashMap<>(base);
-        // One consumer group per (namespace, region): each region applies every entry.
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaAdapters.deliveryGroup(namespace, region));
+        // One consumer group per (shard, region): each region applies every entry.
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaAdapters.deliveryGroup(shard, region));
+        // A namespace that starts or stops being delivered changes the group's subscription: only
+        // the partitions that move stop being read meanwhile, not every namespace's.
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // Offsets are committed only once an entry was applied, re-appended or dead-lettered.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // "none": a position that retention deleted is reported as lost, never skipped quietly; a
@@ -69,6 +74,20 @@ public final class KafkaClientConfigs {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "walgate-appender");
+        return config;
+    }
+
+    /** An Admin client's settings: those of {@code base} an Admin knows, and short timeouts. */
+    public static Map<String, Object> admin(Map<String, Object> base, String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        for (String key : AdminClientConfig.configNames()) {
+            if (base.containsKey(key)) {
+                config.put(key, base.get(key));
+            }
+        }
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         return config;
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -42,16 +41,8 @@ public final class KafkaDeadLetters implements AutoCloseable {
 
     /** One Admin client on the cluster {@code clientConfig} describes (at least {@code bootstrap.servers}). */
     public static KafkaDeadLetters of(Map<String, Object> clientConfig) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        for (String key : AdminClientConfig.configNames()) {
-            if (clientConfig.containsKey(key)) {
-                config.put(key, clientConfig.get(key));
-            }
-        }
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "walgate-dead-letters");
-        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        return new KafkaDeadLetters(Admin.create(config), Duration.ofSeconds(5));
+        return new KafkaDeadLetters(
+                Admin.create(KafkaClientConfigs.admin(clientConfig, "walgate-dead-letters")), Duration.ofSeconds(5));
     }
 
     /** The depth of the DLQ of the namespace whose log is {@code topic}. */

@@ -61,22 +61,35 @@ class KafkaBacklogIT {
         produce(tier, 1, 2);
 
         // eu's workers applied the first three entries of partition 0; us' have applied nothing.
-        commit("walgate." + ns.name() + ".eu", Map.of(new TopicPartition(log, 0), new OffsetAndMetadata(3)));
+        commit(KafkaAdapters.deliveryGroup(ns, "eu"), Map.of(new TopicPartition(log, 0), new OffsetAndMetadata(3)));
 
         assertThat(provisioner.undelivered(ns)).containsExactlyInAnyOrderEntriesOf(Map.of("eu", 5L, "us", 8L));
     }
 
     @Test
-    void aNamespaceWhoseGroupsCommittedEverythingHasNothingUndelivered() throws Exception {
+    void aNamespaceWhoseFormerGroupCommittedEverythingHasNothingUndeliveredBeforeItsWorkersMigrate() throws Exception {
         NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
         provisioner.reconcile(ns);
         produce(ns.backend().topic(), 1, 4);
 
         commit(
-                "walgate." + ns.name() + ".local",
+                KafkaAdapters.formerDeliveryGroup(ns.name(), "local"),
                 Map.of(new TopicPartition(ns.backend().topic(), 1), new OffsetAndMetadata(4)));
 
         assertThat(provisioner.undelivered(ns)).containsExactlyEntriesOf(Map.of("local", 0L));
+    }
+
+    @Test
+    void theSharedGroupsCommitCountsOverTheFormerGroupsOnceTheWorkersMigrated() throws Exception {
+        NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
+        provisioner.reconcile(ns);
+        TopicPartition partition = new TopicPartition(ns.backend().topic(), 1);
+        produce(partition.topic(), 1, 4);
+
+        commit(KafkaAdapters.formerDeliveryGroup(ns.name(), "local"), Map.of(partition, new OffsetAndMetadata(1)));
+        commit(KafkaAdapters.deliveryGroup(ns, "local"), Map.of(partition, new OffsetAndMetadata(3)));
+
+        assertThat(provisioner.undelivered(ns)).containsExactlyEntriesOf(Map.of("local", 1L));
     }
 
     @Test

@@ -28,14 +28,22 @@ class KafkaClientConfigsTest {
             20);
 
     @Test
-    void aDeliveryConsumerNeverAutoCommitsNorResetsQuietlyAndHasItsOwnGroup() {
-        Map<String, Object> consumer = KafkaClientConfigs.deliveryConsumer(OPERATOR, "orders", "eu");
+    void aDeliveryConsumerNeverAutoCommitsNorResetsQuietlyAndJoinsItsShardsGroupCooperatively() {
+        Map<String, Object> consumer = KafkaClientConfigs.deliveryConsumer(OPERATOR, "payments", "eu");
 
         assertThat(consumer)
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("auto.offset.reset", "none")
-                .containsEntry("group.id", KafkaAdapters.deliveryGroup("orders", "eu"))
+                .containsEntry("group.id", KafkaAdapters.deliveryGroup("payments", "eu"))
+                .containsEntry(
+                        "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
                 .containsEntry("bootstrap.servers", "kafka:9092");
+    }
+
+    @Test
+    void aShardsGroupIsNeverTheFormerGroupOfANamespaceNamedLikeIt() {
+        assertThat(KafkaAdapters.deliveryGroup("default", "eu"))
+                .isNotEqualTo(KafkaAdapters.formerDeliveryGroup("default", "eu"));
     }
 
     @Test

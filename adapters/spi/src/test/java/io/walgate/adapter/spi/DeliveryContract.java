@@ -302,14 +302,14 @@ public abstract class DeliveryContract {
         }
     }
 
-    private Subscription open(NamespaceSpec ns, EntryHandler handler, DeliveryProgress progress) {
+    protected Subscription open(NamespaceSpec ns, EntryHandler handler, DeliveryProgress progress) {
         // Every lane gets the same recording handler, which is thread-safe.
         Subscription s = reader().open(ns, "local", () -> handler, progress);
         open.add(s);
         return s;
     }
 
-    private NamespaceSpec newNamespace(Ordering ordering) {
+    protected NamespaceSpec newNamespace(Ordering ordering) {
         NamespaceSpec base = TestNamespaces.newNamespace(reader().backend());
         NamespaceSpec ns =
                 base.withDelivery(new DeliverySpec(ordering, base.delivery().maxDelay()));
@@ -327,7 +327,7 @@ public abstract class DeliveryContract {
         return ids;
     }
 
-    private static Envelope entry(NamespaceSpec ns, String key, Duration delay) {
+    protected static Envelope entry(NamespaceSpec ns, String key, Duration delay) {
         Instant now = Instant.now();
         WriteRequest request = new WriteRequest(
                 ns.name(),

@@ -53,6 +53,8 @@ public final class SettingNames {
     public static final String LANES = "lanes";
 
     public static final String APPLY_THREADS = "apply-threads";
+    /** The worker's Kafka consumers shared by namespaces. */
+    public static final String CONSUMERS = "consumers";
 
     private SettingNames() {}
 

@@ -4,6 +4,8 @@ import io.walgate.adapter.spi.DeliveryProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -12,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
  * DeliveryProgress#backlog}), every {@link #EVERY} and as soon as the DLQ's depth is known.
  *
  * <ol>
- *   <li>Never blocks: the lag is the consumer's own view of its assigned partitions ({@code
+ *   <li>Never blocks: the lag is the consumer's own view of the namespace's assigned partitions ({@code
  *       currentLag}, no broker call), the DLQ's depth the last answer of the {@link
  *       DeadLetterProbe}.
  *   <li>Entries of a partition waiting for a due time are backlog, not stall.
@@ -22,6 +24,7 @@ final class BacklogReport {
     static final Duration EVERY = Duration.ofSeconds(10);
 
     private final Consumer<?, ?> consumer;
+    private final Supplier<? extends Collection<TopicPartition>> assigned;
     private final OrderingStrategy strategy;
     private final Pauses pauses;
     private final OffsetLedger ledger;
@@ -32,6 +35,7 @@ final class BacklogReport {
 
     BacklogReport(
             Consumer<?, ?> consumer,
+            Supplier<? extends Collection<TopicPartition>> assigned,
             OrderingStrategy strategy,
             Pauses pauses,
             OffsetLedger ledger,
@@ -39,6 +43,7 @@ final class BacklogReport {
             DeliveryProgress progress,
             Clock clock) {
         this.consumer = consumer;
+        this.assigned = assigned;
         this.strategy = strategy;
         this.pauses = pauses;
         this.ledger = ledger;
@@ -60,7 +65,7 @@ final class BacklogReport {
         long lag = held;
         long dueLag = held;
         StringBuilder position = new StringBuilder();
-        for (TopicPartition p : consumer.assignment()) {
+        for (TopicPartition p : assigned.get()) {
             long behind = consumer.currentLag(p).orElse(0);
             lag += behind;
             if (behind > 0 && !pauses.isWaitingForDueTime(p)) {

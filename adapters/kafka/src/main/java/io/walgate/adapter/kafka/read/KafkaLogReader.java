@@ -7,44 +7,61 @@ import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogReader;
 import io.walgate.adapter.spi.Subscription;
-import io.walgate.adapter.spi.SubscriptionThread;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Ordering;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The Kafka backend's {@link LogReader}: each subscription is a {@link KafkaSubscription} on a thread
- * of its own, with its own consumer (group {@code walgate.<namespace>.<region>}), applying up to
- * {@code lanes} partitions side by side ({@link Lanes}): one on an apply thread of its own, the
- * others on a pool of {@code applyThreads} threads that every subscription shares. What the
- * subscriptions share, it owns: the appender for retries, the DLQ producer, the Admin client that
- * asks the DLQs' depths, and that pool.
+ * The Kafka backend's {@link LogReader}. Namespaces share consumers: each subscription is a member
+ * ({@link NamespaceDelivery}) of one of {@code consumers} {@link SharedConsumer}s per region, all
+ * in the group of the namespace's shard and that region ({@code KafkaAdapters#deliveryGroup}); a
+ * namespace ordered by {@code KEY}, which applies on the polling thread, gets a consumer of its own
+ * (in the same group), so that its applies hold up no other namespace. A subscription applies up to
+ * {@code lanes} partitions side by side ({@link Lanes}): one on an apply thread of its own (which
+ * ends after {@link #IDLE_THREAD} without work, so an idle namespace costs no thread), the others on
+ * a pool of {@code applyThreads} threads that every subscription shares. What the subscriptions
+ * share, it owns: the appender for retries, the DLQ producer, the Admin clients, the consumers and
+ * that pool.
  */
 public final class KafkaLogReader implements LogReader {
+    /** How many partitions of one namespace are applied side by side, unless configured. */
+    public static final int DEFAULT_LANES = 4;
+    /** How many consumers per region the namespaces share, unless configured. */
+    public static final int DEFAULT_CONSUMERS = 2;
+    /** How long a namespace's own apply thread outlives its last apply. */
+    static final Duration IDLE_THREAD = Duration.ofSeconds(30);
+
     private final Map<String, Object> config;
     private final LogAppender retries;
     private final KafkaDeadLetters deadLetters;
     private final Clock clock;
     private final int lanes;
+    private final int consumers;
     private final ExecutorService applyPool;
     private final KafkaProducer<byte[], byte[]> deadLetterProducer;
+    private final Admin admin;
+    /** The consumers running, by {@code region/index} (shared) or {@code region/namespace} (KEY). */
+    private final Map<String, SharedConsumer> running = new HashMap<>();
 
-    /** A reader with {@link #DEFAULT_LANES} lanes per subscription and as many apply threads. */
+    /** A reader with the default lanes, apply threads and consumers. */
     public KafkaLogReader(Map<String, Object> config, LogAppender retries, KafkaDeadLetters deadLetters, Clock clock) {
-        this(config, retries, deadLetters, clock, DEFAULT_LANES, DEFAULT_LANES);
+        this(config, retries, deadLetters, clock, DEFAULT_LANES, DEFAULT_LANES, DEFAULT_CONSUMERS);
     }
-
-    /** How many partitions of one namespace are applied side by side, unless configured. */
-    public static final int DEFAULT_LANES = 4;
 
     /**
      * @param config the operator's client settings (at least {@code bootstrap.servers}); what each
@@ -54,6 +71,7 @@ public final class KafkaLogReader implements LogReader {
      * @param lanes how many partitions of one namespace may be applied side by side (≥ 1)
      * @param applyThreads the threads that run the lanes beyond each subscription's own thread,
      *     shared by every subscription (≥ 1)
+     * @param consumers how many consumers per region the namespaces ordered {@code NONE} share (≥ 1)
      */
     public KafkaLogReader(
             Map<String, Object> config,
@@ -61,24 +79,22 @@ public final class KafkaLogReader implements LogReader {
             KafkaDeadLetters deadLetters,
             Clock clock,
             int lanes,
-            int applyThreads) {
-        if (lanes < 1 || applyThreads < 1) {
-            throw new IllegalArgumentException(
-                    "lanes and apply threads must be at least 1, not " + lanes + " and " + applyThreads);
+            int applyThreads,
+            int consumers) {
+        if (lanes < 1 || applyThreads < 1 || consumers < 1) {
+            throw new IllegalArgumentException("lanes, apply threads and consumers must be at least 1, not " + lanes
+                    + ", " + applyThreads + " and " + consumers);
         }
         this.config = Map.copyOf(config);
         this.retries = retries;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.lanes = lanes;
+        this.consumers = consumers;
+        this.admin = Admin.create(KafkaClientConfigs.admin(config, "walgate-delivery-admin"));
         this.deadLetterProducer = new KafkaProducer<>(
                 KafkaClientConfigs.deadLetterProducer(config), new ByteArraySerializer(), new ByteArraySerializer());
-        AtomicInteger n = new AtomicInteger();
-        this.applyPool = Executors.newFixedThreadPool(applyThreads, r -> {
-            Thread t = new Thread(r, "delivery-lane-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.applyPool = threads(applyThreads, "delivery-lane-");
     }
 
     @Override
@@ -89,50 +105,71 @@ public final class KafkaLogReader implements LogReader {
     @Override
     public Subscription open(
             NamespaceSpec namespace, String region, Supplier<EntryHandler> handlers, DeliveryProgress progress) {
-        KafkaConsumer<byte[], byte[]> consumer = null;
-        Lanes applying = null;
+        Lanes applying = new Lanes(handlers, lanes, threads(1, "apply-" + namespace.name() + "-"), applyPool);
         try {
-            applying = new Lanes(handlers, lanes, ownApplyThread("apply-" + namespace.name()), applyPool);
-            consumer = new KafkaConsumer<>(
-                    KafkaClientConfigs.deliveryConsumer(config, namespace.name(), region),
-                    new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer());
-            var loop = new KafkaSubscription(
-                    namespace,
-                    region,
-                    consumer,
-                    retries,
-                    deadLetterProducer,
-                    () -> deadLetters.depth(namespace.backend().topic()),
-                    applying,
-                    progress,
-                    clock);
-            return SubscriptionThread.start("delivery-" + namespace.name(), loop);
+            synchronized (running) {
+                while (true) {
+                    String key = namespace.delivery().ordering() == Ordering.KEY
+                            ? region + "/" + namespace.name()
+                            : region + "/" + Math.floorMod(namespace.name().hashCode(), consumers);
+                    SharedConsumer shared = running.computeIfAbsent(key, k -> newShared(namespace.shard(), region, k));
+                    NamespaceDelivery member = new NamespaceDelivery(
+                            namespace,
+                            region,
+                            shared.consumer(),
+                            retries,
+                            deadLetterProducer,
+                            () -> deadLetters.depth(namespace.backend().topic()),
+                            applying,
+                            StartingOffsets.migrating(admin, region),
+                            progress,
+                            clock);
+                    if (shared.join(member)) {
+                        return member;
+                    }
+                    running.remove(key, shared); // it ended as its last member left: another one
+                }
+            }
         } catch (RuntimeException e) {
-            // Never started: close what was built for it.
-            if (applying != null) {
-                applying.close();
-            }
-            if (consumer != null) {
-                consumer.close();
-            }
+            applying.close(); // never started: close what was built for it
             throw e;
         }
     }
 
-    /** A subscription's own apply thread: one lane of each namespace never waits for another's. */
-    private static ExecutorService ownApplyThread(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+    private SharedConsumer newShared(String shard, String region, String key) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClientConfigs.deliveryConsumer(config, shard, region),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        return new SharedConsumer("delivery-" + key, consumer, clock);
     }
 
+    /**
+     * A pool of up to {@code n} daemon threads, each ending after {@link #IDLE_THREAD} without work:
+     * threads are spent on namespaces that apply, not on those that wait.
+     */
+    private static ExecutorService threads(int n, String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                n, n, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Stops what still runs (a worker stops its subscriptions first), then closes what is shared. */
     @Override
     public void close() {
+        synchronized (running) {
+            running.values().forEach(SharedConsumer::stopAll);
+            running.clear();
+        }
         applyPool.shutdown();
         deadLetterProducer.close();
+        admin.close(Duration.ofSeconds(5));
         retries.close();
         deadLetters.close();
     }

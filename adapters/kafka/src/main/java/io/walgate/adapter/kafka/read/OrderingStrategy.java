@@ -41,6 +41,11 @@ interface OrderingStrategy {
         return false;
     }
 
+    /** Whether applies are running (not only waiting for a lane). */
+    default boolean applying() {
+        return false;
+    }
+
     /** Waits for the applies of {@code partitions} and settles them: before a commit that must hold. */
     default void finish(Collection<TopicPartition> partitions) {}
 

@@ -118,6 +118,11 @@ final class UnorderedStrategy implements OrderingStrategy {
     }
 
     @Override
+    public boolean applying() {
+        return !inFlight.isEmpty();
+    }
+
+    @Override
     public boolean busy() {
         return !inFlight.isEmpty() || !queued.isEmpty();
     }

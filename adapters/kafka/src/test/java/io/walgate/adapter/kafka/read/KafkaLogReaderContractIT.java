@@ -1,26 +1,37 @@
 package io.walgate.adapter.kafka.read;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.spi.DeliveryContract;
+import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.spi.LogReader;
+import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.Ordering;
 import io.walgate.devstack.Component;
 import io.walgate.devstack.Devstack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class KafkaLogReaderContractIT extends DeliveryContract {
     private static Devstack devstack;
@@ -28,6 +39,7 @@ class KafkaLogReaderContractIT extends DeliveryContract {
     private static LogAppender appender;
     private static LogProvisioner provisioner;
     private static KafkaProducer<byte[], byte[]> raw;
+    private static Admin admin;
 
     @BeforeAll
     static void start() {
@@ -43,11 +55,13 @@ class KafkaLogReaderContractIT extends DeliveryContract {
         appender = KafkaAdapters.appender(config);
         provisioner = KafkaAdapters.provisioner(config);
         raw = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        admin = Admin.create(config);
     }
 
     @AfterAll
     static void stop() {
         raw.close();
+        admin.close();
         reader.close();
         appender.close();
         provisioner.close();
@@ -94,5 +108,43 @@ class KafkaLogReaderContractIT extends DeliveryContract {
                             headers.containsKey("walgate-entry-id") ? EnvelopeCodec.decode(r.value()) : null, headers);
                 })
                 .toList();
+    }
+
+    @Test
+    void aNamespaceGoesOnWhereItsFormerOwnGroupCommittedAndTheSharedGroupTakesItOver() throws Exception {
+        NamespaceSpec ns = newNamespace(Ordering.NONE);
+        TopicPartition partition = new TopicPartition(ns.backend().topic(), 0);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Envelope e = entry(ns, "k" + i, null);
+            raw.send(new ProducerRecord<>(
+                            partition.topic(),
+                            0,
+                            e.target().key().getBytes(StandardCharsets.UTF_8),
+                            EnvelopeCodec.encode(e)))
+                    .get(30, TimeUnit.SECONDS);
+            ids.add(e.id().toString());
+        }
+        // Before consumers were shared, the namespace's own group had delivered the first three.
+        admin.alterConsumerGroupOffsets(
+                        KafkaAdapters.formerDeliveryGroup(ns.name(), "local"),
+                        Map.of(partition, new OffsetAndMetadata(3)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+
+        RecordingHandler handler = new RecordingHandler();
+        open(ns, handler, new DeliveryProgress() {});
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> handler.ids().containsAll(ids.subList(3, 5)));
+        assertThat(handler.ids())
+                .as("in log order: had they come, they would have come first")
+                .doesNotContainAnyElementsOf(ids.subList(0, 3));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            OffsetAndMetadata shared = admin.listConsumerGroupOffsets(KafkaAdapters.deliveryGroup(ns, "local"))
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(partition);
+            return shared != null && shared.offset() == 5;
+        });
     }
 }

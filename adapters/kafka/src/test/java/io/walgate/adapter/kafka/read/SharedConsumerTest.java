@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.Subscription;
-import io.walgate.adapter.spi.SubscriptionThread;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.EntryId;
@@ -39,6 +38,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * for the broker, yet what was applied is committed: again after a refused commit, and for certain
  * before a stop or a rebalance hands the partition on.
  */
-class KafkaSubscriptionTest {
+class SharedConsumerTest {
     private final NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA);
     private final TopicPartition log = new TopicPartition(ns.backend().topic(), 0);
     /** Async commits the broker refuses (the first {@code refuse}) or never answers ({@code drop}). */
@@ -103,9 +103,13 @@ class KafkaSubscriptionTest {
     };
 
     private ConsumerRecord<byte[], byte[]> record(long offset, String key) {
+        return record(log, offset, key);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(TopicPartition partition, long offset, String key) {
         Instant now = Instant.now();
         WriteRequest request = new WriteRequest(
-                ns.name(),
+                partition.topic(),
                 Lifecycle.immediate(),
                 key.getBytes(StandardCharsets.UTF_8),
                 new TargetOverride(key, TargetOp.PUT, Map.of()),
@@ -115,7 +119,11 @@ class KafkaSubscriptionTest {
                 "text/plain");
         Envelope e = Envelope.accept(request, new EntryId.Generator().next(), now, now, null);
         return new ConsumerRecord<>(
-                log.topic(), 0, offset, key.getBytes(StandardCharsets.UTF_8), EnvelopeCodec.encode(e));
+                partition.topic(),
+                partition.partition(),
+                offset,
+                key.getBytes(StandardCharsets.UTF_8),
+                EnvelopeCodec.encode(e));
     }
 
     private Subscription start() {
@@ -123,17 +131,34 @@ class KafkaSubscriptionTest {
     }
 
     private Subscription start(Lanes lanes) {
-        KafkaSubscription loop = new KafkaSubscription(
-                ns,
+        return join(ns, lanes, progress);
+    }
+
+    private final SharedConsumer shared = new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC());
+
+    private NamespaceDelivery join(NamespaceSpec namespace, Lanes lanes, DeliveryProgress reports) {
+        return join(
+                namespace,
+                lanes,
+                reports,
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    private NamespaceDelivery join(
+            NamespaceSpec namespace, Lanes lanes, DeliveryProgress reports, MockProducer<byte[], byte[]> dlq) {
+        NamespaceDelivery member = new NamespaceDelivery(
+                namespace,
                 "local",
                 consumer,
                 null, // no retries in these tests
-                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                dlq,
                 () -> CompletableFuture.completedFuture(0L),
                 lanes,
-                progress,
+                StartingOffsets.BEGINNING,
+                reports,
                 Clock.systemUTC());
-        return SubscriptionThread.start("delivery-under-test", loop);
+        assertThat(shared.join(member)).isTrue();
+        return member;
     }
 
     @Test
@@ -286,6 +311,155 @@ class KafkaSubscriptionTest {
                     .as("settled and committed before the consumer closed")
                     .isEqualTo(1L);
         } finally {
+            applyThread.shutdownNow();
+        }
+    }
+
+    // Namespaces sharing one consumer: each its own entries, and walled off from the others.
+
+    private final NamespaceSpec other = TestNamespaces.newNamespace(BackendType.KAFKA);
+    private final TopicPartition otherLog = new TopicPartition(other.backend().topic(), 0);
+    private final List<String> otherApplied = new CopyOnWriteArrayList<>();
+
+    private final EntryHandler otherHandler = new EntryHandler() {
+        @Override
+        public Verdict handle(Envelope entry) {
+            otherApplied.add(entry.target().key());
+            return new Verdict.Done();
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    private Lanes inline(EntryHandler h) {
+        return new Lanes(() -> h, 1, Runnable::run, Runnable::run);
+    }
+
+    private void assignBoth() {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log, otherLog));
+            consumer.updateBeginningOffsets(Map.of(log, 0L, otherLog, 0L));
+        });
+    }
+
+    @Test
+    void namespacesSharingAConsumerEachGetTheirOwnEntriesAndCommits() throws Exception {
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(log, 0, "mine"));
+            consumer.addRecord(record(otherLog, 0, "theirs-1"));
+            consumer.addRecord(record(otherLog, 1, "theirs-2"));
+        });
+        Subscription mine = join(ns, inline(handler), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() + otherApplied.size() == 3);
+        assertThat(applied).containsExactly("mine");
+        assertThat(otherApplied).containsExactly("theirs-1", "theirs-2");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Long.valueOf(1).equals(commits.get(log))
+                        && Long.valueOf(2).equals(commits.get(otherLog)));
+        mine.stop();
+        theirs.stop();
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(theirs.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void oneNamespaceStopsWhileTheOthersGoOnBeingDelivered() throws Exception {
+        drop = true; // only the stop's own commit counts
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(log, 0, "before the stop"));
+            consumer.addRecord(record(otherLog, 0, "theirs-1"));
+        });
+        Subscription mine = join(ns, inline(handler), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() == 1 && otherApplied.size() == 1);
+
+        mine.stop();
+
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(committed()).as("what it applied is committed as it stops").isEqualTo(1L);
+        consumer.schedulePollTask(() -> consumer.addRecord(record(otherLog, 1, "theirs-2")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherApplied.contains("theirs-2"));
+        theirs.stop();
+        assertThat(theirs.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aNamespaceWhoseDeadLettersFailIsRewoundAloneAndTheOthersFlowOn() throws Exception {
+        MockProducer<byte[], byte[]> brokenDlq =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        brokenDlq.sendException = new TimeoutException("the DLQ is down");
+        List<String> failures = new CopyOnWriteArrayList<>();
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            // Not an envelope: it must go to the DLQ, which refuses it.
+            consumer.addRecord(new ConsumerRecord<>(log.topic(), 0, 0, new byte[0], new byte[] {1, 2, 3}));
+            consumer.addRecord(record(otherLog, 0, "theirs-1"));
+        });
+        Subscription mine = join(
+                ns,
+                inline(handler),
+                new DeliveryProgress() {
+                    @Override
+                    public void failed(String why) {
+                        failures.add(why);
+                    }
+                },
+                brokenDlq);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !failures.isEmpty() && otherApplied.contains("theirs-1"));
+        consumer.schedulePollTask(() -> consumer.addRecord(record(otherLog, 1, "theirs-2")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherApplied.contains("theirs-2"));
+        assertThat(commits.get(log))
+                .as("nothing of the failing namespace is committed")
+                .isNull();
+        mine.stop();
+        theirs.stop();
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aNamespaceWhoseApplyHangsHoldsUpNoOther() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        EntryHandler hanging = new EntryHandler() {
+            @Override
+            public Verdict handle(Envelope entry) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                applied.add(entry.target().key());
+                return new Verdict.Done();
+            }
+
+            @Override
+            public void close() {}
+        };
+        ExecutorService applyThread = Executors.newSingleThreadExecutor();
+        assignBoth();
+        consumer.schedulePollTask(() -> consumer.addRecord(record(log, 0, "hangs")));
+        Subscription mine = join(ns, new Lanes(() -> hanging, 1, applyThread, applyThread), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        try {
+            consumer.schedulePollTask(() -> {
+                consumer.addRecord(record(otherLog, 0, "theirs-1"));
+                consumer.addRecord(record(otherLog, 1, "theirs-2"));
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> otherApplied.size() == 2);
+            assertThat(applied).as("still hanging").isEmpty();
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("hangs"));
+        } finally {
+            release.countDown();
+            mine.stop();
+            theirs.stop();
+            mine.awaitStopped(Duration.ofSeconds(10));
             applyThread.shutdownNow();
         }
     }
