@@ -10,6 +10,8 @@ import io.walgate.contract.namespace.ResourceNames;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +27,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *   <li>It waits at most 60 s on top of the producer's own {@code max.block.ms}; the producer's
  *       settings ({@code KafkaClientConfigs.deadLetterProducer}) end every send within that.
  *   <li>The producer is the reader's, shared by every subscription (each write waits for its own
- *       send only), and is not closed here.
+ *       send only), and is not closed here. Writes may be {@link #start}ed together and awaited in
+ *       turn: a batch's dead letters then cost one round trip, not one each.
  * </ol>
  */
 final class DeadLetterWriter {
@@ -48,6 +51,11 @@ final class DeadLetterWriter {
 
     /** An entry the target refused for good, or that ran out of attempts. */
     void write(byte[] key, Verdict.Dead dead) {
+        await(start(key, dead));
+    }
+
+    /** As {@link #write(byte[], Verdict.Dead)}, without waiting: {@link #await} the answer. */
+    Future<?> start(byte[] key, Verdict.Dead dead) {
         LOG.log(
                 Level.WARNING,
                 "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
@@ -57,7 +65,7 @@ final class DeadLetterWriter {
                 dead.why(),
                 dead.code(),
                 dead.message());
-        write(key, EnvelopeCodec.encode(dead.dead()), dead.dead(), dead.code(), dead.message());
+        return start(key, EnvelopeCodec.encode(dead.dead()), dead.dead(), dead.code(), dead.message());
     }
 
     /**
@@ -65,12 +73,25 @@ final class DeadLetterWriter {
      * MALFORMED_ENVELOPE}).
      */
     void write(byte[] key, byte[] value, Envelope entry, String code, String message) {
+        await(start(key, value, entry, code, message));
+    }
+
+    /** As {@link #write(byte[], byte[], Envelope, String, String)}, without waiting. */
+    Future<?> start(byte[] key, byte[] value, Envelope entry, String code, String message) {
         RecordHeaders headers = new RecordHeaders();
         DeadLetterHeaders.of(entry, code, message, region, clock.instant())
                 .forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
-                    .get(60, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Waits for a write {@link #start}ed before: returns once the broker acknowledged it, else throws. */
+    void await(Future<?> sent) {
+        try {
+            sent.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to the dead-letter topic " + topic, e);

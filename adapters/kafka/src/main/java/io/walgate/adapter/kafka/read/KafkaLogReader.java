@@ -13,12 +13,14 @@ import io.walgate.contract.namespace.Ordering;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +45,8 @@ public final class KafkaLogReader implements LogReader {
     public static final int DEFAULT_LANES = 4;
     /** How many consumers per region the namespaces share, unless configured. */
     public static final int DEFAULT_CONSUMERS = 2;
+    /** How long {@link #close} waits for the consumers still delivering to end. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /** How long a namespace's own apply thread outlives its last apply. */
     static final Duration IDLE_THREAD = Duration.ofSeconds(30);
 
@@ -55,6 +59,8 @@ public final class KafkaLogReader implements LogReader {
     private final ExecutorService applyPool;
     private final KafkaProducer<byte[], byte[]> deadLetterProducer;
     private final Admin admin;
+    /** Where partitions a group never committed start, per region. */
+    private final Function<String, StartingOffsets> startingOffsets;
     /** The consumers running, by {@code region/index} (shared) or {@code region/namespace} (KEY). */
     private final Map<String, SharedConsumer> running = new HashMap<>();
 
@@ -92,6 +98,7 @@ public final class KafkaLogReader implements LogReader {
         this.lanes = lanes;
         this.consumers = consumers;
         this.admin = Admin.create(KafkaClientConfigs.admin(config, "walgate-delivery-admin"));
+        this.startingOffsets = region -> StartingOffsets.migrating(admin, region);
         this.deadLetterProducer = new KafkaProducer<>(
                 KafkaClientConfigs.deadLetterProducer(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.applyPool = threads(applyThreads, "delivery-lane-");
@@ -108,22 +115,38 @@ public final class KafkaLogReader implements LogReader {
         Lanes applying = new Lanes(handlers, lanes, threads(1, "apply-" + namespace.name() + "-"), applyPool);
         try {
             synchronized (running) {
+                String shard = namespace.shard();
+                String key = namespace.delivery().ordering() == Ordering.KEY
+                        ? "key/" + shard + "/" + region + "/" + namespace.name()
+                        : "shared/" + shard + "/" + region + "/"
+                                + Math.floorMod(namespace.name().hashCode(), consumers);
                 while (true) {
-                    String key = namespace.delivery().ordering() == Ordering.KEY
-                            ? region + "/" + namespace.name()
-                            : region + "/" + Math.floorMod(namespace.name().hashCode(), consumers);
-                    SharedConsumer shared = running.computeIfAbsent(key, k -> newShared(namespace.shard(), region, k));
-                    NamespaceDelivery member = new NamespaceDelivery(
-                            namespace,
-                            region,
-                            shared.consumer(),
-                            retries,
-                            deadLetterProducer,
-                            () -> deadLetters.depth(namespace.backend().topic()),
-                            applying,
-                            StartingOffsets.migrating(admin, region),
-                            progress,
-                            clock);
+                    SharedConsumer shared = running.get(key);
+                    boolean made = shared == null;
+                    if (made) {
+                        shared = newShared(shard, region, key);
+                        running.put(key, shared);
+                    }
+                    NamespaceDelivery member;
+                    try {
+                        member = new NamespaceDelivery(
+                                namespace,
+                                region,
+                                shared.consumer(),
+                                retries,
+                                deadLetterProducer,
+                                () -> deadLetters.depth(namespace.backend().topic()),
+                                applying,
+                                startingOffsets.apply(region),
+                                progress,
+                                clock);
+                    } catch (RuntimeException e) {
+                        if (made) {
+                            running.remove(key);
+                            shared.closeUnused();
+                        }
+                        throw e;
+                    }
                     if (shared.join(member)) {
                         return member;
                     }
@@ -141,7 +164,13 @@ public final class KafkaLogReader implements LogReader {
                 KafkaClientConfigs.deliveryConsumer(config, shard, region),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        return new SharedConsumer("delivery-" + key, consumer, clock);
+        SharedConsumer[] made = new SharedConsumer[1];
+        made[0] = new SharedConsumer("delivery-" + key, consumer, clock, () -> {
+            synchronized (running) {
+                running.remove(key, made[0]); // an ended consumer is never asked again
+            }
+        });
+        return made[0];
     }
 
     /**
@@ -160,12 +189,26 @@ public final class KafkaLogReader implements LogReader {
         return pool;
     }
 
-    /** Stops what still runs (a worker stops its subscriptions first), then closes what is shared. */
+    /**
+     * Stops what still runs (a worker stops its subscriptions first) and waits for it (up to {@link
+     * #CLOSE_WAIT}), then closes what is shared.
+     */
     @Override
     public void close() {
+        List<SharedConsumer> left;
         synchronized (running) {
-            running.values().forEach(SharedConsumer::stopAll);
+            left = List.copyOf(running.values());
             running.clear();
+        }
+        left.forEach(SharedConsumer::stopAll);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (SharedConsumer shared : left) {
+            try {
+                shared.awaitEnded(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         applyPool.shutdown();
         deadLetterProducer.close();

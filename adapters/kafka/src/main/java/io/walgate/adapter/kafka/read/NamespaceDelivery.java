@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,12 +152,14 @@ final class NamespaceDelivery implements Subscription {
      * latter once stopped: it reads nothing more).
      */
     void beforePoll() {
+        if (!running) {
+            strategy.collect(); // stopping: it only settles what ended, rewind or not
+            return;
+        }
         if (mustRewind) {
             return;
         }
-        if (running) {
-            pauses.resumeDue(clock.instant());
-        }
+        pauses.resumeDue(clock.instant());
         strategy.collect();
     }
 
@@ -201,9 +204,18 @@ final class NamespaceDelivery implements Subscription {
         lostRanges.skipLost(positions);
     }
 
-    /** Its partitions the group never committed: where they start. */
+    /**
+     * Its partitions the group never committed: where they start. If that cannot be told now, they
+     * are put at the beginning for the time being (else every poll of the shared consumer would
+     * fail on them) and stay paused until a rewind, a second later, places them for real.
+     */
     void startFresh(Collection<TopicPartition> partitions) {
-        startingOffsets.seek(consumer, namespace.name(), partitions);
+        try {
+            startingOffsets.seek(consumer, namespace.name(), partitions);
+        } catch (RuntimeException e) {
+            consumer.seekToBeginning(partitions);
+            throw e; // the shared consumer makes it this delivery's failure: paused, then rewound
+        }
     }
 
     /**
@@ -334,6 +346,14 @@ final class NamespaceDelivery implements Subscription {
                 LOG.log(Level.WARNING, "could not settle what " + namespace.name() + " applied last: " + e);
             }
             commitNow(assigned);
+            Map<TopicPartition, OffsetAndMetadata> handedOff = new HashMap<>();
+            assigned.forEach(p -> {
+                long at = ledger.committed(p);
+                if (at >= 0) {
+                    handedOff.put(p, new OffsetAndMetadata(at));
+                }
+            });
+            startingOffsets.handOff(namespace.name(), handedOff);
             forget(assigned);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not close the delivery of " + namespace.name() + " cleanly: " + e);

@@ -7,6 +7,7 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.namespace.NamespaceSpec;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,9 +44,26 @@ final class Reappender {
 
     /** @return whether the source {@code record} is settled (appended, or dead-lettered as refused) */
     boolean reappend(ConsumerRecord<byte[], byte[]> record, Envelope again) {
+        return reappend(record, again, start(again));
+    }
+
+    /**
+     * Sends {@code again} to the log without waiting, so that the re-appends of a batch travel
+     * together; {@link #reappend(ConsumerRecord, Envelope, CompletableFuture)} then waits for it.
+     */
+    CompletableFuture<?> start(Envelope again) {
+        try {
+            return appender.append(namespace, again).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** As {@link #reappend(ConsumerRecord, Envelope)}, for an append {@link #start}ed before. */
+    boolean reappend(ConsumerRecord<byte[], byte[]> record, Envelope again, CompletableFuture<?> started) {
         Throwable failure;
         try {
-            appender.append(namespace, again).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            started.get(60, TimeUnit.SECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /**
  * One consumer of a region's delivery group, polling on a thread of its own for many namespaces
@@ -32,14 +33,18 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li>Threading: the consumer and the members are used on this thread only; {@link #join} and the
  *       members' {@code stop()} may be called from any thread and take effect within a poll (at
- *       most {@link #MAX_POLL}).
- *   <li>Members are walled off: each touches only its own topics' partitions, a member's failure
- *       (its DLQ, its re-appends) rewinds only that member, and a member that stops is drained
- *       (its applies end, are settled and committed) while the others go on being polled.
+ *       most {@link #MAX_POLL}) once the member's work in hand is done.
+ *   <li>Members are walled off: each touches only its own topics' partitions; a member's failure
+ *       (its DLQ, its re-appends, a topic it may not read) rewinds only that member; commits go per
+ *       member, so one the broker refuses holds back no other; a member that stops is drained (its
+ *       applies end, are settled and committed) while the others go on being polled.
+ *   <li>What a member does on this thread holds up the others for as long: applies never run here
+ *       (ordering {@code NONE} applies on lanes; a {@code KEY} namespace has a consumer of its own),
+ *       but settling does: a batch's re-appends and dead letters are sent together and waited for
+ *       once, bounded by the producers' timeouts when the log does not answer.
  *   <li>A failure of the consumer itself rewinds every member to its commit and polls again {@link
- *       NamespaceDelivery#AGAIN_AFTER} later. Commits go without waiting ({@code commitAsync}), for
- *       all members at once; partitions that go to another owner are first settled and committed
- *       with a wait.
+ *       NamespaceDelivery#AGAIN_AFTER} later. Commits go without waiting ({@code commitAsync});
+ *       partitions that go to another owner are first settled and committed with a wait.
  *   <li>When its last member has left and no other is joining, it ends: it leaves the group and
  *       closes the consumer. {@link #join} then answers false, and the reader makes another.
  * </ol>
@@ -60,15 +65,21 @@ final class SharedConsumer implements Runnable {
     private volatile List<NamespaceDelivery> membersSnapshot = List.of();
 
     private boolean ended;
-    private boolean started;
+    private Thread thread;
+    /** Set by {@link #stopAll}: members still joining are stopped as they are admitted. */
+    private volatile boolean stopping;
+
+    private final Runnable onEnd;
 
     /**
      * @param consumer in the region's delivery group, not yet subscribed; closed when this ends
+     * @param onEnd told (on this consumer's thread) once it has ended
      */
-    SharedConsumer(String name, Consumer<byte[], byte[]> consumer, Clock clock) {
+    SharedConsumer(String name, Consumer<byte[], byte[]> consumer, Clock clock, Runnable onEnd) {
         this.name = name;
         this.consumer = consumer;
         this.clock = clock;
+        this.onEnd = onEnd;
     }
 
     /** The consumer its members are built with (they use it on this consumer's thread only). */
@@ -85,45 +96,71 @@ final class SharedConsumer implements Runnable {
             return false;
         }
         joining.add(member);
-        if (!started) {
-            started = true;
-            Thread thread = new Thread(this, name);
+        if (thread == null) {
+            thread = new Thread(this, name);
             thread.setDaemon(true);
             thread.start();
         }
         return true;
     }
 
+    /** Never joined: closes the consumer (its thread never ran). */
+    synchronized void closeUnused() {
+        if (thread == null) {
+            ended = true;
+            consumer.close();
+        }
+    }
+
     /** Stops every member (each drains and leaves); the consumer then ends. */
     synchronized void stopAll() {
+        stopping = true;
         joining.forEach(NamespaceDelivery::stop);
         membersSnapshot.forEach(NamespaceDelivery::stop); // stop() is the one thread-safe call
+    }
+
+    /** Waits for it to end after {@link #stopAll}; @return whether it had within {@code timeout} */
+    boolean awaitEnded(Duration timeout) throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.join(Math.max(1, timeout.toMillis()));
+        }
+        return t == null || !t.isAlive();
     }
 
     @Override
     public void run() {
         try {
             while (true) {
-                boolean changed = admit();
-                changed |= release();
-                if (changed) {
-                    resubscribe();
-                }
-                if (members.isEmpty()) {
-                    if (endIfNoneJoining()) {
-                        return;
+                try {
+                    boolean changed = admit();
+                    changed |= release();
+                    if (changed) {
+                        resubscribe();
                     }
-                    continue;
+                    if (members.isEmpty()) {
+                        if (endIfNoneJoining()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    pollOnce();
+                } catch (RuntimeException e) {
+                    // Not expected (members catch their own failures, the poll is caught): never
+                    // let the thread die with namespaces that would silently stop being delivered.
+                    LOG.log(Level.ERROR, name + " failed; its namespaces go back to their last commits: " + e, e);
+                    members.forEach(m -> m.rewindLater(e));
+                    sleep(NamespaceDelivery.AGAIN_AFTER);
                 }
-                pollOnce();
             }
-        } catch (RuntimeException | Error e) {
-            // Not expected (members catch their own failures): never leave a member waiting.
-            LOG.log(Level.ERROR, name + " ended on an unexpected failure: " + e, e);
+        } catch (Error e) {
             synchronized (this) {
                 ended = true;
             }
-            members.forEach(NamespaceDelivery::close);
+            members.forEach(NamespaceDelivery::close); // never leave a stop waiting
             joining.forEach(NamespaceDelivery::close);
             throw e;
         } finally {
@@ -132,6 +169,7 @@ final class SharedConsumer implements Runnable {
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "closing " + name + ": " + e);
             }
+            onEnd.run();
         }
     }
 
@@ -151,6 +189,9 @@ final class SharedConsumer implements Runnable {
                 continue; // its former self is still draining
             }
             joining.remove(joiner);
+            if (stopping) {
+                joiner.stop(); // stopAll came before its admission: it drains at once
+            }
             members.add(joiner);
             joiner.topics().forEach(t -> byTopic.put(t, joiner));
             if (!joiner.assigned().isEmpty()) {
@@ -232,6 +273,19 @@ final class SharedConsumer implements Runnable {
                         m.skipLost(mine);
                     }));
             return;
+        } catch (TopicAuthorizationException e) {
+            // Some namespaces' topics may not be read (their ACLs): those go back to their commits
+            // and try again later; the others are polled on.
+            Set<String> denied = e.unauthorizedTopics();
+            List<NamespaceDelivery> owners = members.stream()
+                    .filter(m -> m.topics().stream().anyMatch(denied::contains))
+                    .toList();
+            LOG.log(Level.WARNING, name + " may not read " + denied + ": " + e.getMessage());
+            owners.forEach(m -> m.rewindLater(e));
+            if (owners.size() == members.size()) {
+                sleep(NamespaceDelivery.AGAIN_AFTER);
+            }
+            return;
         } catch (RuntimeException e) {
             // The consumer itself failed: every member goes back to its commit, a second later.
             LOG.log(
@@ -279,22 +333,17 @@ final class SharedConsumer implements Runnable {
 
     /**
      * Commits what the members settled without waiting for the broker: the next poll (and its
-     * fetch) goes on meanwhile. A commit lost with a crash costs a redelivery, which the targets
-     * apply idempotently.
+     * fetch) goes on meanwhile. One commit per member that settled something, so that a commit the
+     * broker refuses for one namespace (its ACLs) holds back no other. A commit lost with a crash
+     * costs a redelivery, which the targets apply idempotently.
      */
     private void commit() {
-        Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
-        members.forEach(m -> due.putAll(m.committable()));
-        if (due.isEmpty()) {
-            return;
+        for (NamespaceDelivery member : members) {
+            Map<TopicPartition, OffsetAndMetadata> due = member.committable();
+            if (!due.isEmpty()) {
+                consumer.commitAsync(due, member::commitAnswered);
+            }
         }
-        consumer.commitAsync(
-                due,
-                (offsets, e) -> byMember(offsets.keySet()).forEach((member, its) -> {
-                    Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
-                    its.forEach(p -> mine.put(p, offsets.get(p)));
-                    member.commitAnswered(mine, e);
-                }));
     }
 
     /** Runs {@code step} of one member; a failure is that member's alone. */
@@ -326,7 +375,7 @@ final class SharedConsumer implements Runnable {
         return grouped;
     }
 
-    /** Called inside {@code poll} (and {@code unsubscribe}), on this thread. */
+    /** Called inside {@code poll} (and {@code unsubscribe}, {@code close}), on this thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -25,19 +26,18 @@ import org.apache.kafka.common.TopicPartition;
  * can), while the delivery goes on polling the other partitions; the partition is held (not read)
  * until its batch is settled, record by record in log order, by {@link #collect}. A transient
  * failure is re-appended with {@code attempt + 1}, due after its backoff, and everything behind it
- * flows on. A re-append that fails is kept pending ({@link PendingReappends}) and tried again on its
+ * flows on. A re-append that fails is kept pending ({@link UnorderedReappends}) and tried again on its
  * own; the entries behind it are settled, not applied again. A partition stops at its first entry
  * not yet released, and waits there.
  */
 final class UnorderedStrategy implements OrderingStrategy {
     private static final System.Logger LOG = System.getLogger(UnorderedStrategy.class.getName());
     private final Parts parts;
-    private final PendingReappends pending = new PendingReappends();
-    /** Before this, re-appends are not tried: the last one failed. */
-    private Instant logTriedAgainAt = Instant.MIN;
+    private final UnorderedReappends reappends;
 
     UnorderedStrategy(Parts parts) {
         this.parts = parts;
+        this.reappends = new UnorderedReappends(parts);
     }
 
     /** A record of this poll: its envelope (or why it has none), and whether it only moves. */
@@ -176,12 +176,24 @@ final class UnorderedStrategy implements OrderingStrategy {
 
     /**
      * Settles a batch's records in order with their verdicts; stops at a record it cannot settle
-     * (its partition paused there), else pauses the partition where it waits for a due time.
+     * (its partition paused there), else pauses the partition where it waits for a due time. Its
+     * re-appends and dead letters are sent together first, then awaited in order: a batch costs the
+     * log one round trip, not one per record, and holds up the other namespaces of a shared consumer
+     * no longer. (Should it stop early, what it sent for the records after is sent again when they
+     * are read again, under the same entry ids.)
      */
     private void settle(Batch batch, List<Verdict> verdicts) {
         Iterator<Verdict> v = verdicts.iterator();
-        for (Polled p : batch.polled()) {
-            if (!settle(batch.partition(), p, p.applied() ? v.next() : null)) {
+        List<Polled> polled = batch.polled();
+        Verdict[] verdict = new Verdict[polled.size()];
+        Future<?>[] sent = new Future<?>[polled.size()];
+        for (int i = 0; i < polled.size(); i++) {
+            verdict[i] = polled.get(i).applied() ? v.next() : null;
+            sent[i] = send(batch.partition(), polled.get(i), verdict[i]);
+        }
+        for (int i = 0; i < polled.size(); i++) {
+            Polled p = polled.get(i);
+            if (!settle(batch.partition(), p, verdict[i], sent[i])) {
                 return; // read again from the record it stopped at; applied ones apply idempotently
             }
             parts.ledger().settled(batch.partition(), p.record().offset());
@@ -195,42 +207,37 @@ final class UnorderedStrategy implements OrderingStrategy {
         }
     }
 
-    /** @return whether the record is settled; if not, its partition was paused at it */
-    private boolean settle(TopicPartition partition, Polled p, Verdict verdict) {
+    /** Starts what settling the record will send (a dead letter, a re-append), if anything. */
+    private Future<?> send(TopicPartition partition, Polled p, Verdict verdict) {
         ConsumerRecord<byte[], byte[]> record = p.record();
         if (p.decoded().entry() == null) {
-            parts.deadLetters()
-                    .write(
+            return parts.deadLetters()
+                    .start(
                             record.key(),
                             record.value(),
                             null,
                             "MALFORMED_ENVELOPE",
                             p.decoded().malformed());
+        }
+        if (verdict instanceof Verdict.Dead dead) {
+            return parts.deadLetters().start(record.key(), dead);
+        }
+        Envelope again = p.move() ? p.decoded().entry() : verdict instanceof Verdict.Retry r ? r.again() : null;
+        return again == null ? null : reappends.start(partition, again);
+    }
+
+    /** @return whether the record is settled; if not, its partition was paused at it */
+    private boolean settle(TopicPartition partition, Polled p, Verdict verdict, Future<?> sent) {
+        ConsumerRecord<byte[], byte[]> record = p.record();
+        if (p.decoded().entry() == null || verdict instanceof Verdict.Dead) {
+            parts.deadLetters().await(sent);
             return true;
         }
         if (p.move()) {
-            return reappend(partition, record, p.decoded().entry()); // down the ladder
+            return reappends.reappend(partition, record, p.decoded().entry(), sent); // down the ladder
         }
-        if (verdict instanceof Verdict.Dead dead) {
-            parts.deadLetters().write(record.key(), dead);
-        } else if (verdict instanceof Verdict.Retry retry) {
-            return reappend(partition, record, retry.again());
-        }
-        return true;
-    }
-
-    /**
-     * @return whether the record is settled: re-appended, or pending a second try; false (its
-     *     partition paused at it) when the partition has too many pending already
-     */
-    private boolean reappend(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Envelope again) {
-        if (pending.isFull(partition)) {
-            parts.pauses()
-                    .pause(partition, record.offset(), parts.clock().instant().plus(Reappender.AGAIN_AFTER));
-            return false;
-        }
-        if (!tryReappend(record, again)) {
-            pending.add(new PendingReappends.Pending(partition, record, again, logTriedAgainAt));
+        if (verdict instanceof Verdict.Retry retry) {
+            return reappends.reappend(partition, record, retry.again(), sent);
         }
         return true;
     }
@@ -238,47 +245,22 @@ final class UnorderedStrategy implements OrderingStrategy {
     /** Tries the pending re-appends whose time has come, in offset order per partition. */
     @Override
     public void retryHeld() {
-        for (PendingReappends.Pending p : pending.due(parts.clock().instant())) {
-            if (!parts.running().getAsBoolean()) {
-                return;
-            }
-            if (tryReappend(p.record(), p.again())) {
-                pending.done(p);
-            } else {
-                pending.add(new PendingReappends.Pending(p.partition(), p.record(), p.again(), logTriedAgainAt));
-            }
-        }
-    }
-
-    /**
-     * Re-appends, unless a re-append failed less than {@link Reappender#AGAIN_AFTER} ago: a log that
-     * is down costs one blocked try per second, not one per entry of the poll (each may block for up
-     * to a minute, and a poll holds up to 500).
-     */
-    private boolean tryReappend(ConsumerRecord<byte[], byte[]> record, Envelope again) {
-        if (parts.clock().instant().isBefore(logTriedAgainAt)) {
-            return false;
-        }
-        if (parts.reappender().reappend(record, again)) {
-            return true;
-        }
-        logTriedAgainAt = parts.clock().instant().plus(Reappender.AGAIN_AFTER);
-        return false;
+        reappends.retryDue();
     }
 
     @Override
     public int held() {
-        return pending.size();
+        return reappends.size();
     }
 
     @Override
     public OptionalLong firstHeld(TopicPartition partition) {
-        return pending.first(partition);
+        return reappends.first(partition);
     }
 
     @Override
     public Optional<Instant> nextRetry() {
-        return pending.nextRetry();
+        return reappends.nextRetry();
     }
 
     @Override
@@ -296,7 +278,7 @@ final class UnorderedStrategy implements OrderingStrategy {
             }
         }
         queued.removeIf(b -> partitions.contains(b.partition()));
-        int dropped = pending.forget(partitions);
+        int dropped = reappends.forget(partitions);
         if (dropped > 0) {
             // Not lost: their offsets were never committed, so the partitions are read again from
             // the first of them (here or by their next owner); the entries behind them apply again.

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,6 +41,7 @@ import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -56,11 +59,18 @@ class SharedConsumerTest {
     private volatile int refuse;
 
     private volatile boolean drop;
+    /** Async commits of this topic are refused, as for a namespace whose ACLs forbid it. */
+    private volatile String refuseTopic;
+
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none") {
         @Override
         public synchronized void commitAsync(
                 Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
             if (drop) {
+                return;
+            }
+            if (offsets.keySet().stream().anyMatch(p -> p.topic().equals(refuseTopic))) {
+                callback.onComplete(offsets, new TopicAuthorizationException(Set.of(refuseTopic)));
                 return;
             }
             if (refuse > 0) {
@@ -134,7 +144,8 @@ class SharedConsumerTest {
         return join(ns, lanes, progress);
     }
 
-    private final SharedConsumer shared = new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC());
+    private final SharedConsumer shared =
+            new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC(), () -> {});
 
     private NamespaceDelivery join(NamespaceSpec namespace, Lanes lanes, DeliveryProgress reports) {
         return join(
@@ -146,6 +157,15 @@ class SharedConsumerTest {
 
     private NamespaceDelivery join(
             NamespaceSpec namespace, Lanes lanes, DeliveryProgress reports, MockProducer<byte[], byte[]> dlq) {
+        return join(namespace, lanes, reports, dlq, StartingOffsets.BEGINNING);
+    }
+
+    private NamespaceDelivery join(
+            NamespaceSpec namespace,
+            Lanes lanes,
+            DeliveryProgress reports,
+            MockProducer<byte[], byte[]> dlq,
+            StartingOffsets starting) {
         NamespaceDelivery member = new NamespaceDelivery(
                 namespace,
                 "local",
@@ -154,7 +174,7 @@ class SharedConsumerTest {
                 dlq,
                 () -> CompletableFuture.completedFuture(0L),
                 lanes,
-                StartingOffsets.BEGINNING,
+                starting,
                 reports,
                 Clock.systemUTC());
         assertThat(shared.join(member)).isTrue();
@@ -336,7 +356,13 @@ class SharedConsumerTest {
         return new Lanes(() -> h, 1, Runnable::run, Runnable::run);
     }
 
+    /**
+     * Once both namespaces have joined (the mock forgets records once polled, so none may come
+     * before their member does), assigns the partitions of both.
+     */
     private void assignBoth() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> consumer.subscription().containsAll(List.of(log.topic(), otherLog.topic())));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(log, otherLog));
             consumer.updateBeginningOffsets(Map.of(log, 0L, otherLog, 0L));
@@ -345,14 +371,14 @@ class SharedConsumerTest {
 
     @Test
     void namespacesSharingAConsumerEachGetTheirOwnEntriesAndCommits() throws Exception {
+        Subscription mine = join(ns, inline(handler), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
         assignBoth();
         consumer.schedulePollTask(() -> {
             consumer.addRecord(record(log, 0, "mine"));
             consumer.addRecord(record(otherLog, 0, "theirs-1"));
             consumer.addRecord(record(otherLog, 1, "theirs-2"));
         });
-        Subscription mine = join(ns, inline(handler), progress);
-        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
 
         await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() + otherApplied.size() == 3);
         assertThat(applied).containsExactly("mine");
@@ -369,13 +395,13 @@ class SharedConsumerTest {
     @Test
     void oneNamespaceStopsWhileTheOthersGoOnBeingDelivered() throws Exception {
         drop = true; // only the stop's own commit counts
+        Subscription mine = join(ns, inline(handler), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
         assignBoth();
         consumer.schedulePollTask(() -> {
             consumer.addRecord(record(log, 0, "before the stop"));
             consumer.addRecord(record(otherLog, 0, "theirs-1"));
         });
-        Subscription mine = join(ns, inline(handler), progress);
-        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
         await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() == 1 && otherApplied.size() == 1);
 
         mine.stop();
@@ -394,12 +420,6 @@ class SharedConsumerTest {
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         brokenDlq.sendException = new TimeoutException("the DLQ is down");
         List<String> failures = new CopyOnWriteArrayList<>();
-        assignBoth();
-        consumer.schedulePollTask(() -> {
-            // Not an envelope: it must go to the DLQ, which refuses it.
-            consumer.addRecord(new ConsumerRecord<>(log.topic(), 0, 0, new byte[0], new byte[] {1, 2, 3}));
-            consumer.addRecord(record(otherLog, 0, "theirs-1"));
-        });
         Subscription mine = join(
                 ns,
                 inline(handler),
@@ -411,6 +431,12 @@ class SharedConsumerTest {
                 },
                 brokenDlq);
         Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            // Not an envelope: it must go to the DLQ, which refuses it.
+            consumer.addRecord(new ConsumerRecord<>(log.topic(), 0, 0, new byte[0], new byte[] {1, 2, 3}));
+            consumer.addRecord(record(otherLog, 0, "theirs-1"));
+        });
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !failures.isEmpty() && otherApplied.contains("theirs-1"));
         consumer.schedulePollTask(() -> consumer.addRecord(record(otherLog, 1, "theirs-2")));
@@ -442,10 +468,10 @@ class SharedConsumerTest {
             public void close() {}
         };
         ExecutorService applyThread = Executors.newSingleThreadExecutor();
-        assignBoth();
-        consumer.schedulePollTask(() -> consumer.addRecord(record(log, 0, "hangs")));
         Subscription mine = join(ns, new Lanes(() -> hanging, 1, applyThread, applyThread), progress);
         Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        assignBoth();
+        consumer.schedulePollTask(() -> consumer.addRecord(record(log, 0, "hangs")));
         try {
             consumer.schedulePollTask(() -> {
                 consumer.addRecord(record(otherLog, 0, "theirs-1"));
@@ -462,5 +488,56 @@ class SharedConsumerTest {
             mine.awaitStopped(Duration.ofSeconds(10));
             applyThread.shutdownNow();
         }
+    }
+
+    @Test
+    void aCommitRefusedForOneNamespaceHoldsBackNoOther() throws Exception {
+        refuseTopic = log.topic();
+        Subscription mine = join(ns, inline(handler), progress);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(log, 0, "mine"));
+            consumer.addRecord(record(otherLog, 0, "theirs"));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(commits.get(otherLog)));
+        assertThat(applied).containsExactly("mine");
+        assertThat(commits).doesNotContainKey(log);
+        refuseTopic = null;
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(commits.get(log)));
+        mine.stop();
+        theirs.stop();
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aNamespaceWhoseStartCannotBeToldYetWaitsAloneAndStartsOnceItCan() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        StartingOffsets formerGroupAway = (c, namespace, partitions) -> {
+            if (asked.incrementAndGet() == 1) {
+                throw new TimeoutException("the former group's coordinator does not answer");
+            }
+            c.seekToBeginning(partitions);
+        };
+        Subscription mine = join(
+                ns,
+                inline(handler),
+                progress,
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                formerGroupAway);
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        assignBoth();
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(log, 0, "mine"));
+            consumer.addRecord(record(otherLog, 0, "theirs"));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherApplied.contains("theirs"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("mine"));
+        assertThat(asked).as("asked again a second later, not in a loop").hasValue(2);
+        mine.stop();
+        theirs.stop();
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
     }
 }

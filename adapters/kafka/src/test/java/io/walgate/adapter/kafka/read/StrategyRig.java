@@ -1,5 +1,6 @@
 package io.walgate.adapter.kafka.read;
 
+import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.AppendReceipt;
 import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.EntryHandler;
@@ -8,6 +9,8 @@ import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.TestEntries;
 import io.walgate.adapter.spi.TestNamespaces;
 import io.walgate.adapter.spi.Verdict;
+import io.walgate.contract.Durability;
+import io.walgate.contract.ErrorCode;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.BackendType;
@@ -28,12 +31,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -52,8 +61,18 @@ final class StrategyRig {
     final TopicPartition p0;
     final TopicPartition p1;
     final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none");
+    /** Sends to the log and the DLQ, and waits for re-appends, in the order they happened. */
+    final List<String> sendOrder = new ArrayList<>();
+
     final MockProducer<byte[], byte[]> dlq =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                @Override
+                public synchronized Future<RecordMetadata> send(
+                        ProducerRecord<byte[], byte[]> record, Callback callback) {
+                    sendOrder.add("dlq " + new String(record.key(), StandardCharsets.UTF_8));
+                    return super.send(record, callback);
+                }
+            };
     final OffsetLedger ledger = new OffsetLedger();
     final Pauses pauses = new Pauses(consumer);
     final OrderingStrategy strategy;
@@ -66,6 +85,8 @@ final class StrategyRig {
     final List<Envelope> reappended = new ArrayList<>();
     /** How many re-appends were tried. */
     int appendCalls;
+    /** The log takes no append at all (while set), as when it is down. */
+    boolean logDown;
     /** What the next re-appends throw (once each), instead of appending. */
     final Deque<RuntimeException> appendFailures = new ArrayDeque<>();
 
@@ -219,13 +240,24 @@ final class StrategyRig {
             @Override
             public CompletionStage<AppendReceipt> append(NamespaceSpec ns, Envelope envelope) {
                 appendCalls++;
-                RuntimeException failure = appendFailures.poll();
+                RuntimeException failure = logDown
+                        ? new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null)
+                        : appendFailures.poll();
                 if (failure != null) {
                     return CompletableFuture.failedFuture(failure);
                 }
                 reappended.add(envelope);
-                return CompletableFuture.completedFuture(
-                        new AppendReceipt(ns.backend().topic(), "0@0"));
+                sendOrder.add("append " + envelope.target().key());
+                CompletableFuture<AppendReceipt> appended = new CompletableFuture<>() {
+                    @Override
+                    public AppendReceipt get(long timeout, TimeUnit unit)
+                            throws InterruptedException, ExecutionException, TimeoutException {
+                        sendOrder.add("wait");
+                        return super.get(timeout, unit);
+                    }
+                };
+                appended.complete(new AppendReceipt(ns.backend().topic(), "0@0"));
+                return appended;
             }
 
             @Override

@@ -185,15 +185,18 @@ class UnorderedStrategyTest {
         for (String key : List.of("a", "b", "c")) {
             rig.script(key, Outcome.retry("HTTP_503", "busy"));
         }
-        rig.appendFailures.add(new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null));
+        rig.logDown = true;
 
         rig.deliver(List.of(
                 rig.record(rig.p0, 0, rig.due("a")),
                 rig.record(rig.p0, 1, rig.due("b")),
                 rig.record(rig.p1, 0, rig.due("c"))));
-        assertThat(rig.appendCalls).as("each try may block for up to a minute").isEqualTo(1);
+        assertThat(rig.appendCalls)
+                .as("p0's two go together (one wait, which may last a minute); p1's is not tried")
+                .isEqualTo(2);
         assertThat(rig.strategy.held()).isEqualTo(3);
 
+        rig.logDown = false;
         rig.clock.advance(Duration.ofSeconds(1));
         rig.strategy.retryHeld();
 
@@ -202,8 +205,28 @@ class UnorderedStrategyTest {
     }
 
     @Test
+    void aBatchsRetriesAndDeadLettersAreAllSentBeforeAnyIsWaitedFor() {
+        rig.script("a", Outcome.retry("HTTP_503", "busy"));
+        rig.script("b", Outcome.permanent("HTTP_400", "bad"));
+        rig.script("c", Outcome.retry("HTTP_503", "busy"));
+        int sentBefore = rig.dlq.history().size();
+
+        rig.deliver(List.of(
+                rig.record(rig.p0, 0, rig.due("a")),
+                rig.record(rig.p0, 1, rig.due("b")),
+                rig.record(rig.p0, 2, rig.due("c"))));
+
+        assertThat(rig.reappended).extracting(e -> e.target().key()).containsExactly("a", "c");
+        assertThat(rig.dlq.history().size() - sentBefore).isEqualTo(1);
+        assertThat(rig.sendOrder)
+                .as("every send before the first wait")
+                .startsWith("append a", "dlq b", "append c", "wait");
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 3L));
+    }
+
+    @Test
     void aPartitionStoppedByAFailureIsNotCountedAsWaitingForADueTime() {
-        rig.appendFailures.add(new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.UNKNOWN, "down", null));
+        rig.logDown = true;
         List<ConsumerRecord<byte[], byte[]>> poll = new ArrayList<>();
         for (int offset = 1; offset <= PendingReappends.MAX_PER_PARTITION + 1; offset++) {
             String key = "k" + offset;
