@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
@@ -109,6 +110,12 @@ final class KeyHolds {
     OptionalLong firstHeldOffset(TopicPartition partition) {
         TreeSet<Long> held = offsets.get(partition);
         return held == null || held.isEmpty() ? OptionalLong.empty() : OptionalLong.of(held.first());
+    }
+
+    /** Every held offset of {@code partition}, lowest first. */
+    SortedSet<Long> heldOffsets(TopicPartition partition) {
+        TreeSet<Long> held = offsets.get(partition);
+        return held == null ? new TreeSet<>() : new TreeSet<>(held);
     }
 
     /** How many entries of {@code partition} are held, to bound memory. */

@@ -4,17 +4,22 @@ import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Ordering {@code KEY}: entries are applied one by one in log order, and a transient failure holds
  * its entry in memory ({@link KeyHolds}) with every later entry of the same partition key behind
  * it, to be retried in place after its backoff; other keys flow on. Held entries are settled but
- * never committed, so a restart reads them again. A partition with {@link #MAX_HELD_PER_PARTITION}
+ * never committed, so a restart reads them again; what was applied past them is noted in the commit
+ * at a hand-over ({@link SettledAbove}), so the next owner applies only the held ones again. A partition with {@link #MAX_HELD_PER_PARTITION}
  * held entries stops being read until its next retry.
  */
 final class KeyOrderedStrategy implements OrderingStrategy {
@@ -23,6 +28,8 @@ final class KeyOrderedStrategy implements OrderingStrategy {
 
     private final Parts parts;
     private final KeyHolds holds = new KeyHolds();
+    /** Per partition, what its last owner settled past the commit it resumes from. */
+    private final Map<TopicPartition, SettledAbove> settledBefore = new HashMap<>();
 
     KeyOrderedStrategy(Parts parts) {
         this.parts = parts;
@@ -34,6 +41,10 @@ final class KeyOrderedStrategy implements OrderingStrategy {
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 if (!parts.running().getAsBoolean() || parts.pauses().isPaused(partition)) {
                     break; // the rest of this partition is read again after the seek
+                }
+                if (settledBefore(partition, record.offset())) {
+                    parts.ledger().settled(partition, record.offset());
+                    continue; // applied (or settled) by the last owner: not again
                 }
                 if (!deliver(partition, record)) {
                     break;
@@ -94,6 +105,42 @@ final class KeyOrderedStrategy implements OrderingStrategy {
         return false;
     }
 
+    private boolean settledBefore(TopicPartition partition, long offset) {
+        SettledAbove before = settledBefore.get(partition);
+        if (before == null) {
+            return false;
+        }
+        if (offset >= before.upTo()) {
+            settledBefore.remove(partition);
+            return false;
+        }
+        return before.skips(offset);
+    }
+
+    /**
+     * Notes the held offsets at a hand-over: the next owner delivers only those of the records up to
+     * {@code settledUpTo}, not the other keys' entries applied meanwhile.
+     */
+    @Override
+    public Optional<String> handOverNote(TopicPartition partition, long commit, long settledUpTo) {
+        SortedSet<Long> held = holds.heldOffsets(partition);
+        if (held.isEmpty() || settledUpTo <= commit) {
+            return Optional.empty();
+        }
+        return new SettledAbove(settledUpTo, held).note(commit);
+    }
+
+    @Override
+    public boolean readsNotes() {
+        return true;
+    }
+
+    @Override
+    public void resumeFrom(TopicPartition partition, OffsetAndMetadata committed) {
+        SettledAbove.of(committed.offset(), committed.metadata())
+                .ifPresentOrElse(before -> settledBefore.put(partition, before), () -> settledBefore.remove(partition));
+    }
+
     /** Tries the held keys whose turn it is, each until it blocks again or has nothing held. */
     @Override
     public void retryHeld() {
@@ -135,5 +182,6 @@ final class KeyOrderedStrategy implements OrderingStrategy {
     @Override
     public void forget(Collection<TopicPartition> partitions) {
         holds.drop(partitions);
+        partitions.forEach(settledBefore::remove);
     }
 }

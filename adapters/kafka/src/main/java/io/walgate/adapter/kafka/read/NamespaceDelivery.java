@@ -239,6 +239,25 @@ final class NamespaceDelivery implements Subscription {
         }
     }
 
+    /**
+     * Its {@code partitions} were just assigned: a strategy that reads hand-over notes learns the
+     * commits they resume from. If they cannot be read, nothing is skipped (applied again instead).
+     */
+    void assignedNow(Collection<TopicPartition> partitions) {
+        if (!strategy.readsNotes() || partitions.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(10)).forEach((p, c) -> {
+                if (c != null) {
+                    strategy.resumeFrom(p, c);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "no hand-over notes for " + partitions + ": " + e.getMessage());
+        }
+    }
+
     void forget(Collection<TopicPartition> partitions) {
         strategy.forget(partitions);
         pauses.forget(partitions);
@@ -375,6 +394,13 @@ final class NamespaceDelivery implements Subscription {
     private void commitNow(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> due = ledger.unconfirmed(strategy::firstHeld);
         due.keySet().retainAll(partitions);
+        for (TopicPartition p : partitions) {
+            // Held entries stop the commit; what was settled past them is noted for the next owner.
+            strategy.firstHeld(p)
+                    .ifPresent(commit -> ledger.settledUpTo(p)
+                            .flatMap(upTo -> strategy.handOverNote(p, commit, upTo))
+                            .ifPresent(note -> due.put(p, new OffsetAndMetadata(commit, note))));
+        }
         if (due.isEmpty()) {
             return;
         }

@@ -3,6 +3,7 @@ package io.walgate.adapter.kafka.read;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -78,6 +79,11 @@ final class OffsetLedger {
     /** A commit of {@code partitions} failed: what they settled past the last confirmed commit is offered again. */
     void refused(Collection<TopicPartition> partitions) {
         partitions.forEach(offered::remove);
+    }
+
+    /** The offset after the last record of {@code partition} settled, if any was. */
+    Optional<Long> settledUpTo(TopicPartition partition) {
+        return Optional.ofNullable(settled.get(partition));
     }
 
     /** The last offset the broker confirmed for {@code partition}; -1 when none yet. */

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -66,6 +67,23 @@ interface OrderingStrategy {
     default Optional<Instant> nextRetry() {
         return Optional.empty();
     }
+
+    /**
+     * What to note in the commit of {@code partition} at {@code commit} when it is handed over (a
+     * stop, a rebalance), {@code settledUpTo} being the offset after its last settled record; empty
+     * for none. The note is told to whoever reads the partition next ({@link #resumeFrom}).
+     */
+    default Optional<String> handOverNote(TopicPartition partition, long commit, long settledUpTo) {
+        return Optional.empty();
+    }
+
+    /** Whether it wants the commits (and their notes) its partitions resume from. */
+    default boolean readsNotes() {
+        return false;
+    }
+
+    /** {@code partition} is read from {@code committed} (with the note its last owner left). */
+    default void resumeFrom(TopicPartition partition, OffsetAndMetadata committed) {}
 
     /** The partitions are no longer ours, or are read again from their last commit. */
     default void forget(Collection<TopicPartition> partitions) {}

@@ -83,6 +83,9 @@ final class Pauses {
                 due.add(partition);
             }
         });
+        if (due.isEmpty()) {
+            return; // the common case, each poll of each namespace of a shared consumer: no copy
+        }
         due.forEach(p -> {
             pausedUntil.remove(p);
             waitingForDueTime.remove(p);

@@ -66,6 +66,8 @@ final class SharedConsumer implements Runnable {
 
     private boolean ended;
     private Thread thread;
+    /** Members changed and the subscription does not show it yet (it failed, say). */
+    private boolean resubscribeDue;
     /** Set by {@link #stopAll}: members still joining are stopped as they are admitted. */
     private volatile boolean stopping;
 
@@ -136,10 +138,14 @@ final class SharedConsumer implements Runnable {
         try {
             while (true) {
                 try {
-                    boolean changed = admit();
-                    changed |= release();
-                    if (changed) {
+                    if (stopping) {
+                        members.forEach(NamespaceDelivery::stop); // whoever joined as stopAll came
+                    }
+                    resubscribeDue |= admit();
+                    resubscribeDue |= release();
+                    if (resubscribeDue) {
                         resubscribe();
+                        resubscribeDue = false;
                     }
                     if (members.isEmpty()) {
                         if (endIfNoneJoining()) {
@@ -152,7 +158,13 @@ final class SharedConsumer implements Runnable {
                     // Not expected (members catch their own failures, the poll is caught): never
                     // let the thread die with namespaces that would silently stop being delivered.
                     LOG.log(Level.ERROR, name + " failed; its namespaces go back to their last commits: " + e, e);
-                    members.forEach(m -> m.rewindLater(e));
+                    for (NamespaceDelivery m : members) {
+                        try {
+                            m.rewindLater(e);
+                        } catch (RuntimeException again) {
+                            LOG.log(Level.DEBUG, "rewinding " + m.name() + " later: " + again);
+                        }
+                    }
                     sleep(NamespaceDelivery.AGAIN_AFTER);
                 }
             }
@@ -388,6 +400,8 @@ final class SharedConsumer implements Runnable {
             byMember(partitions).forEach((member, its) -> {
                 if (member.rewinding() || !member.running()) {
                     consumer.pause(its);
+                } else {
+                    member.assignedNow(its);
                 }
             });
         }
@@ -398,11 +412,15 @@ final class SharedConsumer implements Runnable {
         }
     }
 
+    /**
+     * Rests this thread, which it owns: an interrupt (a handler's, say) is cleared, not kept, else
+     * every later poll would throw at once and the loop would spin.
+     */
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LOG.log(Level.DEBUG, "interrupted while resting; going on");
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.walgate.adapter.kafka.read;
 
+import io.walgate.adapter.spi.AppendException;
 import io.walgate.contract.entry.Envelope;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,10 +35,32 @@ final class UnorderedReappends {
         this.parts = parts;
     }
 
-    /** Sends {@code again} now, unless the log is resting or the partition is full; @return its send or null. */
+    /**
+     * Sends {@code again} now, unless the log is resting or the partition is full; @return its send
+     * or null. A send that failed at once (the producer waited {@code max.block.ms} for the log)
+     * rests the log: the next ones of the batch are not sent, and wait pending.
+     */
     Future<?> start(TopicPartition partition, Envelope again) {
         boolean resting = parts.clock().instant().isBefore(logTriedAgainAt);
-        return resting || pending.isFull(partition) ? null : parts.reappender().start(again);
+        if (resting || pending.isFull(partition)) {
+            return null;
+        }
+        CompletableFuture<?> sent = parts.reappender().start(again);
+        if (sent.isCompletedExceptionally() && !refusedForGood(sent)) {
+            logTriedAgainAt = parts.clock().instant().plus(Reappender.AGAIN_AFTER);
+        }
+        return sent;
+    }
+
+    boolean isFull(TopicPartition partition) {
+        return pending.isFull(partition);
+    }
+
+    /** A refusal of this entry alone (too large with its history): the log itself is fine. */
+    private static boolean refusedForGood(CompletableFuture<?> failed) {
+        Throwable cause = failed.handle((ok, e) -> e instanceof CompletionException c ? c.getCause() : e)
+                .join();
+        return cause instanceof AppendException refused && refused.code().isClientError();
     }
 
     /**

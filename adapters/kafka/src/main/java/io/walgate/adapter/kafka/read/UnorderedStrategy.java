@@ -176,39 +176,65 @@ final class UnorderedStrategy implements OrderingStrategy {
 
     /**
      * Settles a batch's records in order with their verdicts; stops at a record it cannot settle
-     * (its partition paused there), else pauses the partition where it waits for a due time. Its
-     * re-appends and dead letters are sent together first, then awaited in order: a batch costs the
-     * log one round trip, not one per record, and holds up the other namespaces of a shared consumer
-     * no longer. (Should it stop early, what it sent for the records after is sent again when they
-     * are read again, under the same entry ids.)
+     * (its partition paused there, or a dead letter the DLQ did not take: that throws), else pauses
+     * the partition where it waits for a due time. What it sends goes out together and is awaited
+     * once, so a batch holds up the other namespaces of a shared consumer for a round trip or two,
+     * not one per record: first the dead letters, then the re-appends of the records before the
+     * first dead letter that failed. Nothing is sent for a record past where it is bound to stop.
      */
     private void settle(Batch batch, List<Verdict> verdicts) {
-        Iterator<Verdict> v = verdicts.iterator();
+        TopicPartition partition = batch.partition();
         List<Polled> polled = batch.polled();
-        Verdict[] verdict = new Verdict[polled.size()];
-        Future<?>[] sent = new Future<?>[polled.size()];
-        for (int i = 0; i < polled.size(); i++) {
+        int n = polled.size();
+        Iterator<Verdict> v = verdicts.iterator();
+        Verdict[] verdict = new Verdict[n];
+        for (int i = 0; i < n; i++) {
             verdict[i] = polled.get(i).applied() ? v.next() : null;
-            sent[i] = send(batch.partition(), polled.get(i), verdict[i]);
         }
-        for (int i = 0; i < polled.size(); i++) {
+        int stop = reappends.isFull(partition) ? firstReappend(polled, verdict) : n;
+        Future<?>[] sent = new Future<?>[n];
+        RuntimeException refused = null;
+        for (int i = 0; i < stop; i++) {
+            sent[i] = deadLetter(polled.get(i), verdict[i]);
+        }
+        for (int i = 0; i < stop && refused == null; i++) {
+            if (sent[i] != null) {
+                try {
+                    parts.deadLetters().await(sent[i]);
+                } catch (RuntimeException e) {
+                    refused = e; // settled up to here, then the delivery fails and rewinds
+                    stop = i;
+                }
+            }
+        }
+        for (int i = 0; i < stop; i++) {
+            Envelope again = reappendOf(polled.get(i), verdict[i]);
+            sent[i] = again == null ? sent[i] : reappends.start(partition, again);
+        }
+        for (int i = 0; i < stop; i++) {
             Polled p = polled.get(i);
-            if (!settle(batch.partition(), p, verdict[i], sent[i])) {
+            Envelope again = reappendOf(p, verdict[i]);
+            if (again != null && !reappends.reappend(partition, p.record(), again, sent[i])) {
                 return; // read again from the record it stopped at; applied ones apply idempotently
             }
-            parts.ledger().settled(batch.partition(), p.record().offset());
+            parts.ledger().settled(partition, p.record().offset());
         }
-        if (batch.waiting() != null) {
+        if (refused != null) {
+            throw refused;
+        }
+        if (stop < n) {
+            // No room for its re-append: read again from it, a second from now.
+            long offset = polled.get(stop).record().offset();
+            parts.pauses().pause(partition, offset, parts.clock().instant().plus(Reappender.AGAIN_AFTER));
+        } else if (batch.waiting() != null) {
             parts.pauses()
                     .waitForDueTime(
-                            batch.partition(),
-                            batch.waiting().offset(),
-                            batch.waiting().until());
+                            partition, batch.waiting().offset(), batch.waiting().until());
         }
     }
 
-    /** Starts what settling the record will send (a dead letter, a re-append), if anything. */
-    private Future<?> send(TopicPartition partition, Polled p, Verdict verdict) {
+    /** The dead letter the record is settled by, started; null if it is not one. */
+    private Future<?> deadLetter(Polled p, Verdict verdict) {
         ConsumerRecord<byte[], byte[]> record = p.record();
         if (p.decoded().entry() == null) {
             return parts.deadLetters()
@@ -219,27 +245,25 @@ final class UnorderedStrategy implements OrderingStrategy {
                             "MALFORMED_ENVELOPE",
                             p.decoded().malformed());
         }
-        if (verdict instanceof Verdict.Dead dead) {
-            return parts.deadLetters().start(record.key(), dead);
-        }
-        Envelope again = p.move() ? p.decoded().entry() : verdict instanceof Verdict.Retry r ? r.again() : null;
-        return again == null ? null : reappends.start(partition, again);
+        return verdict instanceof Verdict.Dead dead ? parts.deadLetters().start(record.key(), dead) : null;
     }
 
-    /** @return whether the record is settled; if not, its partition was paused at it */
-    private boolean settle(TopicPartition partition, Polled p, Verdict verdict, Future<?> sent) {
-        ConsumerRecord<byte[], byte[]> record = p.record();
-        if (p.decoded().entry() == null || verdict instanceof Verdict.Dead) {
-            parts.deadLetters().await(sent);
-            return true;
+    /** What the record is settled by putting back onto the log (a move down the ladder, a retry), if anything. */
+    private static Envelope reappendOf(Polled p, Verdict verdict) {
+        if (p.decoded().entry() == null) {
+            return null;
         }
-        if (p.move()) {
-            return reappends.reappend(partition, record, p.decoded().entry(), sent); // down the ladder
+        return p.move() ? p.decoded().entry() : verdict instanceof Verdict.Retry retry ? retry.again() : null;
+    }
+
+    /** Where a partition with no room for more pending re-appends stops: its first re-append. */
+    private static int firstReappend(List<Polled> polled, Verdict[] verdict) {
+        for (int i = 0; i < polled.size(); i++) {
+            if (reappendOf(polled.get(i), verdict[i]) != null) {
+                return i;
+            }
         }
-        if (verdict instanceof Verdict.Retry retry) {
-            return reappends.reappend(partition, record, retry.again(), sent);
-        }
-        return true;
+        return polled.size();
     }
 
     /** Tries the pending re-appends whose time has come, in offset order per partition. */

@@ -9,6 +9,8 @@ import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.spi.LogReader;
+import io.walgate.adapter.spi.Subscription;
+import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -18,6 +20,7 @@ import io.walgate.devstack.Devstack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -146,5 +149,51 @@ class KafkaLogReaderContractIT extends DeliveryContract {
                     .get(partition);
             return shared != null && shared.offset() == 5;
         });
+    }
+
+    @Test
+    void underKeyOrderingAStopWithAHeldKeyHandsOverOnlyThatKeysEntriesAgain() throws Exception {
+        NamespaceSpec ns = newNamespace(Ordering.KEY);
+        Envelope held = entry(ns, "held", null);
+        List<Envelope> others = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            others.add(entry(ns, "other-" + i, null));
+        }
+        RecordingHandler first = new RecordingHandler();
+        first.verdicts = e -> e.id().equals(held.id())
+                ? new Verdict.Retry(e.withFailure("HTTP_503", "busy", Instant.now())
+                        .retryAt(Instant.now().plusSeconds(600)))
+                : new Verdict.Done();
+        Subscription subscription = open(ns, first, new DeliveryProgress() {});
+        sendToPartitionZero(ns, held);
+        for (Envelope e : others) {
+            sendToPartitionZero(ns, e);
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> first.ids()
+                        .containsAll(others.stream().map(e -> e.id().toString()).toList()));
+
+        subscription.stop();
+        assertThat(subscription.awaitStopped(Duration.ofSeconds(30))).isTrue();
+        RecordingHandler second = new RecordingHandler();
+        open(ns, second, new DeliveryProgress() {});
+        Envelope sentinel = entry(ns, "after", null);
+        sendToPartitionZero(ns, sentinel);
+
+        // In log order: once the sentinel is in, anything handed over again has come before it.
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> second.ids().contains(sentinel.id().toString()));
+        assertThat(second.ids())
+                .as("the held entry again, not the other keys' applied before the stop")
+                .containsExactlyInAnyOrder(held.id().toString(), sentinel.id().toString());
+    }
+
+    private static void sendToPartitionZero(NamespaceSpec ns, Envelope e) throws Exception {
+        raw.send(new ProducerRecord<>(
+                        ns.backend().topic(),
+                        0,
+                        e.target().key().getBytes(StandardCharsets.UTF_8),
+                        EnvelopeCodec.encode(e)))
+                .get(30, TimeUnit.SECONDS);
     }
 }

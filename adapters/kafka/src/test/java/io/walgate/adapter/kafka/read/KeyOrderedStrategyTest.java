@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -133,5 +134,36 @@ class KeyOrderedStrategyTest {
         assertThat(rig.committable()).isEmpty();
         assertThat(rig.pauses.pollTimeout(rig.clock.instant(), Duration.ofMinutes(1), Optional.empty()))
                 .isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aHandOverNotesWhatWasSettledPastTheHeldEntryAndTheNextOwnerDeliversOnlyTheHeldOnes() {
+        rig.script("a", Outcome.retry("HTTP_503", "busy"));
+        rig.deliver(List.of(
+                rig.record(rig.p0, 0, rig.due("a")),
+                rig.record(rig.p0, 1, rig.due("b")),
+                rig.record(rig.p0, 2, rig.due("a")),
+                rig.record(rig.p0, 3, rig.due("c"))));
+        String note = rig.strategy.handOverNote(rig.p0, 0, 4).orElseThrow();
+
+        StrategyRig next = new StrategyRig(Ordering.KEY, 3);
+        next.strategy.resumeFrom(next.p0, new OffsetAndMetadata(0, note));
+        next.deliver(List.of(
+                next.record(next.p0, 0, next.due("a")),
+                next.record(next.p0, 1, next.due("b")),
+                next.record(next.p0, 2, next.due("a")),
+                next.record(next.p0, 3, next.due("c")),
+                next.record(next.p0, 4, next.due("d"))));
+
+        assertThat(next.applied).as("b and c were applied before the hand-over").containsExactly("a", "a", "d");
+        assertThat(next.committable()).isEqualTo(Map.of(next.p0, 5L));
+    }
+
+    @Test
+    void aCommitWithoutANoteDeliversEverythingFromIt() {
+        rig.strategy.resumeFrom(rig.p0, new OffsetAndMetadata(0, "written by someone else"));
+        rig.deliver(List.of(rig.record(rig.p0, 0, rig.due("a")), rig.record(rig.p0, 1, rig.due("b"))));
+
+        assertThat(rig.applied).containsExactly("a", "b");
     }
 }

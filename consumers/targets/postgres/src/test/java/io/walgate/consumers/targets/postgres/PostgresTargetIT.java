@@ -3,6 +3,7 @@ package io.walgate.consumers.targets.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.targets.Target.Applied;
 import io.walgate.consumers.targets.TargetContext;
 import io.walgate.consumers.targets.TargetContract;
 import io.walgate.consumers.targets.TargetFactory;
@@ -142,6 +143,27 @@ class PostgresTargetIT extends TargetContract {
                 assertThat(lane.get()).allMatch(o -> o instanceof Target.Applied.Done);
             }
         }
+    }
+
+    @Test
+    void aBatchOfPutsRedeliveredIsNotWrittenAgainEvenWhereItsRowIsGone() throws Exception {
+        String prefix = "again-" + System.nanoTime();
+        Envelope first = write(prefix + "-a", "a", TargetOp.PUT, null);
+        Envelope second = write(prefix + "-b", "b", TargetOp.PUT, null);
+        try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
+            target.applyAll(List.of(first));
+            try (PreparedStatement s = db.prepareStatement("DELETE FROM walgate_entries WHERE key = ?")) {
+                s.setString(1, first.target().key()); // removed by someone else since
+                s.executeUpdate();
+            }
+
+            assertThat(target.applyAll(List.of(first, second))).allMatch(a -> a instanceof Applied.Done);
+        }
+
+        assertThat(readBack(first.target().key()))
+                .as("applied once, never again")
+                .isEmpty();
+        assertThat(readBack(second.target().key())).contains("b");
     }
 
     @Test
