@@ -127,7 +127,12 @@ final class KeyOrderedStrategy implements OrderingStrategy {
         if (held.isEmpty() || settledUpTo <= commit) {
             return Optional.empty();
         }
-        return new SettledAbove(settledUpTo, held).note(commit);
+        return new SettledAbove(commit, settledUpTo, held).note();
+    }
+
+    @Override
+    public void dropNotes(Collection<TopicPartition> partitions) {
+        partitions.forEach(settledBefore::remove);
     }
 
     @Override

@@ -201,6 +201,7 @@ final class NamespaceDelivery implements Subscription {
 
     /** Positions of its partitions that are no longer in the log. */
     void skipLost(Map<TopicPartition, Long> positions) {
+        strategy.dropNotes(positions.keySet()); // the log moved under them: no note holds any more
         lostRanges.skipLost(positions);
     }
 
@@ -318,9 +319,10 @@ final class NamespaceDelivery implements Subscription {
         forget(assigned);
         List<TopicPartition> fresh =
                 assigned.stream().filter(p -> last.get(p) == null).toList();
-        assigned.stream()
-                .filter(p -> last.get(p) != null)
-                .forEach(p -> consumer.seek(p, last.get(p).offset()));
+        assigned.stream().filter(p -> last.get(p) != null).forEach(p -> {
+            consumer.seek(p, last.get(p).offset());
+            strategy.resumeFrom(p, last.get(p));
+        });
         if (!fresh.isEmpty()) {
             startFresh(fresh);
         }

@@ -85,6 +85,9 @@ interface OrderingStrategy {
     /** {@code partition} is read from {@code committed} (with the note its last owner left). */
     default void resumeFrom(TopicPartition partition, OffsetAndMetadata committed) {}
 
+    /** The partitions are read from elsewhere than their commit: notes of their last owner no longer hold. */
+    default void dropNotes(Collection<TopicPartition> partitions) {}
+
     /** The partitions are no longer ours, or are read again from their last commit. */
     default void forget(Collection<TopicPartition> partitions) {}
 

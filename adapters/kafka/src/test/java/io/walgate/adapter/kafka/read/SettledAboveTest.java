@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class SettledAboveTest {
     @Test
     void aNoteReadBackSkipsWhatWasSettledAndNothingHeldOrBeyond() {
-        SettledAbove settled = new SettledAbove(1_000_120, new TreeSet<>(List.of(1_000_000L, 1_000_007L)));
+        SettledAbove settled = new SettledAbove(1_000_000, 1_000_120, new TreeSet<>(List.of(1_000_000L, 1_000_007L)));
 
-        SettledAbove read = SettledAbove.of(1_000_000, settled.note(1_000_000).orElseThrow())
-                .orElseThrow();
+        SettledAbove read =
+                SettledAbove.of(1_000_000, settled.note().orElseThrow()).orElseThrow();
 
         assertThat(read).isEqualTo(settled);
         assertThat(read.skips(1_000_000)).as("held").isFalse();
@@ -22,6 +22,18 @@ class SettledAboveTest {
         assertThat(read.skips(1_000_007)).as("held").isFalse();
         assertThat(read.skips(1_000_119)).isTrue();
         assertThat(read.skips(1_000_120)).as("never settled").isFalse();
+        assertThat(read.skips(999_999)).as("before the commit").isFalse();
+    }
+
+    @Test
+    void aNoteMovedToAnotherOffsetWithItsCommitSaysNothing() {
+        String note = new SettledAbove(1_000, 1_050, new TreeSet<>(List.of(1_000L)))
+                .note()
+                .orElseThrow();
+
+        assertThat(SettledAbove.of(990, note))
+                .as("MirrorMaker translated the offset, kept the metadata")
+                .isEmpty();
     }
 
     @Test
@@ -29,13 +41,13 @@ class SettledAboveTest {
         SortedSet<Long> held = new TreeSet<>();
         LongStream.range(0, 10_000).map(i -> i * 1_000).forEach(held::add);
 
-        assertThat(new SettledAbove(20_000_000, held).note(0)).isEmpty();
+        assertThat(new SettledAbove(0, 20_000_000, held).note()).isEmpty();
     }
 
     @Test
     void metadataThatIsNoNoteOfOursIsIgnored() {
         assertThat(SettledAbove.of(5, "")).isEmpty();
         assertThat(SettledAbove.of(5, null)).isEmpty();
-        assertThat(SettledAbove.of(5, "walgate.settled.v1:zz!:1")).isEmpty();
+        assertThat(SettledAbove.of(5, "walgate.settled.v2:5:zz!:1")).isEmpty();
     }
 }

@@ -94,16 +94,30 @@ class SharedConsumerTest {
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final List<String> lost = new CopyOnWriteArrayList<>();
 
-    private final EntryHandler handler = new EntryHandler() {
-        @Override
-        public Verdict handle(Envelope entry) {
-            applied.add(entry.target().key());
-            return new Verdict.Done();
-        }
+    private final EntryHandler handler = recording(applied, () -> {});
 
-        @Override
-        public void close() {}
-    };
+    /** A handler that first runs {@code first} (blocks, say), then records the entry's key in {@code into}. */
+    private static EntryHandler recording(List<String> into, Runnable first) {
+        return new EntryHandler() {
+            @Override
+            public Verdict handle(Envelope entry) {
+                first.run();
+                into.add(entry.target().key());
+                return new Verdict.Done();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private static void block(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private final DeliveryProgress progress = new DeliveryProgress() {
         @Override
@@ -296,22 +310,10 @@ class SharedConsumerTest {
         drop = true;
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        EntryHandler slow = new EntryHandler() {
-            @Override
-            public Verdict handle(Envelope entry) {
-                inside.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                applied.add(entry.target().key());
-                return new Verdict.Done();
-            }
-
-            @Override
-            public void close() {}
-        };
+        EntryHandler slow = recording(applied, () -> {
+            inside.countDown();
+            block(release);
+        });
         ExecutorService applyThread = Executors.newSingleThreadExecutor();
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(log));
@@ -341,16 +343,7 @@ class SharedConsumerTest {
     private final TopicPartition otherLog = new TopicPartition(other.backend().topic(), 0);
     private final List<String> otherApplied = new CopyOnWriteArrayList<>();
 
-    private final EntryHandler otherHandler = new EntryHandler() {
-        @Override
-        public Verdict handle(Envelope entry) {
-            otherApplied.add(entry.target().key());
-            return new Verdict.Done();
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final EntryHandler otherHandler = recording(otherApplied, () -> {});
 
     private Lanes inline(EntryHandler h) {
         return new Lanes(() -> h, 1, Runnable::run, Runnable::run);
@@ -452,21 +445,7 @@ class SharedConsumerTest {
     @Test
     void aNamespaceWhoseApplyHangsHoldsUpNoOther() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        EntryHandler hanging = new EntryHandler() {
-            @Override
-            public Verdict handle(Envelope entry) {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                applied.add(entry.target().key());
-                return new Verdict.Done();
-            }
-
-            @Override
-            public void close() {}
-        };
+        EntryHandler hanging = recording(applied, () -> block(release));
         ExecutorService applyThread = Executors.newSingleThreadExecutor();
         Subscription mine = join(ns, new Lanes(() -> hanging, 1, applyThread, applyThread), progress);
         Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});

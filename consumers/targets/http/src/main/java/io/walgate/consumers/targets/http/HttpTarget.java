@@ -31,13 +31,19 @@ final class HttpTarget implements Target {
     private final Duration timeout;
     private static final int LANES = 16;
 
-    HttpTarget(URI base, Duration timeout) {
+    /** @param http shared with the factory's other targets of the same {@code timeout} ({@link #client}) */
+    HttpTarget(URI base, Duration timeout, HttpClient http) {
         this.base = base;
         this.timeout = timeout;
+        this.http = http;
+    }
+
+    /** A client for targets of this connect timeout; thread-safe, shared. */
+    static HttpClient client(Duration connectTimeout) {
         // HTTP/1.1: an upgrade to h2c on every new connection buys nothing on a private network.
-        this.http = HttpClient.newBuilder()
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
+                .connectTimeout(connectTimeout)
                 .build();
     }
 
@@ -168,6 +174,6 @@ final class HttpTarget implements Target {
 
     @Override
     public void close() {
-        // java.net.http.HttpClient holds no resources that need closing on Java 17
+        // the client is the factory's, shared with other targets
     }
 }

@@ -1,6 +1,11 @@
 package io.walgate.consumers.targets.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
+import io.walgate.consumers.targets.Target;
+import io.walgate.consumers.targets.Target.Applied;
+import io.walgate.consumers.targets.TargetContext;
 import io.walgate.consumers.targets.TargetContract;
 import io.walgate.consumers.targets.TargetFactory;
 import io.walgate.contract.entry.Envelope;
@@ -9,12 +14,15 @@ import io.walgate.contract.namespace.RegionTarget;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Against a real HTTP server (the JDK's) that keeps what it is sent: {@code PUT /apply/<key>}
@@ -78,5 +86,31 @@ class HttpTargetIT extends TargetContract {
     @Override
     protected Optional<String> readBack(String key) {
         return Optional.ofNullable(STORED.get(key));
+    }
+
+    @Test
+    void aHundredNamespacesOfOneWorkerCostOneHttpClientNotAHundred() throws Exception {
+        long before = selectorThreads();
+        try (TargetFactory factory = factory()) {
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Target target = factory.create(region(), TargetContext.of("ns-" + i, "local"));
+                targets.add(target);
+                String key = "shared-" + i;
+                assertThat(target.apply(write(key, "v", TargetOp.PUT, null))).isInstanceOf(Applied.Done.class);
+            }
+            assertThat(selectorThreads() - before)
+                    .as("each HttpClient runs a selector thread of its own")
+                    .isLessThanOrEqualTo(1);
+            for (Target target : targets) {
+                target.close();
+            }
+        }
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().contains("SelectorManager"))
+                .count();
     }
 }
