@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 
 /**
  * Delivers one namespace's Kafka log to one region's handlers, as a member of a {@link
@@ -407,14 +408,25 @@ final class NamespaceDelivery implements Subscription {
             return;
         }
         try {
-            consumer.commitSync(due);
-            ledger.committed(due);
+            commitSync(due);
         } catch (RuntimeException e) {
             LOG.log(
                     Level.WARNING,
                     "could not commit what " + namespace.name() + " applied on " + partitions
                             + "; it will be applied again: " + e.getMessage());
         }
+    }
+
+    /** Commits and waits; a broker that keeps less metadata than a note takes the commits without notes. */
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> due) {
+        try {
+            consumer.commitSync(due);
+        } catch (OffsetMetadataTooLarge e) {
+            Map<TopicPartition, OffsetAndMetadata> bare = new HashMap<>();
+            due.forEach((p, o) -> bare.put(p, new OffsetAndMetadata(o.offset())));
+            consumer.commitSync(bare);
+        }
+        ledger.committed(due);
     }
 
     private static Duration min(Duration a, Duration b) {
