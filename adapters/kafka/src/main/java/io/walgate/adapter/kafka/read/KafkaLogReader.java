@@ -147,6 +147,7 @@ public final class KafkaLogReader implements LogReader {
                         }
                         throw e;
                     }
+                    applying.whenDone(shared::wake);
                     if (shared.join(member)) {
                         return member;
                     }
