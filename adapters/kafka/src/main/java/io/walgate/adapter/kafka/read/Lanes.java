@@ -118,12 +118,18 @@ final class Lanes implements AutoCloseable {
         try {
             Lane lane = new Lane(
                     handler,
-                    CompletableFuture.supplyAsync(() -> handler.handleAll(entries), onOwnThread ? own : pool),
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return handler.handleAll(entries);
+                                } finally {
+                                    whenDone.run();
+                                }
+                            },
+                            onOwnThread ? own : pool),
                     onOwnThread);
             ownBusy |= onOwnThread;
             running.add(lane);
-            // Once the lane is done (not before: the woken delivery must find it done).
-            lane.verdicts().whenComplete((verdicts, failure) -> whenDone.run());
             return lane;
         } catch (RuntimeException e) {
             idle.add(handler); // the executor refused it: nothing started

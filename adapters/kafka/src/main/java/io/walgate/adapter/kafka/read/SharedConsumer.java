@@ -115,11 +115,10 @@ final class SharedConsumer implements Runnable {
      */
     void wake() {
         synchronized (polling) {
+            polling[1] = true;
             if (polling[0]) {
                 polling[0] = false;
-                consumer.wakeup(); // a wake that comes as the poll returns ends the next one at once
-            } else {
-                polling[1] = true; // not polling: the next poll only looks, then it is settled
+                consumer.wakeup();
             }
         }
     }
