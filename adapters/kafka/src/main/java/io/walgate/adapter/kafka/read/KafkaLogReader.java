@@ -147,7 +147,6 @@ public final class KafkaLogReader implements LogReader {
                         }
                         throw e;
                     }
-                    applying.whenDone(shared::wake);
                     if (shared.join(member)) {
                         return member;
                     }

@@ -48,8 +48,6 @@ final class Lanes implements AutoCloseable {
     private final Executor own;
     private boolean ownBusy;
     private final Set<Lane> running = new HashSet<>();
-    /** Told (on the apply thread) when an apply is done: its delivery wakes to settle it. */
-    private volatile Runnable whenDone = () -> {};
 
     /** How long {@link #close} waits for applies still running. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
@@ -78,11 +76,6 @@ final class Lanes implements AutoCloseable {
         made.add(handlers.get());
         idle.add(made.get(0));
         this.own = own;
-    }
-
-    /** {@code done} is told, on the apply thread, whenever an apply ends; it must not throw. */
-    void whenDone(Runnable done) {
-        this.whenDone = done;
     }
 
     /** The first handler, for applies one entry at a time on the calling thread. */
@@ -118,15 +111,7 @@ final class Lanes implements AutoCloseable {
         try {
             Lane lane = new Lane(
                     handler,
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return handler.handleAll(entries);
-                                } finally {
-                                    whenDone.run();
-                                }
-                            },
-                            onOwnThread ? own : pool),
+                    CompletableFuture.supplyAsync(() -> handler.handleAll(entries), onOwnThread ? own : pool),
                     onOwnThread);
             ownBusy |= onOwnThread;
             running.add(lane);

@@ -38,10 +38,8 @@ final class LostRanges {
 
     /** Repositions every partition of {@code positions} (partition → position out of range). */
     void skipLost(Map<TopicPartition, Long> positions) {
-        Map<TopicPartition, Long> first =
-                Wakeups.ignored(() -> consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(10)));
-        Map<TopicPartition, Long> end =
-                Wakeups.ignored(() -> consumer.endOffsets(positions.keySet(), Duration.ofSeconds(10)));
+        Map<TopicPartition, Long> first = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(10));
+        Map<TopicPartition, Long> end = consumer.endOffsets(positions.keySet(), Duration.ofSeconds(10));
         positions.forEach((partition, position) -> {
             long oldest = first.getOrDefault(partition, 0L);
             long last = end.getOrDefault(partition, oldest);

@@ -52,12 +52,8 @@ final class NamespaceDelivery implements Subscription {
     private static final System.Logger LOG = System.getLogger(NamespaceDelivery.class.getName());
     /** How long a delivery rests after a failure outside the target before it tries again. */
     static final Duration AGAIN_AFTER = Duration.ofSeconds(1);
-    /**
-     * While applies run, the consumer looks back at least this soon. A finished apply wakes the poll
-     * itself ({@link SharedConsumer#wake}); this only bounds what a missed wake could cost, and each
-     * poll walks every partition of the consumer (hundreds of namespaces: thousands).
-     */
-    private static final Duration BUSY_POLL = Duration.ofMillis(20);
+    /** While applies run, the consumer looks back this soon: a finished one frees its partition. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(2);
 
     private final NamespaceSpec namespace;
     private final String region;
@@ -254,12 +250,11 @@ final class NamespaceDelivery implements Subscription {
             return;
         }
         try {
-            Wakeups.ignored(() -> consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(10)))
-                    .forEach((p, c) -> {
-                        if (c != null) {
-                            strategy.resumeFrom(p, c);
-                        }
-                    });
+            consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(10)).forEach((p, c) -> {
+                if (c != null) {
+                    strategy.resumeFrom(p, c);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "no hand-over notes for " + partitions + ": " + e.getMessage());
         }
@@ -425,11 +420,11 @@ final class NamespaceDelivery implements Subscription {
     /** Commits and waits; a broker that keeps less metadata than a note takes the commits without notes. */
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> due) {
         try {
-            Wakeups.ignored(() -> consumer.commitSync(due));
+            consumer.commitSync(due);
         } catch (OffsetMetadataTooLarge e) {
             Map<TopicPartition, OffsetAndMetadata> bare = new HashMap<>();
             due.forEach((p, o) -> bare.put(p, new OffsetAndMetadata(o.offset())));
-            Wakeups.ignored(() -> consumer.commitSync(bare));
+            consumer.commitSync(bare);
         }
         ledger.committed(due);
     }

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * One consumer of a region's delivery group, polling on a thread of its own for many namespaces
@@ -54,17 +56,20 @@ final class SharedConsumer implements Runnable {
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
     private final Clock clock;
-    private final Members members = new Members();
+    private final List<NamespaceDelivery> members = new ArrayList<>();
+    /** Topic → its member (a stopping member's topics are not given to a joiner until it has left). */
+    private final Map<String, NamespaceDelivery> byTopic = new HashMap<>();
+
+    private final ConcurrentLinkedQueue<NamespaceDelivery> joining = new ConcurrentLinkedQueue<>();
+    /** The members, for {@link #stopAll} from another thread. */
+    private volatile List<NamespaceDelivery> membersSnapshot = List.of();
 
     private boolean ended;
     private Thread thread;
-    /**
-     * [0]: whether the thread is inside {@code poll}, the one call a wake may end; [1]: whether an
-     * apply finished since the last poll began. Guarded by itself.
-     */
-    private final boolean[] polling = {false, false};
     /** Members changed and the subscription does not show it yet (it failed, say). */
     private boolean resubscribeDue;
+    /** Set by {@link #stopAll}: members still joining are stopped as they are admitted. */
+    private volatile boolean stopping;
 
     private final Runnable onEnd;
 
@@ -92,7 +97,7 @@ final class SharedConsumer implements Runnable {
         if (ended) {
             return false;
         }
-        members.add(member);
+        joining.add(member);
         if (thread == null) {
             thread = new Thread(this, name);
             thread.setDaemon(true);
@@ -109,23 +114,11 @@ final class SharedConsumer implements Runnable {
         }
     }
 
-    /**
-     * An apply of a member has finished: ends the poll under way (once), so that it is settled now
-     * rather than when the poll times out. From any thread.
-     */
-    void wake() {
-        synchronized (polling) {
-            polling[1] = true;
-            if (polling[0]) {
-                polling[0] = false;
-                consumer.wakeup();
-            }
-        }
-    }
-
     /** Stops every member (each drains and leaves); the consumer then ends. */
     synchronized void stopAll() {
-        members.stopAll();
+        stopping = true;
+        joining.forEach(NamespaceDelivery::stop);
+        membersSnapshot.forEach(NamespaceDelivery::stop); // stop() is the one thread-safe call
     }
 
     /** Waits for it to end after {@link #stopAll}; @return whether it had within {@code timeout} */
@@ -145,8 +138,11 @@ final class SharedConsumer implements Runnable {
         try {
             while (true) {
                 try {
-                    resubscribeDue |= members.admit();
-                    resubscribeDue |= members.release(consumer);
+                    if (stopping) {
+                        members.forEach(NamespaceDelivery::stop); // whoever joined as stopAll came
+                    }
+                    resubscribeDue |= admit();
+                    resubscribeDue |= release();
                     if (resubscribeDue) {
                         resubscribe();
                         resubscribeDue = false;
@@ -162,7 +158,7 @@ final class SharedConsumer implements Runnable {
                     // Not expected (members catch their own failures, the poll is caught): never
                     // let the thread die with namespaces that would silently stop being delivered.
                     LOG.log(Level.ERROR, name + " failed; its namespaces go back to their last commits: " + e, e);
-                    for (NamespaceDelivery m : members.all()) {
+                    for (NamespaceDelivery m : members) {
                         try {
                             m.rewindLater(e);
                         } catch (RuntimeException again) {
@@ -176,7 +172,8 @@ final class SharedConsumer implements Runnable {
             synchronized (this) {
                 ended = true;
             }
-            members.closeAll(); // never leave a stop waiting
+            members.forEach(NamespaceDelivery::close); // never leave a stop waiting
+            joining.forEach(NamespaceDelivery::close);
             throw e;
         } finally {
             try {
@@ -189,15 +186,62 @@ final class SharedConsumer implements Runnable {
     }
 
     private synchronized boolean endIfNoneJoining() {
-        if (members.noneJoining()) {
+        if (joining.isEmpty()) {
             ended = true;
             return true;
         }
         return false;
     }
 
+    /** Admits joiners whose topics no member (a stopping one) still has. */
+    private boolean admit() {
+        boolean changed = false;
+        for (NamespaceDelivery joiner : List.copyOf(joining)) {
+            if (joiner.topics().stream().anyMatch(byTopic::containsKey)) {
+                continue; // its former self is still draining
+            }
+            joining.remove(joiner);
+            if (stopping) {
+                joiner.stop(); // stopAll came before its admission: it drains at once
+            }
+            members.add(joiner);
+            joiner.topics().forEach(t -> byTopic.put(t, joiner));
+            if (!joiner.assigned().isEmpty()) {
+                // Still assigned from a former member: read again from the commit, not from where
+                // that one stopped reading.
+                joiner.rewindNow();
+            }
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** Members that stopped: stop reading them, and once their applies are done, close them. */
+    private boolean release() {
+        boolean changed = false;
+        for (NamespaceDelivery member : List.copyOf(members)) {
+            if (member.running()) {
+                continue;
+            }
+            consumer.pause(member.assigned());
+            try {
+                member.beforePoll(); // settles applies that ended
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "settling " + member.name() + " as it stops: " + e);
+            }
+            if (member.drained()) {
+                member.close();
+                members.remove(member);
+                member.topics().forEach(byTopic::remove);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     private void resubscribe() {
-        Set<String> topics = members.topicsToSubscribe();
+        membersSnapshot = List.copyOf(members);
+        Set<String> topics = new TreeSet<>(byTopic.keySet());
         if (topics.isEmpty()) {
             consumer.unsubscribe();
         } else {
@@ -208,25 +252,25 @@ final class SharedConsumer implements Runnable {
     private void pollOnce() {
         Duration timeout = MAX_POLL;
         List<NamespaceDelivery> rewinding = new ArrayList<>();
-        for (NamespaceDelivery member : members.all()) {
+        for (NamespaceDelivery member : members) {
             if (member.rewindDue()) {
                 rewinding.add(member);
             }
         }
         rewind(rewinding);
-        for (NamespaceDelivery member : members.all()) {
+        for (NamespaceDelivery member : members) {
             each(member, NamespaceDelivery::beforePoll);
             Duration its = member.pollTimeout(MAX_POLL);
             timeout = its.compareTo(timeout) < 0 ? its : timeout;
         }
         ConsumerRecords<byte[], byte[]> records;
         try {
-            records = pollOrWake(timeout);
+            records = consumer.poll(timeout);
         } catch (NoOffsetForPartitionException e) {
             // Partitions the group never committed: where each starts is its member's to say.
-            members.byMember(e.partitions()).forEach((member, its) -> each(member, m -> m.startFresh(its)));
+            byMember(e.partitions()).forEach((member, its) -> each(member, m -> m.startFresh(its)));
             List<TopicPartition> unowned = e.partitions().stream()
-                    .filter(p -> members.owner(p.topic()) == null)
+                    .filter(p -> !byTopic.containsKey(p.topic()))
                     .toList();
             if (!unowned.isEmpty()) {
                 consumer.seekToBeginning(unowned); // no member's: about to be revoked, never delivered
@@ -234,7 +278,7 @@ final class SharedConsumer implements Runnable {
             return;
         } catch (OffsetOutOfRangeException e) {
             Map<TopicPartition, Long> positions = e.offsetOutOfRangePartitions();
-            members.byMember(positions.keySet())
+            byMember(positions.keySet())
                     .forEach((member, its) -> each(member, m -> {
                         Map<TopicPartition, Long> mine = new HashMap<>();
                         its.forEach(p -> mine.put(p, positions.get(p)));
@@ -245,12 +289,12 @@ final class SharedConsumer implements Runnable {
             // Some namespaces' topics may not be read (their ACLs): those go back to their commits
             // and try again later; the others are polled on.
             Set<String> denied = e.unauthorizedTopics();
-            List<NamespaceDelivery> owners = members.all().stream()
+            List<NamespaceDelivery> owners = members.stream()
                     .filter(m -> m.topics().stream().anyMatch(denied::contains))
                     .toList();
             LOG.log(Level.WARNING, name + " may not read " + denied + ": " + e.getMessage());
             owners.forEach(m -> m.rewindLater(e));
-            if (owners.size() == members.all().size()) {
+            if (owners.size() == members.size()) {
                 sleep(NamespaceDelivery.AGAIN_AFTER);
             }
             return;
@@ -258,48 +302,27 @@ final class SharedConsumer implements Runnable {
             // The consumer itself failed: every member goes back to its commit, a second later.
             LOG.log(
                     Level.WARNING,
-                    name + " failed to poll for " + members.all().size() + " namespaces; each goes back to its last"
+                    name + " failed to poll for " + members.size() + " namespaces; each goes back to its last"
                             + " commit in " + NamespaceDelivery.AGAIN_AFTER.toSeconds() + " s: " + e,
                     e);
-            members.all().forEach(m -> m.rewindLater(e));
+            members.forEach(m -> m.rewindLater(e));
             sleep(NamespaceDelivery.AGAIN_AFTER);
             return;
         }
         Map<NamespaceDelivery, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> shares = new HashMap<>();
         for (TopicPartition p : records.partitions()) {
-            NamespaceDelivery member = members.owner(p.topic());
+            NamespaceDelivery member = byTopic.get(p.topic());
             if (member != null) {
                 shares.computeIfAbsent(member, m -> new LinkedHashMap<>()).put(p, records.records(p));
             }
         }
-        for (NamespaceDelivery member : members.all()) {
+        for (NamespaceDelivery member : members) {
             var share = shares.getOrDefault(member, Map.of());
             each(
                     member,
                     m -> m.deliver(share.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(share, Map.of())));
         }
         commit();
-    }
-
-    /** Polls until records come, {@code timeout} passes, or an apply finishes ({@link #wake}). */
-    private ConsumerRecords<byte[], byte[]> pollOrWake(Duration timeout) {
-        Duration wait = timeout;
-        synchronized (polling) {
-            if (polling[1]) {
-                wait = Duration.ZERO; // one finished before this poll: look, then settle it
-                polling[1] = false;
-            }
-            polling[0] = true;
-        }
-        try {
-            return consumer.poll(wait);
-        } catch (WakeupException e) {
-            return ConsumerRecords.empty(); // an apply finished: settle it now
-        } finally {
-            synchronized (polling) {
-                polling[0] = false;
-            }
-        }
     }
 
     /** Rewinds members to their commits: one broker call for all of them. */
@@ -311,9 +334,7 @@ final class SharedConsumer implements Runnable {
         try {
             Set<TopicPartition> partitions = new HashSet<>();
             rewinding.forEach(m -> partitions.addAll(m.assigned()));
-            last = partitions.isEmpty()
-                    ? Map.of()
-                    : Wakeups.ignored(() -> consumer.committed(partitions, Duration.ofSeconds(10)));
+            last = partitions.isEmpty() ? Map.of() : consumer.committed(partitions, Duration.ofSeconds(10));
         } catch (RuntimeException e) {
             rewinding.forEach(m -> m.rewindFailed(e));
             return;
@@ -329,7 +350,7 @@ final class SharedConsumer implements Runnable {
      * costs a redelivery, which the targets apply idempotently.
      */
     private void commit() {
-        for (NamespaceDelivery member : members.all()) {
+        for (NamespaceDelivery member : members) {
             Map<TopicPartition, OffsetAndMetadata> due = member.committable();
             if (!due.isEmpty()) {
                 consumer.commitAsync(due, member::commitAnswered);
@@ -350,17 +371,33 @@ final class SharedConsumer implements Runnable {
         void on(NamespaceDelivery member);
     }
 
+    private Map<NamespaceDelivery, List<TopicPartition>> byMember(Collection<TopicPartition> partitions) {
+        return group(partitions, p -> byTopic.get(p.topic()));
+    }
+
+    private static Map<NamespaceDelivery, List<TopicPartition>> group(
+            Collection<TopicPartition> partitions, Function<TopicPartition, NamespaceDelivery> owner) {
+        Map<NamespaceDelivery, List<TopicPartition>> grouped = new LinkedHashMap<>();
+        for (TopicPartition p : partitions) {
+            NamespaceDelivery member = owner.apply(p);
+            if (member != null) {
+                grouped.computeIfAbsent(member, m -> new ArrayList<>()).add(p);
+            }
+        }
+        return grouped;
+    }
+
     /** Called inside {@code poll} (and {@code unsubscribe}, {@code close}), on this thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            members.byMember(partitions).forEach(NamespaceDelivery::handOver);
+            byMember(partitions).forEach(NamespaceDelivery::handOver);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // A member waiting to rewind reads its new partitions only after the rewind.
-            members.byMember(partitions).forEach((member, its) -> {
+            byMember(partitions).forEach((member, its) -> {
                 if (member.rewinding() || !member.running()) {
                     consumer.pause(its);
                 } else {
@@ -371,7 +408,7 @@ final class SharedConsumer implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            members.byMember(partitions).forEach(NamespaceDelivery::forget);
+            byMember(partitions).forEach(NamespaceDelivery::forget);
         }
     }
 

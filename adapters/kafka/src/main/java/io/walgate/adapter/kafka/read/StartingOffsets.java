@@ -66,7 +66,7 @@ interface StartingOffsets {
                     }
                 }
                 if (!found.isEmpty()) {
-                    Wakeups.ignored(() -> consumer.commitSync(found));
+                    consumer.commitSync(found);
                     log.log(
                             Level.INFO,
                             "{0} goes on in {1} where its former group {2} committed: {3}",
