@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -46,6 +47,11 @@ final class DelayLadder {
     /** The topics delivered: the log and its delay tiers. */
     List<String> topics() {
         return topics;
+    }
+
+    /** How long an entry waits in {@code topic}, if it is one of the delay tiers. */
+    Optional<Duration> tier(String topic) {
+        return Optional.ofNullable(tiers.get(topic));
     }
 
     /** What to do now with {@code entry}, read from {@code record}. */

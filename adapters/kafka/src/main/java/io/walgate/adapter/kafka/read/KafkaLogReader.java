@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,8 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -165,12 +172,31 @@ public final class KafkaLogReader implements LogReader {
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         SharedConsumer[] made = new SharedConsumer[1];
-        made[0] = new SharedConsumer("delivery-" + key, consumer, clock, () -> {
+        made[0] = new SharedConsumer("delivery-" + key, consumer, clock, this::endOffsets, () -> {
             synchronized (running) {
                 running.remove(key, made[0]); // an ended consumer is never asked again
             }
         });
         return made[0];
+    }
+
+    /**
+     * The end offsets of {@code partitions}, in one Admin call; a partition it could not tell is left
+     * out (its delivery then fetches it).
+     */
+    private CompletionStage<Map<TopicPartition, Long>> endOffsets(Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        ListOffsetsResult result = admin.listOffsets(latest);
+        Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+        CompletableFuture<?>[] each = partitions.stream()
+                .map(p -> result.partitionResult(p)
+                        .toCompletionStage()
+                        .thenAccept(info -> ends.put(p, info.offset()))
+                        .exceptionally(e -> null)
+                        .toCompletableFuture())
+                .toArray(CompletableFuture<?>[]::new);
+        return CompletableFuture.allOf(each).thenApply(done -> ends);
     }
 
     /**

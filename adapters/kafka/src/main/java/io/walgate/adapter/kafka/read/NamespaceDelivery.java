@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -146,6 +147,30 @@ final class NamespaceDelivery implements Subscription {
 
     boolean running() {
         return running;
+    }
+
+    /** How long an entry waits in {@code partition}'s topic, if it is one of its delay tiers. */
+    Optional<Duration> tier(TopicPartition partition) {
+        return ladder.tier(partition.topic());
+    }
+
+    /** Whether its {@code partition} is fetched now, and by its choice could stop being (quieten). */
+    boolean mayQuieten(TopicPartition partition) {
+        return running && !mustRewind && pauses.isFetched(partition);
+    }
+
+    /** Stops fetching a tier partition that holds nothing past {@code position} ({@link QuietTiers}). */
+    void quieten(TopicPartition partition, long position) {
+        pauses.quieten(partition, position);
+    }
+
+    boolean isQuiet(TopicPartition partition) {
+        return pauses.isQuiet(partition);
+    }
+
+    /** A quiet partition ends at {@code end} now (null: unknown); @return whether it stays quiet */
+    boolean lookedAt(TopicPartition partition, Long end) {
+        return pauses.lookedAt(partition, end);
     }
 
     /**

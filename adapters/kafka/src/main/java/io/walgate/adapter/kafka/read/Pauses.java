@@ -25,6 +25,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>A pause at an entry not due yet is <em>waiting</em>, not stalled: its lag is no stall.
  *   <li>A partition whose entries are being applied is <em>held</em>: not read, at no time limit,
  *       until {@link #release}d; a pause set meanwhile outlasts the hold.
+ *   <li>A delay tier's partition that holds nothing past its position is <em>quiet</em> ({@link
+ *       QuietTiers}): not fetched until its end offset moves; then it is read again unless held or
+ *       paused meanwhile.
  * </ol>
  */
 final class Pauses {
@@ -34,6 +37,8 @@ final class Pauses {
     private final Set<TopicPartition> waitingForDueTime = new HashSet<>();
     /** Partitions with entries being applied. */
     private final Set<TopicPartition> held = new HashSet<>();
+    /** Quiet delay tier partitions, each with the position it rests at (its end offset then). */
+    private final Map<TopicPartition, Long> quiet = new HashMap<>();
 
     Pauses(Consumer<?, ?> consumer) {
         this.consumer = consumer;
@@ -58,13 +63,49 @@ final class Pauses {
         held.add(partition);
     }
 
-    /** Its entries are settled: reads {@code partition} again, unless it was paused meanwhile. */
+    /**
+     * Its entries are settled: reads {@code partition} again, unless it was paused meanwhile. A held
+     * partition is still assigned: one revoked or lost is {@link #forget}ten, hold and all (the
+     * consumer's assignment is not copied per settled batch: with many namespaces it is thousands).
+     */
     void release(TopicPartition partition) {
-        if (held.remove(partition)
-                && !pausedUntil.containsKey(partition)
-                && consumer.assignment().contains(partition)) {
+        if (held.remove(partition) && !pausedUntil.containsKey(partition)) {
             consumer.resume(List.of(partition));
         }
+    }
+
+    /** Whether it is fetched: not paused, held or quiet. */
+    boolean isFetched(TopicPartition partition) {
+        return !pausedUntil.containsKey(partition) && !held.contains(partition) && !quiet.containsKey(partition);
+    }
+
+    /** Stops fetching {@code partition}, which holds nothing past {@code position}, until {@link #lookedAt}. */
+    void quieten(TopicPartition partition, long position) {
+        consumer.pause(List.of(partition));
+        quiet.put(partition, position);
+    }
+
+    boolean isQuiet(TopicPartition partition) {
+        return quiet.containsKey(partition);
+    }
+
+    /**
+     * A quiet partition's end offset is {@code end} (null: it could not be told): it is fetched again
+     * unless it still ends where it rests. @return whether it stays quiet
+     */
+    boolean lookedAt(TopicPartition partition, Long end) {
+        Long at = quiet.get(partition);
+        if (at == null) {
+            return false;
+        }
+        if (at.equals(end)) {
+            return true;
+        }
+        quiet.remove(partition);
+        if (!pausedUntil.containsKey(partition) && !held.contains(partition)) {
+            consumer.resume(List.of(partition));
+        }
+        return false;
     }
 
     boolean isPaused(TopicPartition partition) {
@@ -92,6 +133,7 @@ final class Pauses {
         });
         due.retainAll(consumer.assignment());
         due.removeAll(held);
+        due.removeIf(quiet::containsKey);
         if (!due.isEmpty()) {
             consumer.resume(due);
         }
@@ -116,6 +158,7 @@ final class Pauses {
             pausedUntil.remove(p);
             waitingForDueTime.remove(p);
             held.remove(p);
+            quiet.remove(p);
         });
     }
 }

@@ -72,16 +72,31 @@ final class SharedConsumer implements Runnable {
     private volatile boolean stopping;
 
     private final Runnable onEnd;
+    /** Its members' empty delay tiers, not fetched; null: every tier is fetched. */
+    private final QuietTiers quietTiers;
+
+    /** A shared consumer that fetches every delay tier, empty or not. */
+    SharedConsumer(String name, Consumer<byte[], byte[]> consumer, Clock clock, Runnable onEnd) {
+        this(name, consumer, clock, null, onEnd);
+    }
 
     /**
      * @param consumer in the region's delivery group, not yet subscribed; closed when this ends
+     * @param endOffsets tells the end offsets of delay tiers it stops fetching while they are empty
+     *     ({@link QuietTiers}); null: it fetches them all
      * @param onEnd told (on this consumer's thread) once it has ended
      */
-    SharedConsumer(String name, Consumer<byte[], byte[]> consumer, Clock clock, Runnable onEnd) {
+    SharedConsumer(
+            String name,
+            Consumer<byte[], byte[]> consumer,
+            Clock clock,
+            QuietTiers.EndOffsets endOffsets,
+            Runnable onEnd) {
         this.name = name;
         this.consumer = consumer;
         this.clock = clock;
         this.onEnd = onEnd;
+        this.quietTiers = endOffsets == null ? null : new QuietTiers(consumer, endOffsets, clock);
     }
 
     /** The consumer its members are built with (they use it on this consumer's thread only). */
@@ -258,6 +273,10 @@ final class SharedConsumer implements Runnable {
             }
         }
         rewind(rewinding);
+        if (quietTiers != null) {
+            quietTiers.beforePoll(p -> byTopic.get(p.topic()));
+            timeout = quietTiers.pollTimeout(timeout);
+        }
         for (NamespaceDelivery member : members) {
             each(member, NamespaceDelivery::beforePoll);
             Duration its = member.pollTimeout(MAX_POLL);

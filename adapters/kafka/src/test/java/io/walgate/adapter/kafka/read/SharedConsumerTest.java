@@ -3,6 +3,7 @@ package io.walgate.adapter.kafka.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.walgate.adapter.kafka.KafkaDelayTiers;
 import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.Subscription;
@@ -21,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,8 +161,7 @@ class SharedConsumerTest {
         return join(ns, lanes, progress);
     }
 
-    private final SharedConsumer shared =
-            new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC(), () -> {});
+    private SharedConsumer shared = new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC(), () -> {});
 
     private NamespaceDelivery join(NamespaceSpec namespace, Lanes lanes, DeliveryProgress reports) {
         return join(
@@ -518,5 +520,79 @@ class SharedConsumerTest {
         mine.stop();
         theirs.stop();
         assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void anEmptyDelayTierIsNotFetchedUntilItsEndOffsetMovesThenItsEntryIsDelivered() {
+        Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+        AtomicInteger looks = new AtomicInteger();
+        shared = new SharedConsumer(
+                "delivery-under-test",
+                consumer,
+                Clock.systemUTC(),
+                partitions -> {
+                    looks.incrementAndGet();
+                    Map<TopicPartition, Long> known = new HashMap<>();
+                    partitions.forEach(p -> Optional.ofNullable(ends.get(p)).ifPresent(end -> known.put(p, end)));
+                    return CompletableFuture.completedFuture(known);
+                },
+                () -> {});
+        TopicPartition tier = new TopicPartition(KafkaDelayTiers.topicName(log.topic(), Duration.ofSeconds(5)), 0);
+        ends.put(tier, 0L);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log, tier));
+            consumer.updateBeginningOffsets(Map.of(log, 0L, tier, 0L));
+            consumer.updateEndOffsets(Map.of(log, 0L, tier, 0L));
+        });
+        Subscription delivery = start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(tier));
+            assertThat(consumer.paused()).as("the log itself is always fetched").doesNotContain(log);
+            int before = looks.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() > before + 1);
+            assertThat(consumer.paused())
+                    .as("looked at, still empty: still not fetched")
+                    .contains(tier);
+
+            // An entry (due now: it waited its time) is appended to the tier.
+            consumer.schedulePollTask(() -> {
+                consumer.addRecord(record(tier, 0, "from the tier"));
+                consumer.updateEndOffsets(Map.of(tier, 1L));
+            });
+            ends.put(tier, 1L);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("from the tier"));
+        } finally {
+            delivery.stop();
+        }
+    }
+
+    @Test
+    void aQuietTierWhoseEndCannotBeToldIsFetchedAgain() {
+        AtomicInteger looks = new AtomicInteger();
+        shared = new SharedConsumer(
+                "delivery-under-test",
+                consumer,
+                Clock.systemUTC(),
+                partitions -> {
+                    looks.incrementAndGet(); // the tier was quiet
+                    return CompletableFuture.failedFuture(new TimeoutException("the broker does not answer"));
+                },
+                () -> {});
+        TopicPartition tier = new TopicPartition(KafkaDelayTiers.topicName(log.topic(), Duration.ofSeconds(1)), 0);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log, tier));
+            consumer.updateBeginningOffsets(Map.of(log, 0L, tier, 0L));
+            consumer.updateEndOffsets(Map.of(log, 0L, tier, 0L));
+        });
+        Subscription delivery = start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() > 0);
+            consumer.schedulePollTask(() -> consumer.addRecord(record(tier, 0, "found by fetching")));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("found by fetching"));
+        } finally {
+            delivery.stop();
+        }
     }
 }
