@@ -25,6 +25,8 @@ final class N1ManyNamespaces {
     private static final int BUSY = 5;
     private static final double RATE = Double.parseDouble(System.getProperty("bench.n1-rate", "200"));
     private static final int SECONDS = Integer.getInteger("bench.n1-seconds", 20);
+    /** The same writes first, not measured: a cold gateway and worker (JIT) made "alone" 7–47 ms. */
+    private static final int WARMUP = Integer.getInteger("bench.n1-warmup", 20);
 
     private N1ManyNamespaces() {}
 
@@ -51,7 +53,8 @@ final class N1ManyNamespaces {
             stack.awaitWritable("n1b" + i);
         }
         Snapshot busyOnly = settled(worker);
-        long[] alone = busyLatency(stack, "nalone");
+        busyLatency(stack, "nwarm", WARMUP);
+        long[] alone = busyLatency(stack, "nalone", SECONDS);
         System.out.printf("  alone: p50 %.1f ms, p99 %.1f ms; %s%n", ms(alone, 0.5), ms(alone, 0.99), busyOnly);
 
         System.out.println("N1: " + IDLE + " idle namespaces …");
@@ -70,7 +73,7 @@ final class N1ManyNamespaces {
         }
         creators.shutdown();
         Snapshot all = settled(worker);
-        long[] among = busyLatency(stack, "namong");
+        long[] among = busyLatency(stack, "namong", SECONDS);
         System.out.printf("  among them: p50 %.1f ms, p99 %.1f ms; %s%n", ms(among, 0.5), ms(among, 0.99), all);
 
         double threadsPerNamespace = (all.threads() - busyOnly.threads()) / (double) IDLE;
@@ -86,7 +89,8 @@ final class N1ManyNamespaces {
                                 + "| and %d idle ones | %d | %d MB | %.1f ms | %.1f ms |%n%n"
                                 + "Each idle namespace costs %.1f threads and %.0f KiB; the busy ones' p50 moved"
                                 + " %+.0f %% (goal: threads bounded, within 20 %%). Busy: %.0f writes/s in all for"
-                                + " %d s, to Redis; Kafka, 4 partitions (busy) or 1 (idle).%n",
+                                + " %d s after %d s of the same not measured, to Redis; Kafka, 4 partitions (busy) or 1"
+                                + " (idle).%n",
                         BUSY,
                         IDLE,
                         LocalDate.now(),
@@ -106,7 +110,8 @@ final class N1ManyNamespaces {
                         kibPerNamespace,
                         100 * (ms(among, 0.5) / ms(alone, 0.5) - 1),
                         RATE,
-                        SECONDS));
+                        SECONDS,
+                        WARMUP));
     }
 
     private static void create(BenchStack stack, String name, int partitions) throws Exception {
@@ -136,7 +141,7 @@ final class N1ManyNamespaces {
     }
 
     /** Paced writes to every busy namespace at once (RATE in all); write → applied, sorted. */
-    private static long[] busyLatency(BenchStack stack, String phase) throws Exception {
+    private static long[] busyLatency(BenchStack stack, String phase, int seconds) throws Exception {
         var redis = stack.devstack().redis();
         try (RedisArrivals arrivals = new RedisArrivals("127.0.0.1", redis.port(), phase)) {
             ExecutorService writers = Executors.newFixedThreadPool(BUSY);
@@ -144,13 +149,13 @@ final class N1ManyNamespaces {
             for (int i = 0; i < BUSY; i++) {
                 String url = stack.entriesUrl("n1b" + i);
                 runs.add(writers.submit(
-                        () -> PacedWrites.paced(url, n -> RedisArrivals.entry(phase, n), RATE / BUSY, SECONDS)));
+                        () -> PacedWrites.paced(url, n -> RedisArrivals.entry(phase, n), RATE / BUSY, seconds)));
             }
             for (Future<long[]> run : runs) {
                 run.get();
             }
             writers.shutdown();
-            arrivals.awaitReceived((long) (RATE * SECONDS * 0.99));
+            arrivals.awaitReceived((long) (RATE * seconds * 0.99));
             return arrivals.latencies();
         }
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,6 +55,8 @@ public final class KafkaLogReader implements LogReader {
     public static final int DEFAULT_CONSUMERS = 2;
     /** How long {@link #close} waits for the consumers still delivering to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /** How long an Admin call for quiet delay tiers' end offsets may take ({@link QuietTiers}). */
+    static final Duration LOOK_TIMEOUT = Duration.ofMillis(500);
     /** How long a namespace's own apply thread outlives its last apply. */
     static final Duration IDLE_THREAD = Duration.ofSeconds(30);
 
@@ -187,7 +190,8 @@ public final class KafkaLogReader implements LogReader {
     private CompletionStage<Map<TopicPartition, Long>> endOffsets(Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-        ListOffsetsResult result = admin.listOffsets(latest);
+        ListOffsetsResult result =
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) LOOK_TIMEOUT.toMillis()));
         Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
         CompletableFuture<?>[] each = partitions.stream()
                 .map(p -> result.partitionResult(p)

@@ -159,9 +159,12 @@ final class NamespaceDelivery implements Subscription {
         return running && !mustRewind && pauses.isFetched(partition);
     }
 
-    /** Stops fetching a tier partition that holds nothing past {@code position} ({@link QuietTiers}). */
-    void quieten(TopicPartition partition, long position) {
-        pauses.quieten(partition, position);
+    /**
+     * Stops fetching a tier partition that holds nothing past {@code position} ({@link QuietTiers});
+     * @return false if it stays fetched (it was woken and is not read that far yet)
+     */
+    boolean quieten(TopicPartition partition, long position) {
+        return pauses.quieten(partition, position);
     }
 
     boolean isQuiet(TopicPartition partition) {
@@ -170,7 +173,7 @@ final class NamespaceDelivery implements Subscription {
 
     /** A quiet partition ends at {@code end} now (null: unknown); @return whether it stays quiet */
     boolean lookedAt(TopicPartition partition, Long end) {
-        return pauses.lookedAt(partition, end);
+        return pauses.lookedAt(partition, end, running && !mustRewind);
     }
 
     /**

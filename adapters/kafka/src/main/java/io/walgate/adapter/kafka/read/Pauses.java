@@ -39,6 +39,11 @@ final class Pauses {
     private final Set<TopicPartition> held = new HashSet<>();
     /** Quiet delay tier partitions, each with the position it rests at (its end offset then). */
     private final Map<TopicPartition, Long> quiet = new HashMap<>();
+    /**
+     * Partitions woken from quiet, each with the end offset that woke it: until it has been read that
+     * far, the consumer's idea of its end may be the one from before the pause.
+     */
+    private final Map<TopicPartition, Long> wokenAt = new HashMap<>();
 
     Pauses(Consumer<?, ?> consumer) {
         this.consumer = consumer;
@@ -69,7 +74,7 @@ final class Pauses {
      * consumer's assignment is not copied per settled batch: with many namespaces it is thousands).
      */
     void release(TopicPartition partition) {
-        if (held.remove(partition) && !pausedUntil.containsKey(partition)) {
+        if (held.remove(partition) && !pausedUntil.containsKey(partition) && !quiet.containsKey(partition)) {
             consumer.resume(List.of(partition));
         }
     }
@@ -79,10 +84,19 @@ final class Pauses {
         return !pausedUntil.containsKey(partition) && !held.contains(partition) && !quiet.containsKey(partition);
     }
 
-    /** Stops fetching {@code partition}, which holds nothing past {@code position}, until {@link #lookedAt}. */
-    void quieten(TopicPartition partition, long position) {
+    /**
+     * Stops fetching {@code partition}, which holds nothing past {@code position}, until {@link
+     * #lookedAt}; not if it was woken and has not been read to the end that woke it (@return false).
+     */
+    boolean quieten(TopicPartition partition, long position) {
+        Long woke = wokenAt.get(partition);
+        if (woke != null && position < woke) {
+            return false;
+        }
+        wokenAt.remove(partition);
         consumer.pause(List.of(partition));
         quiet.put(partition, position);
+        return true;
     }
 
     boolean isQuiet(TopicPartition partition) {
@@ -91,9 +105,10 @@ final class Pauses {
 
     /**
      * A quiet partition's end offset is {@code end} (null: it could not be told): it is fetched again
-     * unless it still ends where it rests. @return whether it stays quiet
+     * unless it still ends where it rests. {@code resume} false: its delivery reads nothing now (it
+     * waits for a rewind, or stops), so it is only no longer quiet. @return whether it stays quiet
      */
-    boolean lookedAt(TopicPartition partition, Long end) {
+    boolean lookedAt(TopicPartition partition, Long end, boolean resume) {
         Long at = quiet.get(partition);
         if (at == null) {
             return false;
@@ -102,7 +117,10 @@ final class Pauses {
             return true;
         }
         quiet.remove(partition);
-        if (!pausedUntil.containsKey(partition) && !held.contains(partition)) {
+        if (end != null) {
+            wokenAt.put(partition, end);
+        }
+        if (resume && !pausedUntil.containsKey(partition) && !held.contains(partition)) {
             consumer.resume(List.of(partition));
         }
         return false;
@@ -159,6 +177,7 @@ final class Pauses {
             waitingForDueTime.remove(p);
             held.remove(p);
             quiet.remove(p);
+            wokenAt.remove(p);
         });
     }
 }

@@ -410,7 +410,7 @@ final class SharedConsumer implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            byMember(partitions).forEach(NamespaceDelivery::handOver);
+            byMember(partitions).forEach((member, its) -> each(member, m -> m.handOver(its)));
         }
 
         @Override
@@ -427,7 +427,7 @@ final class SharedConsumer implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            byMember(partitions).forEach(NamespaceDelivery::forget);
+            byMember(partitions).forEach((member, its) -> each(member, m -> m.forget(its)));
         }
     }
 

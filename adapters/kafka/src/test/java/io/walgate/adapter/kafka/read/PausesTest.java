@@ -92,4 +92,54 @@ class PausesTest {
         assertThat(pauses.isWaitingForDueTime(P0)).isFalse();
         assertThat(pauses.pollTimeout(NOW, MAX, Optional.empty())).isEqualTo(MAX);
     }
+
+    @Test
+    void aQuietPartitionIsFetchedAgainOnlyWhenItsEndMovesOrCannotBeTold() {
+        assertThat(pauses.quieten(P0, 20)).isTrue();
+        assertThat(consumer.paused()).containsExactly(P0);
+
+        assertThat(pauses.lookedAt(P0, 20L, true))
+                .as("still ends where it rests")
+                .isTrue();
+        assertThat(consumer.paused()).containsExactly(P0);
+
+        assertThat(pauses.lookedAt(P0, 21L, true)).isFalse();
+        assertThat(consumer.paused()).isEmpty();
+        assertThat(pauses.isFetched(P0)).isTrue();
+
+        assertThat(pauses.quieten(P1, 20)).isTrue();
+        assertThat(pauses.lookedAt(P1, null, true)).as("when in doubt, fetch").isFalse();
+        assertThat(consumer.paused()).isEmpty();
+    }
+
+    @Test
+    void aWokenPartitionIsNotQuietenedAgainBeforeItWasReadToTheEndThatWokeIt() {
+        pauses.quieten(P0, 20);
+        pauses.lookedAt(P0, 23L, true);
+
+        // The consumer still believes the end it saw before the pause: lag 0 at 20.
+        assertThat(pauses.quieten(P0, 20)).isFalse();
+        assertThat(consumer.paused()).isEmpty();
+
+        assertThat(pauses.quieten(P0, 23)).isTrue();
+        assertThat(consumer.paused()).containsExactly(P0);
+    }
+
+    @Test
+    void aQuietPartitionWokenWhileItsDeliveryReadsNothingStaysPausedButIsNoLongerQuiet() {
+        pauses.quieten(P0, 20);
+
+        assertThat(pauses.lookedAt(P0, 21L, false)).isFalse();
+
+        assertThat(consumer.paused()).as("its delivery waits for a rewind").containsExactly(P0);
+        assertThat(pauses.isQuiet(P0)).isFalse();
+    }
+
+    @Test
+    void aQuietPartitionIsNotResumedByAHoldsReleaseOrAnExpiredPause() {
+        pauses.quieten(P0, 20);
+        pauses.hold(P0);
+        pauses.release(P0);
+        assertThat(consumer.paused()).containsExactly(P0);
+    }
 }
