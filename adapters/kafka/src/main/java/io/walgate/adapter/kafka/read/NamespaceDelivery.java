@@ -149,6 +149,16 @@ final class NamespaceDelivery implements Subscription {
         return running;
     }
 
+    /**
+     * Whether it needs its shared consumer at every poll: it stops or must rewind, applies or has
+     * batches queued, holds entries for a retry, or waits for a pause to end. An idle one has nothing
+     * to settle, resume or retry: it is attended to when a poll brings it records, and now and then
+     * (a refused commit offered again, a report).
+     */
+    boolean active() {
+        return !running || mustRewind || strategy.busy() || strategy.held() > 0 || pauses.timed();
+    }
+
     /** How long an entry waits in {@code partition}'s topic, if it is one of its delay tiers. */
     Optional<Duration> tier(TopicPartition partition) {
         return ladder.tier(partition.topic());

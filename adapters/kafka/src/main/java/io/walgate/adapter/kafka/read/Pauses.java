@@ -126,6 +126,11 @@ final class Pauses {
         return false;
     }
 
+    /** Whether a partition waits for a time (its next poll must wait no longer). */
+    boolean timed() {
+        return !pausedUntil.isEmpty();
+    }
+
     boolean isPaused(TopicPartition partition) {
         return pausedUntil.containsKey(partition);
     }

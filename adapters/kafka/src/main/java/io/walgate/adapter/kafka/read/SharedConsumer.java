@@ -3,6 +3,7 @@ package io.walgate.adapter.kafka.read;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,6 +53,8 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 final class SharedConsumer implements Runnable {
     private static final System.Logger LOG = System.getLogger(SharedConsumer.class.getName());
     static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** How often a member that is not {@link NamespaceDelivery#active} is attended to all the same. */
+    static final Duration IDLE_VISIT = Duration.ofMillis(100);
 
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
@@ -65,6 +68,7 @@ final class SharedConsumer implements Runnable {
     private volatile List<NamespaceDelivery> membersSnapshot = List.of();
 
     private boolean ended;
+    private Instant nextIdleVisit = Instant.MIN;
     private Thread thread;
     /** Members changed and the subscription does not show it yet (it failed, say). */
     private boolean resubscribeDue;
@@ -277,7 +281,8 @@ final class SharedConsumer implements Runnable {
             quietTiers.beforePoll(p -> byTopic.get(p.topic()));
             timeout = quietTiers.pollTimeout(timeout);
         }
-        for (NamespaceDelivery member : members) {
+        List<NamespaceDelivery> attended = attended();
+        for (NamespaceDelivery member : attended) {
             each(member, NamespaceDelivery::beforePoll);
             Duration its = member.pollTimeout(MAX_POLL);
             timeout = its.compareTo(timeout) < 0 ? its : timeout;
@@ -335,13 +340,38 @@ final class SharedConsumer implements Runnable {
                 shares.computeIfAbsent(member, m -> new LinkedHashMap<>()).put(p, records.records(p));
             }
         }
-        for (NamespaceDelivery member : members) {
+        if (attended != members) {
+            Set<NamespaceDelivery> already = new HashSet<>(attended);
+            shares.keySet().stream().filter(m -> !already.contains(m)).forEach(attended::add);
+        }
+        for (NamespaceDelivery member : attended) {
             var share = shares.getOrDefault(member, Map.of());
             each(
                     member,
                     m -> m.deliver(share.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(share, Map.of())));
         }
-        commit();
+        commit(attended);
+    }
+
+    /**
+     * The members this poll attends to: every one each {@link #IDLE_VISIT}, else only the {@link
+     * NamespaceDelivery#active} ones (and, after the poll, those it brought records): with hundreds
+     * of idle namespaces, visiting each at every poll (every few milliseconds while applies run) cost
+     * the busy ones' latency.
+     */
+    private List<NamespaceDelivery> attended() {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextIdleVisit)) {
+            nextIdleVisit = now.plus(IDLE_VISIT);
+            return members;
+        }
+        List<NamespaceDelivery> active = new ArrayList<>();
+        for (NamespaceDelivery member : members) {
+            if (member.active()) {
+                active.add(member);
+            }
+        }
+        return active;
     }
 
     /** Rewinds members to their commits: one broker call for all of them. */
@@ -368,8 +398,8 @@ final class SharedConsumer implements Runnable {
      * broker refuses for one namespace (its ACLs) holds back no other. A commit lost with a crash
      * costs a redelivery, which the targets apply idempotently.
      */
-    private void commit() {
-        for (NamespaceDelivery member : members) {
+    private void commit(List<NamespaceDelivery> attended) {
+        for (NamespaceDelivery member : attended) {
             Map<TopicPartition, OffsetAndMetadata> due = member.committable();
             if (!due.isEmpty()) {
                 consumer.commitAsync(due, member::commitAnswered);
