@@ -150,13 +150,13 @@ final class NamespaceDelivery implements Subscription {
     }
 
     /**
-     * Whether it needs its shared consumer at every poll: it stops or must rewind, applies or has
-     * batches queued, holds entries for a retry, or waits for a pause to end. An idle one has nothing
-     * to settle, resume or retry: it is attended to when a poll brings it records, and now and then
-     * (a refused commit offered again, a report).
+     * Whether it needs its shared consumer at every poll until {@code horizon}: it stops or must
+     * rewind, applies or has batches queued, holds entries for a retry, or has a pause that ends
+     * before then. An idle one has nothing to settle, resume or retry: it is attended to when a poll
+     * brings it records, and at the horizon (a refused commit offered again, a report).
      */
-    boolean active() {
-        return !running || mustRewind || strategy.busy() || strategy.held() > 0 || pauses.timed();
+    boolean active(Instant horizon) {
+        return !running || mustRewind || strategy.busy() || strategy.held() > 0 || pauses.endsBefore(horizon);
     }
 
     /** How long an entry waits in {@code partition}'s topic, if it is one of its delay tiers. */

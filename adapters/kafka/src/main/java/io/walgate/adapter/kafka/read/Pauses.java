@@ -126,9 +126,14 @@ final class Pauses {
         return false;
     }
 
-    /** Whether a partition waits for a time (its next poll must wait no longer). */
-    boolean timed() {
-        return !pausedUntil.isEmpty();
+    /** Whether a pause ends before {@code horizon} (the poll must then wait no longer). */
+    boolean endsBefore(Instant horizon) {
+        for (Instant until : pausedUntil.values()) {
+            if (until.isBefore(horizon)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isPaused(TopicPartition partition) {

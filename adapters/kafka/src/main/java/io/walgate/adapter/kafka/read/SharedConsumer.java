@@ -282,6 +282,10 @@ final class SharedConsumer implements Runnable {
             timeout = quietTiers.pollTimeout(timeout);
         }
         List<NamespaceDelivery> attended = attended();
+        Duration untilIdleVisit = Duration.between(clock.instant(), nextIdleVisit);
+        timeout = untilIdleVisit.isNegative()
+                ? Duration.ZERO
+                : untilIdleVisit.compareTo(timeout) < 0 ? untilIdleVisit : timeout;
         for (NamespaceDelivery member : attended) {
             each(member, NamespaceDelivery::beforePoll);
             Duration its = member.pollTimeout(MAX_POLL);
@@ -354,20 +358,20 @@ final class SharedConsumer implements Runnable {
     }
 
     /**
-     * The members this poll attends to: every one each {@link #IDLE_VISIT}, else only the {@link
-     * NamespaceDelivery#active} ones (and, after the poll, those it brought records): with hundreds
-     * of idle namespaces, visiting each at every poll (every few milliseconds while applies run) cost
-     * the busy ones' latency.
+     * The members this poll attends to: every one each {@link #IDLE_VISIT} (the poll waits no longer),
+     * else only those {@link NamespaceDelivery#active} before the next such visit (and, after the
+     * poll, those it brought records): with hundreds of idle namespaces, visiting each at every poll
+     * (every few milliseconds while applies run) cost the busy ones' latency.
      */
     private List<NamespaceDelivery> attended() {
         Instant now = clock.instant();
-        if (!now.isBefore(nextIdleVisit)) {
+        if (!now.isBefore(nextIdleVisit) || nextIdleVisit.isAfter(now.plus(IDLE_VISIT))) { // or the clock went back
             nextIdleVisit = now.plus(IDLE_VISIT);
             return members;
         }
         List<NamespaceDelivery> active = new ArrayList<>();
         for (NamespaceDelivery member : members) {
-            if (member.active()) {
+            if (member.active(nextIdleVisit)) {
                 active.add(member);
             }
         }

@@ -537,13 +537,8 @@ class SharedConsumerTest {
                     return CompletableFuture.completedFuture(known);
                 },
                 () -> {});
-        TopicPartition tier = new TopicPartition(KafkaDelayTiers.topicName(log.topic(), Duration.ofSeconds(5)), 0);
+        TopicPartition tier = assignLogAndEmptyTier(Duration.ofSeconds(5));
         ends.put(tier, 0L);
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(log, tier));
-            consumer.updateBeginningOffsets(Map.of(log, 0L, tier, 0L));
-            consumer.updateEndOffsets(Map.of(log, 0L, tier, 0L));
-        });
         Subscription delivery = start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(tier));
@@ -579,12 +574,7 @@ class SharedConsumerTest {
                     return CompletableFuture.failedFuture(new TimeoutException("the broker does not answer"));
                 },
                 () -> {});
-        TopicPartition tier = new TopicPartition(KafkaDelayTiers.topicName(log.topic(), Duration.ofSeconds(1)), 0);
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(log, tier));
-            consumer.updateBeginningOffsets(Map.of(log, 0L, tier, 0L));
-            consumer.updateEndOffsets(Map.of(log, 0L, tier, 0L));
-        });
+        TopicPartition tier = assignLogAndEmptyTier(Duration.ofSeconds(1));
         Subscription delivery = start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() > 0);
@@ -594,5 +584,16 @@ class SharedConsumerTest {
         } finally {
             delivery.stop();
         }
+    }
+
+    /** Assigns the log and its (empty) tier of {@code length}, partition 0 of each; @return the tier's */
+    private TopicPartition assignLogAndEmptyTier(Duration length) {
+        TopicPartition tier = new TopicPartition(KafkaDelayTiers.topicName(log.topic(), length), 0);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log, tier));
+            consumer.updateBeginningOffsets(Map.of(log, 0L, tier, 0L));
+            consumer.updateEndOffsets(Map.of(log, 0L, tier, 0L));
+        });
+        return tier;
     }
 }
