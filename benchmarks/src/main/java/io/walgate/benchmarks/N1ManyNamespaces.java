@@ -73,6 +73,7 @@ final class N1ManyNamespaces {
         }
         creators.shutdown();
         Snapshot all = settled(worker);
+        System.out.println("  measuring the busy ones among them …"); // a cue for a profiler
         long[] among = busyLatency(stack, "namong", SECONDS);
         System.out.printf("  among them: p50 %.1f ms, p99 %.1f ms; %s%n", ms(among, 0.5), ms(among, 0.99), all);
 
