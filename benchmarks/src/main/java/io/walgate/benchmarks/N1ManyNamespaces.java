@@ -4,6 +4,9 @@ import static io.walgate.benchmarks.Measurement.ms;
 
 import io.walgate.devstack.JavaService;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -72,6 +75,7 @@ final class N1ManyNamespaces {
             creation.get();
         }
         creators.shutdown();
+        awaitServed(worker, BUSY + IDLE);
         Snapshot all = settled(worker);
         System.out.println("  measuring the busy ones among them …"); // a cue for a profiler
         long[] among = busyLatency(stack, "namong", SECONDS);
@@ -139,6 +143,32 @@ final class N1ManyNamespaces {
             last = now;
         }
         return last;
+    }
+
+    /**
+     * Waits until the worker reports on every namespace (its lag gauge, reported once its delivery
+     * polls): with shared consumers its thread count no longer tells, and a measurement while it is
+     * still joining namespaces (a rebalance each) measured that instead.
+     */
+    private static void awaitServed(JavaService worker, int namespaces) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        long served;
+        while ((served = served(worker)) < namespaces) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker serves " + served + " of " + namespaces + " namespaces");
+            }
+            Thread.sleep(2000); // the interval of a condition's checks
+        }
+    }
+
+    private static long served(JavaService worker) throws IOException {
+        try (InputStream in =
+                URI.create(worker.endpoint() + "/q/metrics").toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> l.startsWith("walgate_delivery_lag_entries{"))
+                    .count();
+        }
     }
 
     /** Paced writes to every busy namespace at once (RATE in all); write → applied, sorted. */

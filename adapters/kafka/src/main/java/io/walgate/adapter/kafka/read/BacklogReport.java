@@ -66,7 +66,12 @@ final class BacklogReport {
         long dueLag = held;
         StringBuilder position = new StringBuilder();
         for (TopicPartition p : assigned.get()) {
-            long behind = consumer.currentLag(p).orElse(0);
+            long behind;
+            try {
+                behind = consumer.currentLag(p).orElse(0);
+            } catch (IllegalStateException e) {
+                continue; // no longer assigned, and not told yet
+            }
             lag += behind;
             if (behind > 0 && !pauses.isWaitingForDueTime(p)) {
                 dueLag += behind;

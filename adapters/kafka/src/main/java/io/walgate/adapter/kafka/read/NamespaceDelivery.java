@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +64,9 @@ final class NamespaceDelivery implements Subscription {
     private final Set<String> topics;
     private final Pauses pauses;
     private final OffsetLedger ledger = new OffsetLedger();
+    /** Its partitions assigned, as rebalances tell: what reports walk (no copy of the whole assignment). */
+    private final Set<TopicPartition> mine = new HashSet<>();
+
     private final OrderingStrategy strategy;
     private final BacklogReport reports;
     private final LostRanges lostRanges;
@@ -117,7 +121,7 @@ final class NamespaceDelivery implements Subscription {
                 : new UnorderedStrategy(parts);
         this.reports = new BacklogReport(
                 consumer,
-                this::assigned,
+                () -> mine,
                 strategy,
                 pauses,
                 ledger,
@@ -147,6 +151,16 @@ final class NamespaceDelivery implements Subscription {
 
     boolean running() {
         return running;
+    }
+
+    /** Its {@code partitions} were assigned (a rebalance, or its admission). */
+    void gained(Collection<TopicPartition> partitions) {
+        mine.addAll(partitions);
+    }
+
+    /** Its {@code partitions} were revoked or lost. */
+    void dropped(Collection<TopicPartition> partitions) {
+        mine.removeAll(partitions);
     }
 
     /**

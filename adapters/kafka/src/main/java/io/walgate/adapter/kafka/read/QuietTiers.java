@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -25,9 +24,10 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <ol>
  *   <li>Not late: an entry waits in a tier for the tier's length after it was sent, and a quiet
- *       partition is looked at once right away, then every quarter of its tier's length (at least
- *       every {@link #LONGEST_GAP}); so an entry is fetched well before it is released, unless it
- *       took the producer most of the tier's length to append it.
+ *       partition is looked at once right away, then with every quiet partition of its tier, every
+ *       quarter of the tier's length (at least every {@link #LONGEST_GAP}); so an entry is fetched
+ *       well before it is released, unless it took the producer most of the tier's length to append
+ *       it.
  *   <li>Never blocks the polling thread: one look is asked at a time and answered on the Admin
  *       client's thread; the answer is taken up before a later poll. A look not answered within
  *       {@link #LOOK_TIMEOUT} counts as failed.
@@ -35,14 +35,19 @@ import org.apache.kafka.common.TopicPartition;
  *       where it rests, is fetched again (and not quietened before it was read to that end); after
  *       a look that failed as a whole, nothing is quietened for {@link #AFTER_FAILURE}.
  *   <li>Only a running member's tier partitions, fetched since the sweep before (so the consumer
- *       knows their end), not paused or held by the member, are quietened; a partition that is
- *       revoked, lost or rewound is forgotten with the rest of its member's pauses.
+ *       knows their end), not paused or held by the member, are quietened, once every {@link
+ *       #QUIETEN_EVERY}; a partition that is revoked, lost or rewound is forgotten with the rest of
+ *       its member's pauses (and here at its next look).
+ *   <li>Its work per poll is a few comparisons: the partitions are walked only to quieten them and
+ *       when they are looked at.
  * </ol>
  */
 final class QuietTiers {
     private static final System.Logger LOG = System.getLogger(QuietTiers.class.getName());
+    /** How often it checks whether a look is due (and the poll waits no longer while any is quiet). */
+    static final Duration TICK = Duration.ofMillis(100);
     /** How often the fetched tier partitions are checked for having been read to their end. */
-    static final Duration SWEEP = Duration.ofMillis(100);
+    static final Duration QUIETEN_EVERY = Duration.ofSeconds(1);
     /** The longest gap between two looks at a quiet partition, however long its tier. */
     static final Duration LONGEST_GAP = Duration.ofSeconds(30);
     /** A look not answered by then is taken as failed (the Admin call has a shorter timeout). */
@@ -61,17 +66,19 @@ final class QuietTiers {
      */
     private record Answer(long ask, Map<TopicPartition, Long> ends) {}
 
-    /** A quiet partition's next look, and the sweep that quietened it. */
-    private record Look(Instant next, long since) {}
-
     private final Consumer<?, ?> consumer;
     private final EndOffsets endOffsets;
     private final Clock clock;
-    /** Quiet partitions, each with when to look at it next. */
-    private final Map<TopicPartition, Look> nextLook = new HashMap<>();
+    /** Quiet partitions by their tier's length, each with the sweep that quietened it. */
+    private final Map<Duration, Map<TopicPartition, Long>> quiet = new HashMap<>();
+    /** Per tier length, when its quiet partitions are looked at next. */
+    private final Map<Duration, Instant> nextLook = new HashMap<>();
+    /** Quietened since the last look: looked at once right away. */
+    private final Set<TopicPartition> fresh = new HashSet<>();
     /** Tier partitions that were fetched at the last sweep. */
     private Set<TopicPartition> fetchedAtLastSweep = Set.of();
 
+    private Instant nextTick = Instant.MIN;
     private Instant nextSweep = Instant.MIN;
     private long sweeps;
     private Instant quietenFrom = Instant.MIN;
@@ -99,31 +106,38 @@ final class QuietTiers {
             LOG.log(Level.DEBUG, "no answer to a look at " + asking.size() + " quiet partitions");
             takeAnswer(null, owner, now);
         }
-        if (!now.isBefore(nextSweep)) {
-            nextSweep = now.plus(SWEEP);
-            sweeps++;
-            if (!now.isBefore(quietenFrom)) {
-                sweep(owner, now);
-            }
-            look(owner, now);
+        if (now.isBefore(nextTick)) {
+            return;
         }
+        nextTick = now.plus(TICK);
+        if (!now.isBefore(nextSweep) && !now.isBefore(quietenFrom)) {
+            nextSweep = now.plus(QUIETEN_EVERY);
+            sweeps++;
+            sweep(owner, now);
+        }
+        look(now);
     }
 
-    /** How long the next poll may wait: while partitions are quiet, no longer than a sweep. */
+    /** How long the next poll may wait: while partitions are quiet, no longer than a tick. */
     Duration pollTimeout(Duration max) {
-        return nextLook.isEmpty() && asking == null ? max : (SWEEP.compareTo(max) < 0 ? SWEEP : max);
+        return quiet() == 0 && asking == null ? max : (TICK.compareTo(max) < 0 ? TICK : max);
     }
 
-    /** Quiet partitions waiting for their next look, for tests and metrics. */
+    /** Quiet partitions, for tests and metrics. */
     int quiet() {
-        return nextLook.size();
+        int n = 0;
+        for (Map<TopicPartition, Long> tier : quiet.values()) {
+            n += tier.size();
+        }
+        return n;
     }
 
     private void sweep(Function<TopicPartition, NamespaceDelivery> owner, Instant now) {
         Set<TopicPartition> fetched = new HashSet<>();
         for (TopicPartition p : consumer.assignment()) {
             NamespaceDelivery member = owner.apply(p);
-            if (member == null || member.tier(p).isEmpty() || !member.mayQuieten(p)) {
+            Duration tier = member == null ? null : member.tier(p).orElse(null);
+            if (tier == null || !member.mayQuieten(p)) {
                 continue;
             }
             if (!fetchedAtLastSweep.contains(p)) {
@@ -132,7 +146,9 @@ final class QuietTiers {
             }
             try {
                 if (consumer.currentLag(p).orElse(-1) == 0 && member.quieten(p, consumer.position(p))) {
-                    nextLook.put(p, new Look(now, sweeps)); // appended to since the fetch that told its end?
+                    quiet.computeIfAbsent(tier, t -> new HashMap<>()).put(p, sweeps);
+                    nextLook.putIfAbsent(tier, now.plus(gap(tier)));
+                    fresh.add(p); // appended to since the fetch that told its end?
                     continue;
                 }
             } catch (RuntimeException e) {
@@ -143,21 +159,21 @@ final class QuietTiers {
         fetchedAtLastSweep = fetched;
     }
 
-    private void look(Function<TopicPartition, NamespaceDelivery> owner, Instant now) {
+    /** Asks the end offsets of the fresh quiet partitions and of every tier whose look is due. */
+    private void look(Instant now) {
         if (asking != null) {
             return;
         }
-        Set<TopicPartition> due = new HashSet<>();
-        Instant horizon = now.plus(SWEEP); // those due before the next sweep go along
-        for (Iterator<Map.Entry<TopicPartition, Look>> it = nextLook.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<TopicPartition, Look> e = it.next();
-            NamespaceDelivery member = owner.apply(e.getKey());
-            if (member == null || !member.isQuiet(e.getKey())) {
-                it.remove(); // woken, revoked or rewound meanwhile
-            } else if (e.getValue().next().isBefore(horizon)) {
-                due.add(e.getKey());
+        Set<TopicPartition> due = new HashSet<>(fresh);
+        Instant horizon = now.plus(TICK); // those due before the next tick go along
+        for (Map.Entry<Duration, Instant> look : nextLook.entrySet()) {
+            Map<TopicPartition, Long> its = quiet.get(look.getKey());
+            if (look.getValue().isBefore(horizon) && its != null && !its.isEmpty()) {
+                due.addAll(its.keySet());
+                look.setValue(now.plus(gap(look.getKey())));
             }
         }
+        fresh.clear();
         if (due.isEmpty()) {
             return;
         }
@@ -188,16 +204,21 @@ final class QuietTiers {
             quietenFrom = now.plus(AFTER_FAILURE);
         }
         for (TopicPartition p : asked) {
-            Look look = nextLook.get(p);
             NamespaceDelivery member = owner.apply(p);
-            if (look == null || member == null) {
-                nextLook.remove(p);
-            } else if (look.since() > askedAtSweep) {
-                continue; // quietened again since it was asked (after a rewind, say): its own look is due
-            } else if (member.lookedAt(p, ends == null ? null : ends.get(p))) {
-                nextLook.put(p, new Look(now.plus(gap(member.tier(p).orElse(Duration.ZERO))), look.since()));
-            } else {
-                nextLook.remove(p);
+            if (member == null) {
+                quiet.values().forEach(its -> its.remove(p)); // its member has gone
+                continue;
+            }
+            Map<TopicPartition, Long> its = quiet.get(member.tier(p).orElse(Duration.ZERO));
+            Long since = its == null ? null : its.get(p);
+            if (since == null) {
+                continue;
+            }
+            if (since > askedAtSweep) {
+                continue; // quietened again since it was asked (after a rewind, say): it is fresh
+            }
+            if (!member.lookedAt(p, ends == null ? null : ends.get(p))) {
+                its.remove(p); // woken, or no longer quiet (revoked, lost, rewound)
             }
         }
     }

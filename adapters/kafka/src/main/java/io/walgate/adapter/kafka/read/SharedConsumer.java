@@ -225,7 +225,9 @@ final class SharedConsumer implements Runnable {
             }
             members.add(joiner);
             joiner.topics().forEach(t -> byTopic.put(t, joiner));
-            if (!joiner.assigned().isEmpty()) {
+            List<TopicPartition> already = joiner.assigned();
+            joiner.gained(already);
+            if (!already.isEmpty()) {
                 // Still assigned from a former member: read again from the commit, not from where
                 // that one stopped reading.
                 joiner.rewindNow();
@@ -444,13 +446,18 @@ final class SharedConsumer implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            byMember(partitions).forEach((member, its) -> each(member, m -> m.handOver(its)));
+            byMember(partitions)
+                    .forEach((member, its) -> each(member, m -> {
+                        m.dropped(its);
+                        m.handOver(its);
+                    }));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // A member waiting to rewind reads its new partitions only after the rewind.
             byMember(partitions).forEach((member, its) -> {
+                member.gained(its);
                 if (member.rewinding() || !member.running()) {
                     consumer.pause(its);
                 } else {
@@ -461,7 +468,11 @@ final class SharedConsumer implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            byMember(partitions).forEach((member, its) -> each(member, m -> m.forget(its)));
+            byMember(partitions)
+                    .forEach((member, its) -> each(member, m -> {
+                        m.dropped(its);
+                        m.forget(its);
+                    }));
         }
     }
 
