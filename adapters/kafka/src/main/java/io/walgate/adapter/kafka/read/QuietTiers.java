@@ -99,6 +99,9 @@ final class QuietTiers {
     /** Before a poll, on the polling thread; {@code owner} tells a partition's member (or null). */
     void beforePoll(Function<TopicPartition, NamespaceDelivery> owner) {
         Instant now = clock.instant();
+        if (nextTick.isAfter(now.plus(TICK))) {
+            clockWentBack(now);
+        }
         Answer answer = answered.getAndSet(null);
         if (answer != null && asking != null && answer.ask() == asks) {
             takeAnswer(answer.ends(), owner, now);
@@ -116,6 +119,17 @@ final class QuietTiers {
             sweep(owner, now);
         }
         look(now);
+    }
+
+    /** The wall clock went back: whatever was due later than it can be from now is due now. */
+    private void clockWentBack(Instant now) {
+        nextTick = now;
+        nextSweep = now;
+        quietenFrom = now;
+        if (askedAt != null && askedAt.isAfter(now)) {
+            askedAt = now;
+        }
+        nextLook.replaceAll((tier, at) -> at.isAfter(now.plus(gap(tier))) ? now : at);
     }
 
     /** How long the next poll may wait: while partitions are quiet, no longer than a tick. */
@@ -187,7 +201,8 @@ final class QuietTiers {
                 if (failure != null) {
                     LOG.log(Level.DEBUG, "the end offsets of " + count + " quiet partitions: " + failure);
                 }
-                answered.set(new Answer(ask, failure == null ? ends : null));
+                Answer mine = new Answer(ask, failure == null ? ends : null);
+                answered.accumulateAndGet(mine, (other, it) -> other != null && other.ask() > it.ask() ? other : it);
             });
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "could not ask the end offsets of quiet partitions: " + e);
@@ -217,8 +232,13 @@ final class QuietTiers {
             if (since > askedAtSweep) {
                 continue; // quietened again since it was asked (after a rewind, say): it is fresh
             }
-            if (!member.lookedAt(p, ends == null ? null : ends.get(p))) {
-                its.remove(p); // woken, or no longer quiet (revoked, lost, rewound)
+            try {
+                if (!member.lookedAt(p, ends == null ? null : ends.get(p))) {
+                    its.remove(p); // woken, or no longer quiet (revoked, lost, rewound)
+                }
+            } catch (RuntimeException e) {
+                its.remove(p);
+                member.failed(e); // that member's alone: it rewinds, the others go on
             }
         }
     }
