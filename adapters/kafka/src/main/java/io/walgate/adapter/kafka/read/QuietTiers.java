@@ -137,7 +137,7 @@ final class QuietTiers {
         return quiet() == 0 && asking == null ? max : (TICK.compareTo(max) < 0 ? TICK : max);
     }
 
-    /** Quiet partitions, for tests and metrics. */
+    /** How many partitions are quiet now. */
     int quiet() {
         int n = 0;
         for (Map<TopicPartition, Long> tier : quiet.values()) {

@@ -526,17 +526,12 @@ class SharedConsumerTest {
     void anEmptyDelayTierIsNotFetchedUntilItsEndOffsetMovesThenItsEntryIsDelivered() {
         Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
         AtomicInteger looks = new AtomicInteger();
-        shared = new SharedConsumer(
-                "delivery-under-test",
-                consumer,
-                Clock.systemUTC(),
-                partitions -> {
-                    looks.incrementAndGet();
-                    Map<TopicPartition, Long> known = new HashMap<>();
-                    partitions.forEach(p -> Optional.ofNullable(ends.get(p)).ifPresent(end -> known.put(p, end)));
-                    return CompletableFuture.completedFuture(known);
-                },
-                () -> {});
+        lookingUpEndsWith(partitions -> {
+            looks.incrementAndGet();
+            Map<TopicPartition, Long> known = new HashMap<>();
+            partitions.forEach(p -> Optional.ofNullable(ends.get(p)).ifPresent(end -> known.put(p, end)));
+            return CompletableFuture.completedFuture(known);
+        });
         TopicPartition tier = assignLogAndEmptyTier(Duration.ofSeconds(5));
         ends.put(tier, 0L);
         Subscription delivery = start();
@@ -565,15 +560,10 @@ class SharedConsumerTest {
     @Test
     void aQuietTierWhoseEndCannotBeToldIsFetchedAgain() {
         AtomicInteger looks = new AtomicInteger();
-        shared = new SharedConsumer(
-                "delivery-under-test",
-                consumer,
-                Clock.systemUTC(),
-                partitions -> {
-                    looks.incrementAndGet(); // the tier was quiet
-                    return CompletableFuture.failedFuture(new TimeoutException("the broker does not answer"));
-                },
-                () -> {});
+        lookingUpEndsWith(partitions -> {
+            looks.incrementAndGet(); // the tier was quiet
+            return CompletableFuture.failedFuture(new TimeoutException("the broker does not answer"));
+        });
         TopicPartition tier = assignLogAndEmptyTier(Duration.ofSeconds(1));
         Subscription delivery = start();
         try {
@@ -584,6 +574,11 @@ class SharedConsumerTest {
         } finally {
             delivery.stop();
         }
+    }
+
+    /** The shared consumer under test quietens empty delay tiers, asking their ends of {@code endOffsets}. */
+    private void lookingUpEndsWith(QuietTiers.EndOffsets endOffsets) {
+        shared = new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC(), endOffsets, () -> {});
     }
 
     /** Assigns the log and its (empty) tier of {@code length}, partition 0 of each; @return the tier's */
