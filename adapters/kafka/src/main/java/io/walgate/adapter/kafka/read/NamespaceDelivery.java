@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 
 /**
  * Delivers one namespace's Kafka log to one region's handlers, as a member of a {@link
@@ -33,8 +31,8 @@ import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
  * is a part of its own: where a record waits ({@link DelayLadder}), how a poll is applied and
  * settled per ordering mode ({@link UnorderedStrategy}, {@link KeyOrderedStrategy}), re-appends
  * ({@link Reappender}), dead letters ({@link DeadLetterWriter}), paused partitions ({@link Pauses}),
- * what may be committed ({@link OffsetLedger}), reports ({@link BacklogReport}) and lost ranges
- * ({@link LostRanges}).
+ * what may be committed ({@link OffsetLedger}) and how ({@link Commits}), where it reads from again
+ * ({@link Rewinds}), reports ({@link BacklogReport}) and lost ranges ({@link LostRanges}).
  *
  * <ol>
  *   <li>At least once: an offset is committed only after its entry was applied, re-appended or
@@ -72,14 +70,14 @@ final class NamespaceDelivery implements Subscription {
     private final LostRanges lostRanges;
     private final Lanes lanes;
     private final StartingOffsets startingOffsets;
+    private final Commits commits;
+    /** Set after a failure: nothing is read (or committed) until a rewind to the commit succeeds. */
+    private final Rewinds rewinds;
+
     private final DeliveryProgress progress;
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    /** Set after a failure: nothing is read (or committed) until a rewind to the commit succeeds. */
-    private boolean mustRewind;
-
-    private Instant rewindAt = Instant.MIN;
 
     /**
      * @param consumer the shared consumer, in the region's delivery group; this delivery touches only
@@ -129,6 +127,8 @@ final class NamespaceDelivery implements Subscription {
                 progress,
                 clock);
         this.lostRanges = new LostRanges(consumer, namespace.name(), region, progress);
+        this.commits = new Commits(namespace.name(), consumer, ledger, strategy, progress);
+        this.rewinds = new Rewinds(namespace.name(), consumer, strategy, startingOffsets, clock);
     }
 
     String name() {
@@ -170,7 +170,7 @@ final class NamespaceDelivery implements Subscription {
      * brings it records, and at the horizon (a refused commit offered again, a report).
      */
     boolean active(Instant horizon) {
-        return !running || mustRewind || strategy.busy() || strategy.held() > 0 || pauses.endsBefore(horizon);
+        return !running || rewinds.pending() || strategy.busy() || strategy.held() > 0 || pauses.endsBefore(horizon);
     }
 
     /** How long an entry waits in {@code partition}'s topic, if it is one of its delay tiers. */
@@ -180,7 +180,7 @@ final class NamespaceDelivery implements Subscription {
 
     /** Whether its {@code partition} is fetched now, and by its choice could stop being (quieten). */
     boolean mayQuieten(TopicPartition partition) {
-        return running && !mustRewind && pauses.isFetched(partition);
+        return running && !rewinds.pending() && pauses.isFetched(partition);
     }
 
     /**
@@ -191,13 +191,9 @@ final class NamespaceDelivery implements Subscription {
         return pauses.quieten(partition, position);
     }
 
-    boolean isQuiet(TopicPartition partition) {
-        return pauses.isQuiet(partition);
-    }
-
     /** A quiet partition ends at {@code end} now (null: unknown); @return whether it stays quiet */
     boolean lookedAt(TopicPartition partition, Long end) {
-        return pauses.lookedAt(partition, end, running && !mustRewind);
+        return pauses.lookedAt(partition, end, running && !rewinds.pending());
     }
 
     /**
@@ -209,7 +205,7 @@ final class NamespaceDelivery implements Subscription {
             strategy.collect(); // stopping: it only settles what ended, rewind or not
             return;
         }
-        if (mustRewind) {
+        if (rewinds.pending()) {
             return;
         }
         pauses.resumeDue(clock.instant());
@@ -218,17 +214,16 @@ final class NamespaceDelivery implements Subscription {
 
     /** How long the next poll may wait, as far as this delivery is concerned. */
     Duration pollTimeout(Duration max) {
-        Instant now = clock.instant();
-        if (mustRewind) {
-            return rewindAt.isAfter(now) ? min(max, Duration.between(now, rewindAt)) : Duration.ZERO;
+        if (rewinds.pending()) {
+            return rewinds.wait(max);
         }
-        Duration timeout = pauses.pollTimeout(now, max, strategy.nextRetry());
+        Duration timeout = pauses.pollTimeout(clock.instant(), max, strategy.nextRetry());
         return strategy.busy() ? min(timeout, BUSY_POLL) : timeout;
     }
 
     /** Hands over its share of a poll (maybe none), retries held entries, reports when due. */
     void deliver(ConsumerRecords<byte[], byte[]> records) {
-        if (mustRewind) {
+        if (rewinds.pending()) {
             return;
         }
         strategy.deliver(records);
@@ -238,18 +233,12 @@ final class NamespaceDelivery implements Subscription {
 
     /** What to commit now (without waiting), counted as offered; nothing while it must rewind. */
     Map<TopicPartition, OffsetAndMetadata> committable() {
-        return mustRewind ? Map.of() : ledger.committable(strategy::firstHeld);
+        return rewinds.pending() ? Map.of() : commits.due();
     }
 
     /** The broker's answer to a commit of its {@code offsets}: {@code failure} null if it took them. */
     void commitAnswered(Map<TopicPartition, OffsetAndMetadata> offsets, Exception failure) {
-        if (failure == null) {
-            ledger.committed(offsets);
-            progress.progressed();
-        } else {
-            ledger.refused(offsets.keySet());
-            LOG.log(Level.DEBUG, "commit of " + namespace.name() + " failed; offered again: " + failure);
-        }
+        commits.answered(offsets, failure);
     }
 
     /** Positions of its partitions that are no longer in the log. */
@@ -259,17 +248,11 @@ final class NamespaceDelivery implements Subscription {
     }
 
     /**
-     * Its partitions the group never committed: where they start. If that cannot be told now, they
-     * are put at the beginning for the time being (else every poll of the shared consumer would
-     * fail on them) and stay paused until a rewind, a second later, places them for real.
+     * Its partitions the group never committed: where they start. A failure to tell is thrown (the
+     * shared consumer makes it this delivery's failure: paused, then rewound).
      */
     void startFresh(Collection<TopicPartition> partitions) {
-        try {
-            startingOffsets.seek(consumer, namespace.name(), partitions);
-        } catch (RuntimeException e) {
-            consumer.seekToBeginning(partitions);
-            throw e; // the shared consumer makes it this delivery's failure: paused, then rewound
-        }
+        rewinds.startFresh(partitions);
     }
 
     /**
@@ -286,7 +269,7 @@ final class NamespaceDelivery implements Subscription {
                             + "; it will be applied again: " + e.getMessage());
         } finally {
             try {
-                commitNow(partitions);
+                commits.now(partitions);
             } finally {
                 forget(partitions); // whatever failed: nothing of them may linger
             }
@@ -298,18 +281,7 @@ final class NamespaceDelivery implements Subscription {
      * commits they resume from. If they cannot be read, nothing is skipped (applied again instead).
      */
     void assignedNow(Collection<TopicPartition> partitions) {
-        if (!strategy.readsNotes() || partitions.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.committed(Set.copyOf(partitions), Duration.ofSeconds(10)).forEach((p, c) -> {
-                if (c != null) {
-                    strategy.resumeFrom(p, c);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.INFO, "no hand-over notes for " + partitions + ": " + e.getMessage());
-        }
+        rewinds.readNotes(partitions);
     }
 
     void forget(Collection<TopicPartition> partitions) {
@@ -336,10 +308,8 @@ final class NamespaceDelivery implements Subscription {
     /** As {@link #failed}, for a failure of the shared consumer, which its owner logs once for all. */
     void rewindLater(RuntimeException e) {
         progress.failed(e.toString());
-        mustRewind = true;
-        rewindAt = clock.instant().plus(AGAIN_AFTER);
         try {
-            consumer.pause(assigned());
+            rewinds.later(assigned());
         } finally {
             reports.reportUnknown();
         }
@@ -347,18 +317,18 @@ final class NamespaceDelivery implements Subscription {
 
     /** Whether it must go back to its commit before it reads again. */
     boolean rewinding() {
-        return mustRewind;
+        return rewinds.pending();
     }
 
     /** Whether it waits for a rewind whose time has come. */
     boolean rewindDue() {
-        return mustRewind && !clock.instant().isBefore(rewindAt);
+        return rewinds.due();
     }
 
     /** The rewind could not read the commits: it tries again later. */
     void rewindFailed(RuntimeException e) {
         LOG.log(Level.WARNING, "could not rewind " + namespace.name() + " yet: " + e.getMessage());
-        rewindAt = clock.instant().plus(AGAIN_AFTER);
+        rewinds.failed();
         reports.reportUnknown();
     }
 
@@ -370,24 +340,12 @@ final class NamespaceDelivery implements Subscription {
     void rewindTo(Map<TopicPartition, OffsetAndMetadata> last) {
         List<TopicPartition> assigned = assigned();
         forget(assigned);
-        List<TopicPartition> fresh =
-                assigned.stream().filter(p -> last.get(p) == null).toList();
-        assigned.stream().filter(p -> last.get(p) != null).forEach(p -> {
-            consumer.seek(p, last.get(p).offset());
-            strategy.resumeFrom(p, last.get(p));
-        });
-        if (!fresh.isEmpty()) {
-            startFresh(fresh);
-        }
-        consumer.resume(assigned);
-        mustRewind = false;
+        rewinds.to(last, assigned);
     }
 
     /** Must go back to its commit before it reads again (it joins a consumer that read its topics). */
     void rewindNow() {
-        mustRewind = true;
-        rewindAt = Instant.MIN;
-        consumer.pause(assigned());
+        rewinds.now(assigned());
     }
 
     /**
@@ -419,15 +377,8 @@ final class NamespaceDelivery implements Subscription {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not settle what " + namespace.name() + " applied last: " + e);
             }
-            commitNow(assigned);
-            Map<TopicPartition, OffsetAndMetadata> handedOff = new HashMap<>();
-            assigned.forEach(p -> {
-                long at = ledger.committed(p);
-                if (at >= 0) {
-                    handedOff.put(p, new OffsetAndMetadata(at));
-                }
-            });
-            startingOffsets.handOff(namespace.name(), handedOff);
+            commits.now(assigned);
+            startingOffsets.handOff(namespace.name(), commits.confirmed(assigned));
             forget(assigned);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not close the delivery of " + namespace.name() + " cleanly: " + e);
@@ -439,46 +390,6 @@ final class NamespaceDelivery implements Subscription {
             }
             stopped.countDown();
         }
-    }
-
-    /**
-     * Commits what {@code partitions} settled and waits for it (with any commit still in flight):
-     * before they go to another owner, and at the end. A failure is logged; what it did not commit
-     * is read again.
-     */
-    private void commitNow(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> due = ledger.unconfirmed(strategy::firstHeld);
-        due.keySet().retainAll(partitions);
-        for (TopicPartition p : partitions) {
-            // Held entries stop the commit; what was settled past them is noted for the next owner.
-            strategy.firstHeld(p)
-                    .ifPresent(commit -> ledger.settledUpTo(p)
-                            .flatMap(upTo -> strategy.handOverNote(p, commit, upTo))
-                            .ifPresent(note -> due.put(p, new OffsetAndMetadata(commit, note))));
-        }
-        if (due.isEmpty()) {
-            return;
-        }
-        try {
-            commitSync(due);
-        } catch (RuntimeException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "could not commit what " + namespace.name() + " applied on " + partitions
-                            + "; it will be applied again: " + e.getMessage());
-        }
-    }
-
-    /** Commits and waits; a broker that keeps less metadata than a note takes the commits without notes. */
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> due) {
-        try {
-            consumer.commitSync(due);
-        } catch (OffsetMetadataTooLarge e) {
-            Map<TopicPartition, OffsetAndMetadata> bare = new HashMap<>();
-            due.forEach((p, o) -> bare.put(p, new OffsetAndMetadata(o.offset())));
-            consumer.commitSync(bare);
-        }
-        ledger.committed(due);
     }
 
     private static Duration min(Duration a, Duration b) {

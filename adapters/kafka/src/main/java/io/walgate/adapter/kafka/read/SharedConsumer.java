@@ -1,29 +1,22 @@
 package io.walgate.adapter.kafka.read;
 
+import static io.walgate.adapter.kafka.read.Members.each;
+
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /**
  * One consumer of a region's delivery group, polling on a thread of its own for many namespaces
@@ -53,27 +46,16 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 final class SharedConsumer implements Runnable {
     private static final System.Logger LOG = System.getLogger(SharedConsumer.class.getName());
     static final Duration MAX_POLL = Duration.ofMillis(200);
-    /** How often a member that is not {@link NamespaceDelivery#active} is attended to all the same. */
-    static final Duration IDLE_VISIT = Duration.ofMillis(100);
 
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
-    private final Clock clock;
-    private final List<NamespaceDelivery> members = new ArrayList<>();
-    /** Topic → its member (a stopping member's topics are not given to a joiner until it has left). */
-    private final Map<String, NamespaceDelivery> byTopic = new HashMap<>();
-
-    private final ConcurrentLinkedQueue<NamespaceDelivery> joining = new ConcurrentLinkedQueue<>();
-    /** The members, for {@link #stopAll} from another thread. */
-    private volatile List<NamespaceDelivery> membersSnapshot = List.of();
+    private final Members members;
+    private final FailedPolls failedPolls;
 
     private boolean ended;
-    private Instant nextIdleVisit = Instant.MIN;
     private Thread thread;
     /** Members changed and the subscription does not show it yet (it failed, say). */
     private boolean resubscribeDue;
-    /** Set by {@link #stopAll}: members still joining are stopped as they are admitted. */
-    private volatile boolean stopping;
 
     private final Runnable onEnd;
     /** Its members' empty delay tiers, not fetched; null: every tier is fetched. */
@@ -98,7 +80,8 @@ final class SharedConsumer implements Runnable {
             Runnable onEnd) {
         this.name = name;
         this.consumer = consumer;
-        this.clock = clock;
+        this.members = new Members(consumer, clock);
+        this.failedPolls = new FailedPolls(name, consumer, members);
         this.onEnd = onEnd;
         this.quietTiers = endOffsets == null ? null : new QuietTiers(consumer, endOffsets, clock);
     }
@@ -116,7 +99,7 @@ final class SharedConsumer implements Runnable {
         if (ended) {
             return false;
         }
-        joining.add(member);
+        members.add(member);
         if (thread == null) {
             thread = new Thread(this, name);
             thread.setDaemon(true);
@@ -135,9 +118,7 @@ final class SharedConsumer implements Runnable {
 
     /** Stops every member (each drains and leaves); the consumer then ends. */
     synchronized void stopAll() {
-        stopping = true;
-        joining.forEach(NamespaceDelivery::stop);
-        membersSnapshot.forEach(NamespaceDelivery::stop); // stop() is the one thread-safe call
+        members.stopAll();
     }
 
     /** Waits for it to end after {@link #stopAll}; @return whether it had within {@code timeout} */
@@ -157,11 +138,8 @@ final class SharedConsumer implements Runnable {
         try {
             while (true) {
                 try {
-                    if (stopping) {
-                        members.forEach(NamespaceDelivery::stop); // whoever joined as stopAll came
-                    }
-                    resubscribeDue |= admit();
-                    resubscribeDue |= release();
+                    resubscribeDue |= members.admit();
+                    resubscribeDue |= members.release();
                     if (resubscribeDue) {
                         resubscribe();
                         resubscribeDue = false;
@@ -177,7 +155,7 @@ final class SharedConsumer implements Runnable {
                     // Not expected (members catch their own failures, the poll is caught): never
                     // let the thread die with namespaces that would silently stop being delivered.
                     LOG.log(Level.ERROR, name + " failed; its namespaces go back to their last commits: " + e, e);
-                    for (NamespaceDelivery m : members) {
+                    for (NamespaceDelivery m : members.all()) {
                         try {
                             m.rewindLater(e);
                         } catch (RuntimeException again) {
@@ -191,8 +169,7 @@ final class SharedConsumer implements Runnable {
             synchronized (this) {
                 ended = true;
             }
-            members.forEach(NamespaceDelivery::close); // never leave a stop waiting
-            joining.forEach(NamespaceDelivery::close);
+            members.closeAll();
             throw e;
         } finally {
             try {
@@ -205,89 +182,38 @@ final class SharedConsumer implements Runnable {
     }
 
     private synchronized boolean endIfNoneJoining() {
-        if (joining.isEmpty()) {
+        if (members.noneJoining()) {
             ended = true;
             return true;
         }
         return false;
     }
 
-    /** Admits joiners whose topics no member (a stopping one) still has. */
-    private boolean admit() {
-        boolean changed = false;
-        for (NamespaceDelivery joiner : List.copyOf(joining)) {
-            if (joiner.topics().stream().anyMatch(byTopic::containsKey)) {
-                continue; // its former self is still draining
-            }
-            joining.remove(joiner);
-            if (stopping) {
-                joiner.stop(); // stopAll came before its admission: it drains at once
-            }
-            members.add(joiner);
-            joiner.topics().forEach(t -> byTopic.put(t, joiner));
-            List<TopicPartition> already = joiner.assigned();
-            joiner.gained(already);
-            if (!already.isEmpty()) {
-                // Still assigned from a former member: read again from the commit, not from where
-                // that one stopped reading.
-                joiner.rewindNow();
-            }
-            changed = true;
-        }
-        return changed;
-    }
-
-    /** Members that stopped: stop reading them, and once their applies are done, close them. */
-    private boolean release() {
-        boolean changed = false;
-        for (NamespaceDelivery member : List.copyOf(members)) {
-            if (member.running()) {
-                continue;
-            }
-            consumer.pause(member.assigned());
-            try {
-                member.beforePoll(); // settles applies that ended
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "settling " + member.name() + " as it stops: " + e);
-            }
-            if (member.drained()) {
-                member.close();
-                members.remove(member);
-                member.topics().forEach(byTopic::remove);
-                changed = true;
-            }
-        }
-        return changed;
-    }
-
     private void resubscribe() {
-        membersSnapshot = List.copyOf(members);
-        Set<String> topics = new TreeSet<>(byTopic.keySet());
+        Set<String> topics = members.subscription();
         if (topics.isEmpty()) {
             consumer.unsubscribe();
         } else {
-            consumer.subscribe(topics, new Rebalance());
+            consumer.subscribe(topics, members.rebalanceListener());
         }
     }
 
     private void pollOnce() {
         Duration timeout = MAX_POLL;
         List<NamespaceDelivery> rewinding = new ArrayList<>();
-        for (NamespaceDelivery member : members) {
+        for (NamespaceDelivery member : members.all()) {
             if (member.rewindDue()) {
                 rewinding.add(member);
             }
         }
         rewind(rewinding);
         if (quietTiers != null) {
-            quietTiers.beforePoll(p -> byTopic.get(p.topic()));
+            quietTiers.beforePoll(members::owner);
             timeout = quietTiers.pollTimeout(timeout);
         }
-        List<NamespaceDelivery> attended = attended();
-        Duration untilIdleVisit = Duration.between(clock.instant(), nextIdleVisit);
-        timeout = untilIdleVisit.isNegative()
-                ? Duration.ZERO
-                : untilIdleVisit.compareTo(timeout) < 0 ? untilIdleVisit : timeout;
+        List<NamespaceDelivery> attended = members.attended();
+        Duration untilIdleVisit = members.untilIdleVisit();
+        timeout = untilIdleVisit.compareTo(timeout) < 0 ? untilIdleVisit : timeout;
         for (NamespaceDelivery member : attended) {
             each(member, NamespaceDelivery::beforePoll);
             Duration its = member.pollTimeout(MAX_POLL);
@@ -296,57 +222,18 @@ final class SharedConsumer implements Runnable {
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(timeout);
-        } catch (NoOffsetForPartitionException e) {
-            // Partitions the group never committed: where each starts is its member's to say.
-            byMember(e.partitions()).forEach((member, its) -> each(member, m -> m.startFresh(its)));
-            List<TopicPartition> unowned = e.partitions().stream()
-                    .filter(p -> !byTopic.containsKey(p.topic()))
-                    .toList();
-            if (!unowned.isEmpty()) {
-                consumer.seekToBeginning(unowned); // no member's: about to be revoked, never delivered
-            }
-            return;
-        } catch (OffsetOutOfRangeException e) {
-            Map<TopicPartition, Long> positions = e.offsetOutOfRangePartitions();
-            byMember(positions.keySet())
-                    .forEach((member, its) -> each(member, m -> {
-                        Map<TopicPartition, Long> mine = new HashMap<>();
-                        its.forEach(p -> mine.put(p, positions.get(p)));
-                        m.skipLost(mine);
-                    }));
-            return;
-        } catch (TopicAuthorizationException e) {
-            // Some namespaces' topics may not be read (their ACLs): those go back to their commits
-            // and try again later; the others are polled on.
-            Set<String> denied = e.unauthorizedTopics();
-            List<NamespaceDelivery> owners = members.stream()
-                    .filter(m -> m.topics().stream().anyMatch(denied::contains))
-                    .toList();
-            LOG.log(Level.WARNING, name + " may not read " + denied + ": " + e.getMessage());
-            owners.forEach(m -> m.rewindLater(e));
-            if (owners.size() == members.size()) {
-                sleep(NamespaceDelivery.AGAIN_AFTER);
-            }
-            return;
         } catch (RuntimeException e) {
-            // The consumer itself failed: every member goes back to its commit, a second later.
-            LOG.log(
-                    Level.WARNING,
-                    name + " failed to poll for " + members.size() + " namespaces; each goes back to its last"
-                            + " commit in " + NamespaceDelivery.AGAIN_AFTER.toSeconds() + " s: " + e,
-                    e);
-            members.forEach(m -> m.rewindLater(e));
-            sleep(NamespaceDelivery.AGAIN_AFTER);
+            sleep(failedPolls.handle(e));
             return;
         }
         Map<NamespaceDelivery, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> shares = new HashMap<>();
         for (TopicPartition p : records.partitions()) {
-            NamespaceDelivery member = byTopic.get(p.topic());
+            NamespaceDelivery member = members.owner(p);
             if (member != null) {
                 shares.computeIfAbsent(member, m -> new LinkedHashMap<>()).put(p, records.records(p));
             }
         }
-        if (attended != members) {
+        if (attended != members.all()) {
             Set<NamespaceDelivery> already = new HashSet<>(attended);
             shares.keySet().stream().filter(m -> !already.contains(m)).forEach(attended::add);
         }
@@ -357,27 +244,6 @@ final class SharedConsumer implements Runnable {
                     m -> m.deliver(share.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(share, Map.of())));
         }
         commit(attended);
-    }
-
-    /**
-     * The members this poll attends to: every one each {@link #IDLE_VISIT} (the poll waits no longer),
-     * else only those {@link NamespaceDelivery#active} before the next such visit (and, after the
-     * poll, those it brought records): with hundreds of idle namespaces, visiting each at every poll
-     * (every few milliseconds while applies run) cost the busy ones' latency.
-     */
-    private List<NamespaceDelivery> attended() {
-        Instant now = clock.instant();
-        if (!now.isBefore(nextIdleVisit) || nextIdleVisit.isAfter(now.plus(IDLE_VISIT))) { // or the clock went back
-            nextIdleVisit = now.plus(IDLE_VISIT);
-            return members;
-        }
-        List<NamespaceDelivery> active = new ArrayList<>();
-        for (NamespaceDelivery member : members) {
-            if (member.active(nextIdleVisit)) {
-                active.add(member);
-            }
-        }
-        return active;
     }
 
     /** Rewinds members to their commits: one broker call for all of them. */
@@ -413,74 +279,14 @@ final class SharedConsumer implements Runnable {
         }
     }
 
-    /** Runs {@code step} of one member; a failure is that member's alone. */
-    private static void each(NamespaceDelivery member, Step step) {
-        try {
-            step.on(member);
-        } catch (RuntimeException e) {
-            member.failed(e);
-        }
-    }
-
-    private interface Step {
-        void on(NamespaceDelivery member);
-    }
-
-    private Map<NamespaceDelivery, List<TopicPartition>> byMember(Collection<TopicPartition> partitions) {
-        return group(partitions, p -> byTopic.get(p.topic()));
-    }
-
-    private static Map<NamespaceDelivery, List<TopicPartition>> group(
-            Collection<TopicPartition> partitions, Function<TopicPartition, NamespaceDelivery> owner) {
-        Map<NamespaceDelivery, List<TopicPartition>> grouped = new LinkedHashMap<>();
-        for (TopicPartition p : partitions) {
-            NamespaceDelivery member = owner.apply(p);
-            if (member != null) {
-                grouped.computeIfAbsent(member, m -> new ArrayList<>()).add(p);
-            }
-        }
-        return grouped;
-    }
-
-    /** Called inside {@code poll} (and {@code unsubscribe}, {@code close}), on this thread. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            byMember(partitions)
-                    .forEach((member, its) -> each(member, m -> {
-                        m.dropped(its);
-                        m.handOver(its);
-                    }));
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // A member waiting to rewind reads its new partitions only after the rewind.
-            byMember(partitions).forEach((member, its) -> {
-                member.gained(its);
-                if (member.rewinding() || !member.running()) {
-                    consumer.pause(its);
-                } else {
-                    member.assignedNow(its);
-                }
-            });
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            byMember(partitions)
-                    .forEach((member, its) -> each(member, m -> {
-                        m.dropped(its);
-                        m.forget(its);
-                    }));
-        }
-    }
-
     /**
      * Rests this thread, which it owns: an interrupt (a handler's, say) is cleared, not kept, else
      * every later poll would throw at once and the loop would spin.
      */
     private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
