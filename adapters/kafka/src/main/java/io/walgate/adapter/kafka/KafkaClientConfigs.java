@@ -43,7 +43,10 @@ public final class KafkaClientConfigs {
         // A worker killed hard holds its partitions until the session times out: 10 s, not Kafka's
         // 45, before another worker of the region takes over.
         config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // A namespace that joins (its topics added to one consumer's subscription) gets its partitions
+        // once every consumer of the group has rejoined, which each does at its next heartbeat (the
+        // others read on meanwhile): Kafka's 3 s was most of a new namespace's start.
+        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
         // A delay tier resumed when its head falls due is fetched only when the fetch in flight
         // (long-polling the other partitions) returns: Kafka's 500 ms would be its lateness.
         config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);

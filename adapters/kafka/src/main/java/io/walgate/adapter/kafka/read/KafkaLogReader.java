@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -55,6 +57,14 @@ public final class KafkaLogReader implements LogReader {
     public static final int DEFAULT_CONSUMERS = 2;
     /** How long {@link #close} waits for the consumers still delivering to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How soon a namespace whose topics do not exist yet is looked at again, at first (then a
+     * quarter longer each time: a namespace waits at most a quarter more than its topics took) and
+     * at most.
+     */
+    static final Duration TOPICS_LOOK_AGAIN = Duration.ofMillis(100);
+
+    static final Duration TOPICS_LOOK_AGAIN_MAX = Duration.ofSeconds(2);
     /** How long an Admin call for quiet delay tiers' end offsets may take ({@link QuietTiers}). */
     static final Duration LOOK_TIMEOUT = Duration.ofMillis(500);
     /** How long a namespace's own apply thread outlives its last apply. */
@@ -157,6 +167,8 @@ public final class KafkaLogReader implements LogReader {
                         }
                         throw e;
                     }
+                    member.waitForTopics();
+                    awaitTopics(member, TOPICS_LOOK_AGAIN);
                     if (shared.join(member)) {
                         return member;
                     }
@@ -181,6 +193,29 @@ public final class KafkaLogReader implements LogReader {
             }
         });
         return made[0];
+    }
+
+    /**
+     * Lets {@code member} be admitted once its topics exist: a namespace is delivered as soon as it
+     * is created, before its topics may exist. Looks again after {@code wait}, a quarter longer each
+     * time up to {@link #TOPICS_LOOK_AGAIN_MAX}, while the member runs. When in doubt (the look
+     * fails otherwise: an ACL, a timeout), the member is admitted and its consumer tells.
+     */
+    private void awaitTopics(NamespaceDelivery member, Duration wait) {
+        admin.describeTopics(member.topics())
+                .allTopicNames()
+                .toCompletionStage()
+                .whenComplete((found, e) -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (!(cause instanceof UnknownTopicOrPartitionException)) {
+                        member.topicsExist();
+                    } else if (member.running()) {
+                        Duration longer = wait.plus(wait.dividedBy(4));
+                        Duration next = longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
+                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
+                                .execute(() -> awaitTopics(member, next));
+                    }
+                });
     }
 
     /**

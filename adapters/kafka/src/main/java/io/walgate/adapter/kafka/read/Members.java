@@ -26,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
  *       which may be called from any thread.
  *   <li>A topic has one member at a time: a joiner whose topics a stopping member still reads waits
  *       until that one has left (its applies settled and committed).
+ *   <li>A joiner is admitted (subscribed) only once its topics exist; one stopped before is closed
+ *       without ever being subscribed.
  *   <li>A step run {@link #each} for one member that fails is that member's failure alone.
  * </ol>
  */
@@ -91,6 +93,14 @@ final class Members {
         }
         boolean changed = false;
         for (NamespaceDelivery joiner : List.copyOf(joining)) {
+            if (!joiner.admissible()) {
+                if (!joiner.running() || stopping) {
+                    joining.remove(joiner); // stopped before its topics existed: never subscribed
+                    joiner.stop();
+                    joiner.closeUnread();
+                }
+                continue; // its topics do not exist yet
+            }
             if (joiner.topics().stream().anyMatch(byTopic::containsKey)) {
                 continue; // its former self is still draining
             }

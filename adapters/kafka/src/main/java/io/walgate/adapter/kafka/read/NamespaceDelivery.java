@@ -78,6 +78,8 @@ final class NamespaceDelivery implements Subscription {
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** False until its topics are known to exist ({@link #waitForTopics}): it is not admitted before. */
+    private volatile boolean topicsExist = true;
 
     /**
      * @param consumer the shared consumer, in the region's delivery group; this delivery touches only
@@ -151,6 +153,25 @@ final class NamespaceDelivery implements Subscription {
 
     boolean running() {
         return running;
+    }
+
+    /**
+     * It is not to be admitted to its shared consumer before {@link #topicsExist}: subscribing to
+     * topics that do not exist yet (a namespace just created) costs the consumer's whole group a
+     * rebalance and its log warnings, and gets their partitions only at a later metadata refresh.
+     */
+    void waitForTopics() {
+        topicsExist = false;
+    }
+
+    /** Its topics exist (or whether they do cannot be told): it may be admitted. */
+    void topicsExist() {
+        topicsExist = true;
+    }
+
+    /** Whether it may be admitted now; one stopped before its topics existed is {@link #closeUnread}. */
+    boolean admissible() {
+        return topicsExist;
     }
 
     /** Its {@code partitions} were assigned (a rebalance, or its admission). */
@@ -365,6 +386,17 @@ final class NamespaceDelivery implements Subscription {
     /** Whether it was stopped and no apply is running any more: it may be {@link #close}d at once. */
     boolean drained() {
         return !running && !strategy.applying();
+    }
+
+    /** Stopped before it was ever admitted: nothing was read, there is nothing to settle. */
+    void closeUnread() {
+        try {
+            lanes.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing the lanes of " + namespace.name() + ": " + e);
+        } finally {
+            stopped.countDown();
+        }
     }
 
     /** At the end: settles and commits everything settled, closes its handlers. Never throws. */

@@ -46,6 +46,8 @@ import org.apache.kafka.common.TopicPartition;
 final class SharedConsumer implements Runnable {
     private static final System.Logger LOG = System.getLogger(SharedConsumer.class.getName());
     static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** How often a consumer with no member looks again at those joining. */
+    private static final Duration WAIT_FOR_JOINERS = Duration.ofMillis(20);
 
     private final String name;
     private final Consumer<byte[], byte[]> consumer;
@@ -148,6 +150,7 @@ final class SharedConsumer implements Runnable {
                         if (endIfNoneJoining()) {
                             return;
                         }
+                        sleep(WAIT_FOR_JOINERS); // they wait for their topics to exist: do not spin
                         continue;
                     }
                     pollOnce();

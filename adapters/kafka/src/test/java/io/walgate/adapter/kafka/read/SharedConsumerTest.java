@@ -182,7 +182,18 @@ class SharedConsumerTest {
             DeliveryProgress reports,
             MockProducer<byte[], byte[]> dlq,
             StartingOffsets starting) {
-        NamespaceDelivery member = new NamespaceDelivery(
+        NamespaceDelivery member = member(namespace, lanes, reports, dlq, starting);
+        assertThat(shared.join(member)).isTrue();
+        return member;
+    }
+
+    private NamespaceDelivery member(
+            NamespaceSpec namespace,
+            Lanes lanes,
+            DeliveryProgress reports,
+            MockProducer<byte[], byte[]> dlq,
+            StartingOffsets starting) {
+        return new NamespaceDelivery(
                 namespace,
                 "local",
                 consumer,
@@ -193,8 +204,60 @@ class SharedConsumerTest {
                 starting,
                 reports,
                 Clock.systemUTC());
-        assertThat(shared.join(member)).isTrue();
-        return member;
+    }
+
+    /** A member of {@code ns} that waits for its topics to exist, joined. */
+    private NamespaceDelivery joinBeforeTopicsExist() {
+        NamespaceDelivery mine = member(
+                ns,
+                inline(handler),
+                progress,
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                StartingOffsets.BEGINNING);
+        mine.waitForTopics();
+        assertThat(shared.join(mine)).isTrue();
+        return mine;
+    }
+
+    @Test
+    void aNamespaceIsSubscribedOnlyOnceItsTopicsExistAndHoldsUpNoOtherMeanwhile() throws Exception {
+        Subscription theirs = join(other, inline(otherHandler), new DeliveryProgress() {});
+        NamespaceDelivery mine = joinBeforeTopicsExist();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> consumer.subscription().contains(otherLog.topic()));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(otherLog));
+            consumer.updateBeginningOffsets(Map.of(otherLog, 0L));
+            consumer.addRecord(record(otherLog, 0, "theirs"));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> otherApplied.contains("theirs"));
+        assertThat(consumer.subscription())
+                .as("a topic that does not exist yet is not subscribed to")
+                .doesNotContain(log.topic());
+
+        mine.topicsExist();
+
+        assignBoth();
+        consumer.schedulePollTask(() -> consumer.addRecord(record(log, 0, "mine")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("mine"));
+        mine.stop();
+        theirs.stop();
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(theirs.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aNamespaceStoppedBeforeItsTopicsExistedStopsWithoutEverBeingSubscribed() throws Exception {
+        NamespaceDelivery mine = joinBeforeTopicsExist();
+
+        mine.stop();
+
+        assertThat(mine.awaitStopped(Duration.ofSeconds(10))).isTrue();
+        assertThat(shared.awaitEnded(Duration.ofSeconds(10)))
+                .as("its consumer ends, none left")
+                .isTrue();
+        assertThat(consumer.subscription()).isEmpty();
+        assertThat(applied).isEmpty();
     }
 
     @Test
