@@ -18,6 +18,8 @@ final class E1WriteToApplied {
     private static final int WARM_UP_SECONDS = 5;
     /** Microseconds from the Redis namespace's READY to its first entry applied. */
     private static long firstApplied;
+    /** The Redis phase's {@link WorkerTimes}. */
+    private static String redisTimes;
 
     private E1WriteToApplied() {}
 
@@ -46,14 +48,17 @@ final class E1WriteToApplied {
         }
         double rate = peak.perSecond() / 2;
         System.out.printf("E1: %.0f writes/s (half of peak) for %d s, write → applied …%n", rate, E1_SECONDS);
+        String worker = stack.worker().endpoint();
+        WorkerTimes before = WorkerTimes.of(worker, "e1");
         long[] writes = PacedWrites.paced(url, "e1", rate, E1_SECONDS, Duration.ZERO);
         upstream.awaitReceived("e1", (long) (rate * E1_SECONDS * 0.99));
+        String httpTimes = WorkerTimes.of(worker, "e1").since(before);
         long[] latency = upstream.latencies("e1");
         long[][] redis = toRedis(stack, rate);
         System.out.printf(
                 "  %d applied, p50 %.1f ms, p99 %.1f ms (goal p50 <= 20 ms, p99 <= 100 ms); the writes alone p50 %.1f ms,"
-                        + " p99 %.1f ms%n",
-                latency.length, ms(latency, 0.5), ms(latency, 0.99), ms(writes, 0.5), ms(writes, 0.99));
+                        + " p99 %.1f ms; %s%n",
+                latency.length, ms(latency, 0.5), ms(latency, 0.99), ms(writes, 0.5), ms(writes, 0.99), httpTimes);
         Report.record(
                 "E1",
                 String.format(
@@ -68,7 +73,7 @@ final class E1WriteToApplied {
                                 + "Goal p50 ≤ 20 ms, p99 ≤ 100 ms. Latency = the target's receipt (HTTP: the request"
                                 + " arrives; Redis: its keyspace notification of the SET) − the client's send. Each"
                                 + " namespace is written to before it is measured; a new namespace's first entry was"
-                                + " applied %.1f s after it was READY.%n",
+                                + " applied %.1f s after it was READY. In the worker, HTTP: %s; Redis: %s.%n",
                         LocalDate.now(),
                         peak.perSecond(),
                         rate,
@@ -85,7 +90,9 @@ final class E1WriteToApplied {
                         redis[1].length,
                         ms(redis[1], 0.5),
                         ms(redis[1], 0.99),
-                        firstApplied / 1e6));
+                        firstApplied / 1e6,
+                        httpTimes,
+                        redisTimes));
     }
 
     /**
@@ -125,13 +132,15 @@ final class E1WriteToApplied {
         }
         try (RedisArrivals arrivals = new RedisArrivals(host, redis.port(), "e1r")) {
             System.out.printf("E1 Redis: %.0f writes/s for %d s, write → applied …%n", rate, E1_SECONDS);
+            WorkerTimes before = WorkerTimes.of(stack.worker().endpoint(), "e1r");
             long[] writes =
                     PacedWrites.paced(stack.entriesUrl("e1r"), n -> RedisArrivals.entry("e1r", n), rate, E1_SECONDS);
             arrivals.awaitReceived((long) (rate * E1_SECONDS * 0.99));
+            redisTimes = WorkerTimes.of(stack.worker().endpoint(), "e1r").since(before);
             long[] latency = arrivals.latencies();
             System.out.printf(
-                    "  %d applied, p50 %.1f ms, p99 %.1f ms; the writes alone p50 %.1f ms, p99 %.1f ms%n",
-                    latency.length, ms(latency, 0.5), ms(latency, 0.99), ms(writes, 0.5), ms(writes, 0.99));
+                    "  %d applied, p50 %.1f ms, p99 %.1f ms; the writes alone p50 %.1f ms, p99 %.1f ms; %s%n",
+                    latency.length, ms(latency, 0.5), ms(latency, 0.99), ms(writes, 0.5), ms(writes, 0.99), redisTimes);
             return new long[][] {latency, writes};
         }
     }

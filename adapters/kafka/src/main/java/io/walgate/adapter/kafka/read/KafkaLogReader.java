@@ -212,7 +212,9 @@ public final class KafkaLogReader implements LogReader {
                     } else if (member.running()) {
                         Duration longer = wait.plus(wait.dividedBy(4));
                         Duration next = longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
-                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
+                        // Run by the delayer thread itself (it only asks the Admin client): the default
+                        // executor is a new thread per task on a machine of two CPUs or fewer.
+                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
                                 .execute(() -> awaitTopics(member, next));
                     }
                 });

@@ -1,8 +1,10 @@
 package io.walgate.consumers.targets.http;
 
+import io.walgate.consumers.targets.HttpCalls;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,11 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Calls an upstream service: {@code PUT} (or {@code DELETE}) {@code <url>[/<path>]/<key>} with the
@@ -29,13 +29,19 @@ final class HttpTarget implements Target {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
+    private final ExecutorService lanes;
     private static final int LANES = 16;
 
-    /** @param http shared with the factory's other targets of the same {@code timeout} ({@link #client}) */
-    HttpTarget(URI base, Duration timeout, HttpClient http) {
+    /**
+     * @param http shared with the factory's other targets of the same {@code timeout} ({@link #client})
+     * @param lanes run a batch's lanes beyond the first (which runs on the caller's thread); the
+     *     factory's, shared
+     */
+    HttpTarget(URI base, Duration timeout, HttpClient http, ExecutorService lanes) {
         this.base = base;
         this.timeout = timeout;
         this.http = http;
+        this.lanes = lanes;
     }
 
     /** A client for targets of this connect timeout; thread-safe, shared. */
@@ -47,68 +53,56 @@ final class HttpTarget implements Target {
                 .build();
     }
 
+    /** One request, bounded as a whole by the timeout, on this thread ({@link HttpCalls}). */
     @Override
     public Applied apply(Envelope entry) {
         try {
-            return outcome(exchange(request(entry)).get().statusCode());
+            return outcome(HttpCalls.send(http, request(entry), HttpResponse.BodyHandlers.discarding(), timeout)
+                    .statusCode());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Applied.retry("INTERRUPTED", "the worker is stopping");
-        } catch (ExecutionException e) {
-            return failure(e.getCause() == null ? e : e.getCause());
-        } catch (IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return failure(e);
         }
     }
 
     /**
-     * One request, bounded as a whole by the timeout: the client's own timeout covers only the
-     * wait for the response's headers, and an upstream that trickles its body would otherwise hold
-     * the delivery thread for ever. A request that runs out of time is cancelled.
-     */
-    private CompletableFuture<HttpResponse<Void>> exchange(HttpRequest request) {
-        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, e) -> {
-            if (e instanceof TimeoutException) {
-                call.cancel(true);
-            }
-        });
-    }
-
-    /**
      * Up to {@value #LANES} calls at a time: entries of one key go down one lane, one after the
      * other, so the upstream still sees each key's entries in order; different keys overlap, so a
-     * batch costs about its longest lane rather than the sum of its round trips.
+     * batch costs about its longest lane rather than the sum of its round trips. The first lane runs
+     * on this thread, the others on the factory's lane threads.
      */
     @Override
     public List<Applied> applyAll(List<Envelope> entries) {
-        Applied[] results = new Applied[entries.size()];
-        int lanes = Math.min(LANES, entries.size());
-        List<CompletableFuture<Void>> tails = new ArrayList<>();
-        for (int l = 0; l < lanes; l++) {
-            tails.add(CompletableFuture.completedFuture(null));
+        int count = Math.min(LANES, entries.size());
+        List<List<Integer>> byLane = new ArrayList<>();
+        for (int l = 0; l < count; l++) {
+            byLane.add(new ArrayList<>());
         }
         for (int i = 0; i < entries.size(); i++) {
             Envelope entry = entries.get(i);
             // Order is kept per partition key (what the log orders by), whatever the target key is.
             String key = entry.partitionKey() != null ? entry.partitionKey() : entry.effectiveKey();
-            int lane = Math.floorMod(key == null ? i : key.hashCode(), lanes);
-            int at = i;
-            tails.set(
-                    lane,
-                    tails.get(lane)
-                            .thenCompose(ignored -> exchange(request(entry)))
-                            .handle((response, e) -> {
-                                results[at] = e == null ? outcome(response.statusCode()) : failure(e);
-                                return null;
-                            }));
+            byLane.get(Math.floorMod(key == null ? i : key.hashCode(), count)).add(i);
         }
+        Applied[] results = new Applied[entries.size()];
+        List<Future<?>> others = new ArrayList<>();
+        for (List<Integer> lane : byLane.subList(1, count)) {
+            if (!lane.isEmpty()) {
+                others.add(lanes.submit(() -> lane.forEach(i -> results[i] = apply(entries.get(i)))));
+            }
+        }
+        byLane.get(0).forEach(i -> results[i] = apply(entries.get(i)));
         try {
-            CompletableFuture.allOf(tails.toArray(CompletableFuture[]::new)).get();
+            for (Future<?> other : others) {
+                other.get();
+            }
         } catch (InterruptedException e) {
+            others.forEach(f -> f.cancel(true)); // each call in flight ends as interrupted
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            // each lane records its own failures; nothing reaches here
+            // apply() answers every failure: nothing reaches here
         }
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
@@ -147,16 +141,15 @@ final class HttpTarget implements Target {
                 : Applied.permanent(code, message);
     }
 
-    private Applied failure(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof IllegalArgumentException) {
+    private Applied failure(Exception e) {
+        if (e instanceof IllegalArgumentException) {
             // A header or key the HTTP client refuses to send: no retry will fix it.
-            return Applied.permanent("HTTP_BAD_REQUEST", String.valueOf(cause.getMessage()));
+            return Applied.permanent("HTTP_BAD_REQUEST", String.valueOf(e.getMessage()));
         }
-        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-            return Applied.retry("HTTP_TIMEOUT", "no answer within " + timeout);
+        if (e instanceof HttpTimeoutException) {
+            return Applied.retry("HTTP_TIMEOUT", "no whole answer within " + timeout);
         }
-        return Applied.retry("HTTP_UNREACHABLE", String.valueOf(cause.getMessage()));
+        return Applied.retry("HTTP_UNREACHABLE", String.valueOf(e.getMessage()));
     }
 
     private URI uri(Envelope entry) {

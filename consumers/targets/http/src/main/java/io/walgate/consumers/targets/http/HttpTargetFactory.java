@@ -11,6 +11,11 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes {@link HttpTarget}s: {@code http(s)://…}; option {@code timeout} (default 10 s). Its targets
@@ -18,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * pool): a worker with 500 HTTP namespaces runs a few clients, not 500.
  */
 public final class HttpTargetFactory implements TargetFactory {
+    /** The threads a batch's lanes run on beyond its first, shared by every target (idle ones end). */
+    static final int LANE_THREADS = 32;
+
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+    private final ExecutorService lanes = lanes();
 
     @Override
     public TargetType type() {
@@ -28,12 +37,30 @@ public final class HttpTargetFactory implements TargetFactory {
     @Override
     public Target create(RegionTarget region, TargetContext context) {
         Duration timeout = RegionOptions.duration(region, "timeout", Duration.ofSeconds(10));
-        return new HttpTarget(URI.create(region.url()), timeout, clients.computeIfAbsent(timeout, HttpTarget::client));
+        return new HttpTarget(
+                URI.create(region.url()), timeout, clients.computeIfAbsent(timeout, HttpTarget::client), lanes);
     }
 
     /** Java 17's clients hold nothing to close: forgotten, their threads end once collected. */
     @Override
     public void close() {
         clients.clear();
+        lanes.shutdown();
+    }
+
+    /**
+     * Up to {@link #LANE_THREADS} daemon threads, each ending after 30 s idle. A batch's first lane
+     * runs on its caller's thread, so a batch goes on even when every lane thread is busy.
+     */
+    private static ExecutorService lanes() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                LANE_THREADS, LANE_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "http-target-lane-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 }

@@ -11,6 +11,9 @@ import io.walgate.consumers.targets.TargetFactory;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.namespace.RegionTarget;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,20 @@ class HttpTargetIT extends TargetContract {
             String path = exchange.getRequestURI().getRawPath().substring("/apply/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = 204;
+            if (path.startsWith("trickle/")) {
+                // Headers at once, then the body a byte at a time: only a bound on the whole exchange ends it.
+                exchange.sendResponseHeaders(200, 1000);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (int i = 0; i < 1000; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(100); // the upstream's pace
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client went away
+                }
+                return;
+            }
             if (path.startsWith("refuse/")) {
                 status = 400;
             } else {
@@ -105,6 +122,39 @@ class HttpTargetIT extends TargetContract {
             for (Target target : targets) {
                 target.close();
             }
+        }
+    }
+
+    @Test
+    void anUpstreamThatTricklesItsAnswerIsCutOffAtTheTimeoutAsATransientFailure() throws Exception {
+        try (TargetFactory factory = factory()) {
+            Target target = factory.create(
+                    new RegionTarget(region().url(), Map.of("timeout", "PT0.5S")), TargetContext.of("ns", "local"));
+            Applied applied = target.apply(write("slow", "v", TargetOp.PUT, null, Map.of("path", "trickle")));
+            assertThat(applied).isInstanceOf(Applied.Failed.class);
+            Applied.Failed failed = (Applied.Failed) applied;
+            assertThat(failed.transientFailure()).isTrue();
+            assertThat(failed.code()).isEqualTo("HTTP_TIMEOUT");
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        }
+    }
+
+    @Test
+    void batchesStartNoThreadPerResponse() throws Exception {
+        try (TargetFactory factory = factory()) {
+            Target target = factory.create(region(), TargetContext.of("ns", "local"));
+            long before = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+            for (int batch = 0; batch < 5; batch++) {
+                List<Envelope> entries = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    entries.add(write("batch-" + batch + "-" + i, "v", TargetOp.PUT, null));
+                }
+                assertThat(target.applyAll(entries)).allMatch(a -> a instanceof Applied.Done);
+            }
+            long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before;
+            assertThat(started)
+                    .as("threads started for 500 responses: the lanes' pool and the client's, not one per response")
+                    .isLessThan(100);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.walgate.consumers.targets.wal;
 
+import io.walgate.consumers.targets.HttpCalls;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
@@ -15,10 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,18 +64,9 @@ final class WalTarget implements Target {
             return Applied.permanent("WAL_BAD_REQUEST", String.valueOf(e.getMessage()));
         }
         try {
-            // Bounded as a whole: the client's timeout covers only the response's headers.
-            CompletableFuture<HttpResponse<String>> call =
-                    http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> response;
-            try {
-                response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                call.cancel(true);
-                return Applied.retry("WAL_TIMEOUT", "no whole answer within " + timeout);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-            }
+            // Bounded as a whole, on this thread: the client's timeout covers only the headers.
+            HttpResponse<String> response =
+                    HttpCalls.send(http, request.build(), HttpResponse.BodyHandlers.ofString(), timeout);
             int status = response.statusCode();
             if ((status == 200 || status == 201) && response.body().contains("\"TRUE\"")) {
                 return Applied.done();
@@ -88,7 +76,7 @@ final class WalTarget implements Target {
             boolean transientFailure = status == 408 || status == 409 || status == 429 || status >= 500 || status < 300;
             return transientFailure ? Applied.retry("WAL_" + code, message) : Applied.permanent("WAL_" + code, message);
         } catch (HttpTimeoutException e) {
-            return Applied.retry("WAL_TIMEOUT", "no answer within " + timeout);
+            return Applied.retry("WAL_TIMEOUT", "no whole answer within " + timeout);
         } catch (IOException e) {
             return Applied.retry("WAL_UNREACHABLE", String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
