@@ -50,7 +50,7 @@ final class BenchStack implements AutoCloseable {
             if (withWorker) {
                 Map<String, String> w = WalgateServices.workerSettings(devstack, controller.endpoint());
                 w.put(SettingNames.AUTH_ENABLED, "false");
-                w.put("quarkus.log.level", "WARN");
+                w.put("quarkus.log.level", System.getProperty("bench.worker-log-level", "WARN"));
                 // Long polls, as in production: short ones would add their wait to D1's lateness on SQS.
                 w.put(SettingNames.key(SettingNames.WORKER, SettingNames.SQS, SettingNames.WAIT_SECONDS), "20");
                 // Experiments: -Dbench.worker.kafka.lanes=1 sets walgate.worker.kafka.lanes.

@@ -153,5 +153,9 @@ public final class KafkaServer extends ManagedServer {
             "logger.apache.level = WARN",
             "logger.started.name = kafka.server.KafkaRaftServer",
             "logger.started.level = INFO",
+            // Rebalances (why one started, when it ended): what a delivery that waits for its
+            // partitions needs explained, a few lines each.
+            "logger.groups.name = org.apache.kafka.coordinator.group",
+            "logger.groups.level = INFO",
             "");
 }

@@ -6,9 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,13 +30,19 @@ import java.util.concurrent.TimeUnit;
 public final class HttpCalls {
     private HttpCalls() {}
 
-    /** One thread for every call's alarm: it only interrupts. */
+    /** One thread for every call's alarm: it only interrupts. A silenced alarm leaves its queue at once. */
     private static final class Alarms {
-        static final ScheduledExecutorService ALARMS = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "http-call-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
+        static final ScheduledExecutorService ALARMS = alarms();
+
+        private static ScheduledExecutorService alarms() {
+            ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "http-call-timeouts");
+                t.setDaemon(true);
+                return t;
+            });
+            alarms.setRemoveOnCancelPolicy(true);
+            return alarms;
+        }
     }
 
     /** Sends {@code request} and waits for the whole answer, at most {@code timeout}. */

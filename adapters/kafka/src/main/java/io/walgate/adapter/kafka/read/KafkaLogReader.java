@@ -12,6 +12,8 @@ import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.Ordering;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -65,6 +68,12 @@ public final class KafkaLogReader implements LogReader {
     static final Duration TOPICS_LOOK_AGAIN = Duration.ofMillis(100);
 
     static final Duration TOPICS_LOOK_AGAIN_MAX = Duration.ofSeconds(2);
+    /**
+     * How long a namespace whose topics exist waits for every partition's leader: a new one's come
+     * within moments; an old one's may be on a broker that is down, and its other partitions are
+     * read meanwhile.
+     */
+    static final Duration LEADERS_WAIT = Duration.ofSeconds(10);
     /** How long an Admin call for quiet delay tiers' end offsets may take ({@link QuietTiers}). */
     static final Duration LOOK_TIMEOUT = Duration.ofMillis(500);
     /** How long a namespace's own apply thread outlives its last apply. */
@@ -168,8 +177,8 @@ public final class KafkaLogReader implements LogReader {
                         throw e;
                     }
                     member.waitForTopics();
-                    awaitTopics(member, TOPICS_LOOK_AGAIN);
                     if (shared.join(member)) {
+                        awaitTopics(member, clock.instant().plus(LEADERS_WAIT), TOPICS_LOOK_AGAIN);
                         return member;
                     }
                     running.remove(key, shared); // it ended as its last member left: another one
@@ -196,28 +205,52 @@ public final class KafkaLogReader implements LogReader {
     }
 
     /**
-     * Lets {@code member} be admitted once its topics exist: a namespace is delivered as soon as it
-     * is created, before its topics may exist. Looks again after {@code wait}, a quarter longer each
+     * Lets {@code member} be admitted once its topics exist and every partition of theirs has a
+     * leader: a namespace is delivered as soon as it is created, before its topics may exist. Looks again after {@code wait}, a quarter longer each
      * time up to {@link #TOPICS_LOOK_AGAIN_MAX}, while the member runs. When in doubt (the look
      * fails otherwise: an ACL, a timeout), the member is admitted and its consumer tells.
      */
-    private void awaitTopics(NamespaceDelivery member, Duration wait) {
-        admin.describeTopics(member.topics())
-                .allTopicNames()
-                .toCompletionStage()
-                .whenComplete((found, e) -> {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (!(cause instanceof UnknownTopicOrPartitionException)) {
-                        member.topicsExist();
-                    } else if (member.running()) {
-                        Duration longer = wait.plus(wait.dividedBy(4));
-                        Duration next = longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
-                        // Run by the delayer thread itself (it only asks the Admin client): the default
-                        // executor is a new thread per task on a machine of two CPUs or fewer.
-                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
-                                .execute(() -> awaitTopics(member, next));
-                    }
-                });
+    private void awaitTopics(NamespaceDelivery member, Instant leadersBy, Duration wait) {
+        try {
+            admin.describeTopics(member.topics())
+                    .allTopicNames()
+                    .toCompletionStage()
+                    .whenComplete((found, e) -> {
+                        try {
+                            Throwable cause =
+                                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                            boolean notYet = cause instanceof UnknownTopicOrPartitionException
+                                    || (e == null
+                                            && !everyPartitionLed(found.values())
+                                            && clock.instant().isBefore(leadersBy));
+                            if (!notYet) {
+                                member.topicsExist();
+                            } else if (member.running()) {
+                                Duration longer = wait.plus(wait.dividedBy(4));
+                                Duration next =
+                                        longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
+                                // Run by the delayer thread itself (it only asks the Admin client): the
+                                // default executor is a new thread per task on two CPUs or fewer.
+                                CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+                                        .execute(() -> awaitTopics(member, leadersBy, next));
+                            }
+                        } catch (RuntimeException unexpected) {
+                            member.topicsExist(); // when in doubt, subscribe: its consumer tells
+                        }
+                    });
+        } catch (RuntimeException unexpected) {
+            member.topicsExist(); // the Admin client is closing, say
+        }
+    }
+
+    /**
+     * Whether every partition has a leader: a consumer that subscribes before then gets some of them
+     * at a later metadata refresh, each costing the group another rebalance.
+     */
+    private static boolean everyPartitionLed(Collection<TopicDescription> topics) {
+        return topics.stream()
+                .flatMap(t -> t.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     /**

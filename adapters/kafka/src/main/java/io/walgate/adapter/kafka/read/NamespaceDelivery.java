@@ -330,7 +330,7 @@ final class NamespaceDelivery implements Subscription {
     void rewindLater(RuntimeException e) {
         progress.failed(e.toString());
         try {
-            rewinds.later(assigned());
+            rewinds.later(this::assigned);
         } finally {
             reports.reportUnknown();
         }
@@ -366,7 +366,7 @@ final class NamespaceDelivery implements Subscription {
 
     /** Must go back to its commit before it reads again (it joins a consumer that read its topics). */
     void rewindNow() {
-        rewinds.now(assigned());
+        rewinds.now(this::assigned);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -70,18 +71,21 @@ final class Rewinds {
         return left.compareTo(max) < 0 ? left : max;
     }
 
-    /** Stops reading {@code assigned} and goes back to the commits {@link NamespaceDelivery#AGAIN_AFTER} later. */
-    void later(List<TopicPartition> assigned) {
+    /**
+     * Goes back to the commits {@link NamespaceDelivery#AGAIN_AFTER} later; the partitions {@code
+     * assigned} tells are paused (a failure to tell them is thrown, the rewind still pending).
+     */
+    void later(Supplier<List<TopicPartition>> assigned) {
         pending = true;
         at = clock.instant().plus(NamespaceDelivery.AGAIN_AFTER);
-        consumer.pause(assigned);
+        consumer.pause(assigned.get());
     }
 
-    /** Stops reading {@code assigned} and goes back to the commits at the next poll. */
-    void now(List<TopicPartition> assigned) {
+    /** As {@link #later}, at the next poll. */
+    void now(Supplier<List<TopicPartition>> assigned) {
         pending = true;
         at = Instant.MIN;
-        consumer.pause(assigned);
+        consumer.pause(assigned.get());
     }
 
     /** The commits could not be read: tried again later. */

@@ -64,6 +64,9 @@ final class HttpTarget implements Target {
             return Applied.retry("INTERRUPTED", "the worker is stopping");
         } catch (IOException | IllegalArgumentException e) {
             return failure(e);
+        } catch (RuntimeException e) {
+            // Not one the HTTP client documents: the same entry would meet it again.
+            return Applied.permanent("UNEXPECTED_ERROR", e.toString());
         }
     }
 
@@ -75,6 +78,9 @@ final class HttpTarget implements Target {
      */
     @Override
     public List<Applied> applyAll(List<Envelope> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
         int count = Math.min(LANES, entries.size());
         List<List<Integer>> byLane = new ArrayList<>();
         for (int l = 0; l < count; l++) {
@@ -90,19 +96,21 @@ final class HttpTarget implements Target {
         List<Future<?>> others = new ArrayList<>();
         for (List<Integer> lane : byLane.subList(1, count)) {
             if (!lane.isEmpty()) {
+                // With every lane thread busy, or the factory closed, this thread runs it at once.
                 others.add(lanes.submit(() -> lane.forEach(i -> results[i] = apply(entries.get(i)))));
             }
         }
         byLane.get(0).forEach(i -> results[i] = apply(entries.get(i)));
-        try {
-            for (Future<?> other : others) {
+        for (Future<?> other : others) {
+            try {
                 other.get();
+            } catch (InterruptedException e) {
+                others.forEach(f -> f.cancel(true)); // each call in flight ends as interrupted
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                // apply() answers every failure: nothing reaches here
             }
-        } catch (InterruptedException e) {
-            others.forEach(f -> f.cancel(true)); // each call in flight ends as interrupted
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // apply() answers every failure: nothing reaches here
         }
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {

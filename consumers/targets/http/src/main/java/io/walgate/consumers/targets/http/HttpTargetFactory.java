@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,18 +49,26 @@ public final class HttpTargetFactory implements TargetFactory {
     }
 
     /**
-     * Up to {@link #LANE_THREADS} daemon threads, each ending after 30 s idle. A batch's first lane
-     * runs on its caller's thread, so a batch goes on even when every lane thread is busy.
+     * Up to {@link #LANE_THREADS} daemon threads, each ending after 30 s idle, and no queue: a lane
+     * that finds them all busy (or the factory closed) runs on the batch's own thread after the lanes
+     * before it. A slow
+     * upstream holding every thread never makes another namespace's lanes wait behind it; their
+     * batches only overlap less.
      */
     private static ExecutorService lanes() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                LANE_THREADS, LANE_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        return new ThreadPoolExecutor(
+                0,
+                LANE_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "http-target-lane-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+                },
+                // Not CallerRunsPolicy: once shut down it drops the task, and its batch would wait for ever.
+                (task, pool) -> task.run());
     }
 }
