@@ -67,10 +67,10 @@ public interface WorkerConfig extends ControllerFeedSettings {
 
         /**
          * How many consumers the namespaces ordered {@code NONE} share (a namespace ordered {@code
-         * KEY} has one of its own).
+         * KEY} has one of its own). A consumer runs only while a namespace of its share is served.
          */
         @WithName(SettingNames.CONSUMERS)
-        @WithDefault("2")
+        @WithDefault("8")
         int consumers();
     }
 }

@@ -57,7 +57,7 @@ public final class KafkaLogReader implements LogReader {
     /** How many partitions of one namespace are applied side by side, unless configured. */
     public static final int DEFAULT_LANES = 4;
     /** How many consumers per region the namespaces share, unless configured. */
-    public static final int DEFAULT_CONSUMERS = 2;
+    public static final int DEFAULT_CONSUMERS = 8;
     /** How long {@link #close} waits for the consumers still delivering to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /**
