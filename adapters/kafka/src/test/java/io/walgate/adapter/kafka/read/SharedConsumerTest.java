@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -640,6 +642,67 @@ class SharedConsumerTest {
     }
 
     /** The shared consumer under test quietens empty delay tiers, asking their ends of {@code endOffsets}. */
+    @Test
+    void quietTiersAreStillLookedAtAfterTheWallClockGoesBackAnHour() {
+        SettableClock clock = new SettableClock();
+        Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+        AtomicInteger looks = new AtomicInteger();
+        shared = new SharedConsumer(
+                "delivery-under-test",
+                consumer,
+                clock,
+                partitions -> {
+                    looks.incrementAndGet();
+                    Map<TopicPartition, Long> known = new HashMap<>();
+                    partitions.forEach(p -> Optional.ofNullable(ends.get(p)).ifPresent(end -> known.put(p, end)));
+                    return CompletableFuture.completedFuture(known);
+                },
+                () -> {});
+        TopicPartition tier = assignLogAndEmptyTier(Duration.ofSeconds(5));
+        ends.put(tier, 0L);
+        Subscription delivery = start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(tier));
+            int before = looks.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() > before);
+
+            clock.setBack(Duration.ofHours(1)); // NTP, a VM restored: what was due "in 100 ms" is an hour away
+
+            consumer.schedulePollTask(() -> {
+                consumer.addRecord(record(tier, 0, "after the clock went back"));
+                consumer.updateEndOffsets(Map.of(tier, 1L));
+            });
+            ends.put(tier, 1L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("after the clock went back"));
+        } finally {
+            delivery.stop();
+        }
+    }
+
+    /** The system's clock, which a test may set back while it runs on. */
+    private static final class SettableClock extends Clock {
+        private volatile Duration back = Duration.ZERO;
+
+        void setBack(Duration by) {
+            back = back.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().minus(back);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
     private void lookingUpEndsWith(QuietTiers.EndOffsets endOffsets) {
         shared = new SharedConsumer("delivery-under-test", consumer, Clock.systemUTC(), endOffsets, () -> {});
     }
