@@ -53,13 +53,8 @@ public final class HttpCalls {
         ScheduledFuture<?> ringing = Alarms.ALARMS.schedule(alarm::ring, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             return http.send(request, body);
-        } catch (InterruptedException e) {
-            if (alarm.rang()) {
-                throw new HttpTimeoutException("no whole answer within " + timeout);
-            }
-            throw e;
-        } catch (IOException e) {
-            if (alarm.rang()) {
+        } catch (InterruptedException | IOException e) {
+            if (alarm.rang()) { // cancelled by the alarm's interrupt: the call surfaces either way
                 throw new HttpTimeoutException("no whole answer within " + timeout);
             }
             throw e;

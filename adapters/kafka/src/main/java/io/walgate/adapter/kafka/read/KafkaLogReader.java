@@ -217,22 +217,10 @@ public final class KafkaLogReader implements LogReader {
                     .toCompletionStage()
                     .whenComplete((found, e) -> {
                         try {
-                            Throwable cause =
-                                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                            boolean notYet = cause instanceof UnknownTopicOrPartitionException
-                                    || (e == null
-                                            && !everyPartitionLed(found.values())
-                                            && clock.instant().isBefore(leadersBy));
-                            if (!notYet) {
+                            if (topicsReady(found, e, leadersBy)) {
                                 member.topicsExist();
                             } else if (member.running()) {
-                                Duration longer = wait.plus(wait.dividedBy(4));
-                                Duration next =
-                                        longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
-                                // Run by the delayer thread itself (it only asks the Admin client): the
-                                // default executor is a new thread per task on two CPUs or fewer.
-                                CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
-                                        .execute(() -> awaitTopics(member, leadersBy, next));
+                                lookAgain(member, leadersBy, wait);
                             }
                         } catch (RuntimeException unexpected) {
                             member.topicsExist(); // when in doubt, subscribe: its consumer tells
@@ -241,6 +229,28 @@ public final class KafkaLogReader implements LogReader {
         } catch (RuntimeException unexpected) {
             member.topicsExist(); // the Admin client is closing, say
         }
+    }
+
+    /** Whether a look found the topics, led (or past {@code leadersBy}), or failed otherwise than "unknown". */
+    private boolean topicsReady(Map<String, TopicDescription> found, Throwable failure, Instant leadersBy) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof UnknownTopicOrPartitionException) {
+            return false;
+        }
+        return failure != null
+                || everyPartitionLed(found.values())
+                || !clock.instant().isBefore(leadersBy);
+    }
+
+    /** Looks again after {@code wait}, the next time a quarter longer (at most {@link #TOPICS_LOOK_AGAIN_MAX}). */
+    private void lookAgain(NamespaceDelivery member, Instant leadersBy, Duration wait) {
+        Duration longer = wait.plus(wait.dividedBy(4));
+        Duration next = longer.compareTo(TOPICS_LOOK_AGAIN_MAX) < 0 ? longer : TOPICS_LOOK_AGAIN_MAX;
+        // Run by the delayer thread itself (it only asks the Admin client): the default executor is
+        // a new thread per task on two CPUs or fewer.
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+                .execute(() -> awaitTopics(member, leadersBy, next));
     }
 
     /**

@@ -388,7 +388,10 @@ final class NamespaceDelivery implements Subscription {
         return !running && !strategy.applying();
     }
 
-    /** Stopped before it was ever admitted: nothing was read, there is nothing to settle. */
+    /**
+     * Closes its lanes and tells {@link #awaitStopped}; all there is to it when it was stopped before it
+     * was ever admitted (nothing read, nothing to settle), and the end of {@link #close}.
+     */
     void closeUnread() {
         try {
             lanes.close();
@@ -415,12 +418,7 @@ final class NamespaceDelivery implements Subscription {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not close the delivery of " + namespace.name() + " cleanly: " + e);
         } finally {
-            try {
-                lanes.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "closing the lanes of " + namespace.name() + ": " + e);
-            }
-            stopped.countDown();
+            closeUnread();
         }
     }
 

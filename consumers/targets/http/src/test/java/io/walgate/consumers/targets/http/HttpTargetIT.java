@@ -11,7 +11,6 @@ import io.walgate.consumers.targets.TargetFactory;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.namespace.RegionTarget;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -22,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,27 +36,29 @@ import org.junit.jupiter.api.Test;
 class HttpTargetIT extends TargetContract {
     private static HttpServer upstream;
     private static final Map<String, String> STORED = new ConcurrentHashMap<>();
+    /** Released as the upstream stops: what a trickling answer waits for. */
+    private static final CountDownLatch STOPPED = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.setExecutor(Executors.newFixedThreadPool(4));
+        upstream.setExecutor(Executors.newFixedThreadPool(8)); // one may be held by a trickling answer
         upstream.createContext("/apply/", exchange -> {
             String path = exchange.getRequestURI().getRawPath().substring("/apply/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = 204;
             if (path.startsWith("trickle/")) {
-                // Headers at once, then the body a byte at a time: only a bound on the whole exchange ends it.
+                // Headers and a first byte at once, the rest never: only a bound on the whole exchange ends it.
                 exchange.sendResponseHeaders(200, 1000);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    for (int i = 0; i < 1000; i++) {
-                        out.write('x');
-                        out.flush();
-                        Thread.sleep(100); // the upstream's pace
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the client went away
+                OutputStream out = exchange.getResponseBody();
+                out.write('x');
+                out.flush();
+                try {
+                    STOPPED.await(1, TimeUnit.MINUTES); // held until the upstream stops
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
+                exchange.close();
                 return;
             }
             if (path.startsWith("refuse/")) {
@@ -76,6 +79,7 @@ class HttpTargetIT extends TargetContract {
 
     @AfterAll
     static void stop() {
+        STOPPED.countDown();
         upstream.stop(0);
     }
 
