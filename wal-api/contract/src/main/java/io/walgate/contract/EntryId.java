@@ -3,7 +3,6 @@ package io.walgate.contract;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -34,11 +33,27 @@ public record EntryId(UUID uuid) implements Comparable<EntryId> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a UUID: " + text, e);
         }
-        if (!uuid.toString().equals(text.toLowerCase(Locale.ROOT))) {
+        if (!canonical(text)) {
             // UUID.fromString accepts short groups such as "1-1-1-1-1"; an id is only ever canonical.
             throw new IllegalArgumentException("not a canonical UUID: " + text);
         }
         return new EntryId(uuid);
+    }
+
+    /** 8-4-4-4-12 hex digits (of either case): what {@link UUID#toString} makes, without making a string. */
+    private static boolean canonical(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (dash ? c != '-' : !hex) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The millisecond the id was issued in. */

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -84,5 +85,20 @@ class EntryIdTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UUIDv7");
         assertThatThrownBy(() -> EntryId.parse("1-1-7001-1-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void onlyTheCanonicalSpellingOfAnIdIsAnId() {
+        String text = new EntryId.Generator().next().toString();
+        assertThat(EntryId.parse(text.toUpperCase(Locale.ROOT)).toString())
+                .as("hex digits of either case")
+                .isEqualTo(text);
+        // Each of these is a UUID to UUID.fromString, and would be a second spelling of some id.
+        String signed = "+" + text.substring(1);
+        String shifted = text.substring(0, 8) + text.charAt(9) + "-" + text.substring(10);
+        String arabicDigit = "\u0660" + text.substring(1);
+        for (String other : new String[] {signed, shifted, arabicDigit}) {
+            assertThatThrownBy(() -> EntryId.parse(other)).as(other).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

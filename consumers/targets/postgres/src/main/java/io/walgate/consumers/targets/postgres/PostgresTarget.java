@@ -108,7 +108,8 @@ final class PostgresTarget implements Target {
         for (Envelope entry : entries) {
             String t = entry.target().options().getOrDefault("table", defaultTable);
             String key = entry.effectiveKey();
-            if (!TABLE.matcher(t).matches() || key == null || key.isEmpty() || (table != null && !table.equals(t))) {
+            boolean sameTable = table == null ? TABLE.matcher(t).matches() : table.equals(t);
+            if (!sameTable || key == null || key.isEmpty()) {
                 return Target.super.applyAll(entries); // unusual: let apply() sort each one out
             }
             table = t;

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -115,6 +116,40 @@ class PostgresTargetIT extends TargetContract {
             }
         } finally {
             TimeZone.setDefault(zone);
+        }
+    }
+
+    @Test
+    void aWriteTimeFinerThanAMicrosecondIsStoredAlikeByABatchAndByOneApply() throws Exception {
+        try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
+            String prefix = "micros-" + System.nanoTime();
+            for (String at : List.of(
+                    "2026-12-03T10:00:00.123456500Z",
+                    "2026-12-03T10:00:00.123456499Z",
+                    "2026-12-03T10:00:00.999999700Z")) {
+                Instant writtenAt = Instant.parse(at);
+                assertThat(target.apply(write(prefix + at + "-one", "a", TargetOp.PUT, writtenAt)))
+                        .isInstanceOf(Target.Applied.Done.class);
+                assertThat(target.applyAll(List.of(
+                                write(prefix + at + "-batch", "b", TargetOp.PUT, writtenAt),
+                                write(prefix + at + "-other", "c", TargetOp.PUT, writtenAt))))
+                        .allMatch(a -> a instanceof Target.Applied.Done);
+
+                assertThat(writtenAt(prefix + at + "-batch"))
+                        .as("rounded to the microsecond as a single apply rounds it, for " + at)
+                        .isEqualTo(writtenAt(prefix + at + "-one"))
+                        .isEqualTo(Instant.ofEpochSecond(writtenAt.getEpochSecond(), 0)
+                                .plusNanos((writtenAt.getNano() + 500) / 1000 * 1000));
+            }
+        }
+    }
+
+    private Instant writtenAt(String key) throws Exception {
+        try (PreparedStatement s = db.prepareStatement("SELECT written_at FROM walgate_entries WHERE key = ?")) {
+            s.setString(1, key);
+            ResultSet rs = s.executeQuery();
+            assertThat(rs.next()).as(key).isTrue();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 
