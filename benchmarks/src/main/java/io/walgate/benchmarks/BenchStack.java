@@ -59,6 +59,12 @@ final class BenchStack implements AutoCloseable {
                         .forEach(k -> w.put(
                                 SettingNames.WORKER + "." + k.substring("bench.worker.".length()),
                                 System.getProperty(k)));
+                // -Dbench.worker-log.org.apache.kafka.clients.NetworkClient=DEBUG: one category's level.
+                System.getProperties().stringPropertyNames().stream()
+                        .filter(k -> k.startsWith("bench.worker-log."))
+                        .forEach(k -> w.put(
+                                "quarkus.log.category.\"" + k.substring("bench.worker-log.".length()) + "\".level",
+                                System.getProperty(k)));
                 worker = WalgateServices.startWorker(devstack, ServiceJars.WORKER.jar(), Ports.free(), w);
             } else {
                 worker = null;

@@ -37,7 +37,7 @@ import org.apache.kafka.common.TopicPartition;
  *       but settling does: a batch's re-appends and dead letters are sent together and waited for
  *       once, bounded by the producers' timeouts when the log does not answer.
  *   <li>A failure of the consumer itself rewinds every member to its commit and polls again {@link
- *       NamespaceDelivery#AGAIN_AFTER} later. Commits go without waiting ({@code commitAsync});
+ *       NamespaceDelivery#AGAIN_AFTER} later. Commits go without waiting ({@link AsyncCommits}, a few at a time);
  *       partitions that go to another owner are first settled and committed with a wait.
  *   <li>When its last member has left and no other is joining, it ends: it leaves the group and
  *       closes the consumer. {@link #join} then answers false, and the reader makes another.
@@ -53,6 +53,7 @@ final class SharedConsumer implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final Members members;
     private final FailedPolls failedPolls;
+    private final AsyncCommits commits;
 
     private boolean ended;
     private Thread thread;
@@ -84,6 +85,7 @@ final class SharedConsumer implements Runnable {
         this.consumer = consumer;
         this.members = new Members(consumer, clock);
         this.failedPolls = new FailedPolls(name, consumer, members);
+        this.commits = new AsyncCommits(consumer);
         this.onEnd = onEnd;
         this.quietTiers = endOffsets == null ? null : new QuietTiers(consumer, endOffsets, clock);
     }
@@ -246,7 +248,9 @@ final class SharedConsumer implements Runnable {
                     member,
                     m -> m.deliver(share.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(share, Map.of())));
         }
-        commit(attended);
+        // Without waiting for the broker: the next poll (and its fetch) goes on meanwhile. A commit
+        // lost with a crash costs a redelivery, which the targets apply idempotently.
+        commits.commit(attended);
     }
 
     /** Rewinds members to their commits: one broker call for all of them. */
@@ -265,21 +269,6 @@ final class SharedConsumer implements Runnable {
         }
         Map<TopicPartition, OffsetAndMetadata> found = last;
         rewinding.forEach(m -> each(m, r -> r.rewindTo(found)));
-    }
-
-    /**
-     * Commits what the members settled without waiting for the broker: the next poll (and its
-     * fetch) goes on meanwhile. One commit per member that settled something, so that a commit the
-     * broker refuses for one namespace (its ACLs) holds back no other. A commit lost with a crash
-     * costs a redelivery, which the targets apply idempotently.
-     */
-    private void commit(List<NamespaceDelivery> attended) {
-        for (NamespaceDelivery member : attended) {
-            Map<TopicPartition, OffsetAndMetadata> due = member.committable();
-            if (!due.isEmpty()) {
-                consumer.commitAsync(due, member::commitAnswered);
-            }
-        }
     }
 
     /**

@@ -64,6 +64,10 @@ class SharedConsumerTest {
     private volatile int refuse;
 
     private volatile boolean drop;
+    /** Async commits wait here for the test to answer them (on the consumer's thread, in a poll task). */
+    private volatile boolean hold;
+
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
     /** Async commits of this topic are refused, as for a namespace whose ACLs forbid it. */
     private volatile String refuseTopic;
 
@@ -72,6 +76,13 @@ class SharedConsumerTest {
         public synchronized void commitAsync(
                 Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
             if (drop) {
+                return;
+            }
+            if (hold) {
+                held.add(() -> {
+                    offsets.forEach((p, o) -> commits.merge(p, o.offset(), Math::max));
+                    callback.onComplete(offsets, null);
+                });
                 return;
             }
             if (offsets.keySet().stream().anyMatch(p -> p.topic().equals(refuseTopic))) {
@@ -325,6 +336,37 @@ class SharedConsumerTest {
         } finally {
             delivery.stop();
         }
+    }
+
+    @Test
+    void atMostTwoCommitsAwaitTheBrokerAndWhatWasSettledMeanwhileGoesWithALaterOne() throws Exception {
+        hold = true;
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(log));
+            consumer.updateBeginningOffsets(Map.of(log, 0L));
+        });
+        for (int i = 0; i < 5; i++) {
+            int offset = i;
+            consumer.schedulePollTask(() -> consumer.addRecord(record(offset, "entry-" + offset)));
+        }
+        Subscription delivery = start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() == 5);
+        CountDownLatch polledSince = new CountDownLatch(1);
+        consumer.schedulePollTask(polledSince::countDown);
+        assertThat(polledSince.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // Each of the five polls settled an entry; a commit per poll would have queued five
+        // requests ahead of the group's own (a JoinGroup waited seconds behind such a queue).
+        assertThat(held).as("commits sent and not answered").hasSize(AsyncCommits.IN_FLIGHT);
+        assertThat(committed()).isNull();
+
+        consumer.schedulePollTask(() -> {
+            hold = false;
+            held.forEach(Runnable::run);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(5).equals(committed()));
+        delivery.stop();
+        assertThat(delivery.awaitStopped(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
