@@ -214,12 +214,16 @@ final class C1ApplyToPostgres {
     }
 
     /**
-     * Entries applied a second, from the first transaction's start to the last one's (their {@code
-     * applied_at}), the first transaction's own rows not counted. Only the count is polled, and
-     * slowly: the worker shares PostgreSQL's CPU with this poll, and a {@code count(*)} every 20 ms
-     * took a fifth of a core from it.
+     * Entries applied a second, from the transactions' own start times ({@code applied_at}): the
+     * window runs from the start of the {@code lanes}-th transaction to the start of the last, and
+     * counts the rows of the transactions that started after the window opened. With every lane
+     * starting its first transaction together, a window from the very first start would count a
+     * round of transactions more than it times. Only the count is polled, and slowly: the worker
+     * shares PostgreSQL's CPU with this poll, and a {@code count(*)} every 20 ms took a fifth of a
+     * core from it.
      */
     private static double applyRate(Devstack devstack, String database) throws Exception {
+        int lanes = Integer.parseInt(System.getProperty("bench.worker.kafka.lanes", "4"));
         try (Connection db = devstack.postgres().connect(database)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (applied(db) < C1_ROWS) {
@@ -228,15 +232,21 @@ final class C1ApplyToPostgres {
                 }
                 Thread.sleep(250);
             }
-            try (ResultSet rs = db.createStatement()
-                    .executeQuery("SELECT count(*) FILTER (WHERE applied_at > first),"
-                            + " extract(epoch FROM max(applied_at) - min(applied_at)), count(DISTINCT applied_at)"
-                            + " FROM walgate_applied_entries, (SELECT min(applied_at) AS first"
-                            + " FROM walgate_applied_entries) AS f")) {
+            try (PreparedStatement window = db.prepareStatement("WITH starts AS (SELECT DISTINCT applied_at AS at"
+                    + " FROM walgate_applied_entries), opened AS (SELECT at FROM starts ORDER BY at OFFSET ?"
+                    + " LIMIT 1) SELECT count(*) FILTER (WHERE applied_at > (SELECT at FROM opened)),"
+                    + " extract(epoch FROM max(applied_at) - (SELECT at FROM opened)), (SELECT count(*) FROM starts)"
+                    + " FROM walgate_applied_entries")) {
+                window.setInt(1, lanes - 1);
+                ResultSet rs = window.executeQuery();
                 rs.next();
+                long transactions = rs.getLong(3);
                 // A transaction's rows share its start time: how many the worker committed.
                 System.out.printf(
-                        "  in %d transactions, %.0f rows each%n", rs.getLong(3), (double) C1_ROWS / rs.getLong(3));
+                        "  in %d transactions, %.0f rows each%n", transactions, (double) C1_ROWS / transactions);
+                if (transactions <= lanes) {
+                    throw new IllegalStateException("too few transactions to time: raise -Dbench.c1-rows");
+                }
                 return rs.getLong(1) / rs.getDouble(2);
             }
         }

@@ -1,7 +1,10 @@
 package io.walgate.adapter.kafka.read;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -19,11 +22,14 @@ import org.apache.kafka.common.TopicPartition;
  *       new namespace waited that long for its partitions; a heartbeat waiting past the session
  *       timeout gets the consumer evicted from its group.
  *   <li>Nothing is lost by waiting: a member whose commit cannot go now offers what it settled with
- *       a later one (its ledger only moves forward), at the latest at the next visit to every member
- *       ({@link Members#IDLE_VISIT}). Members take turns to go first, so that busy ones do not starve
- *       the others.
+ *       a later one (its ledger only moves forward). It is owed a turn: at the next commit, owed
+ *       members go first, in the order they were turned away, whether or not that poll attends to
+ *       them, so a busy member never starves another (and a member whose commits stop for a minute
+ *       is reported stalled).
  *   <li>Kafka answers every {@code commitAsync} (the broker's answer, a timeout or a failure), on
- *       the consumer's thread, within a poll or a commit; this class is used on that thread only.
+ *       the consumer's thread, within a poll or a commit; this class is used on that thread only. A
+ *       commit is released once, by its answer or by the call that failed to send it, whichever
+ *       comes first.
  * </ol>
  */
 final class AsyncCommits {
@@ -31,33 +37,56 @@ final class AsyncCommits {
     static final int IN_FLIGHT = 2;
 
     private final Consumer<byte[], byte[]> consumer;
+    private final Set<NamespaceDelivery> owed = new LinkedHashSet<>();
     private int inFlight;
-    private int turn;
 
     AsyncCommits(Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
     }
 
-    /** Commits what {@code members} settled, as far as the bound allows, starting from the one whose turn it is. */
-    void commit(List<NamespaceDelivery> members) {
-        int n = members.size();
-        for (int i = 0; i < n && inFlight < IN_FLIGHT; i++) {
-            NamespaceDelivery member = members.get((turn + i) % n);
-            Map<TopicPartition, OffsetAndMetadata> due = member.committable();
-            if (!due.isEmpty()) {
-                inFlight++;
-                try {
-                    consumer.commitAsync(due, (offsets, failure) -> {
-                        inFlight--;
-                        member.commitAnswered(offsets, failure);
-                    });
-                } catch (RuntimeException e) {
-                    inFlight--; // never sent, so never answered
-                    throw e;
-                }
+    /** Commits what the owed members, then {@code attended}, settled, as far as the bound allows. */
+    void commit(List<NamespaceDelivery> attended) {
+        owed.removeIf(m -> !m.running()); // a stopping member commits, and waits, as it is drained
+        List<NamespaceDelivery> turns = new ArrayList<>(owed);
+        for (NamespaceDelivery member : attended) {
+            if (!owed.contains(member)) {
+                turns.add(member);
             }
         }
-        turn = n == 0 ? 0 : (turn + 1) % n;
+        for (NamespaceDelivery member : turns) {
+            if (inFlight >= IN_FLIGHT) {
+                owed.add(member);
+                continue;
+            }
+            owed.remove(member);
+            Map<TopicPartition, OffsetAndMetadata> due = member.committable();
+            if (!due.isEmpty()) {
+                send(member, due);
+            }
+        }
+    }
+
+    private void send(NamespaceDelivery member, Map<TopicPartition, OffsetAndMetadata> due) {
+        boolean[] released = {false};
+        Runnable release = () -> {
+            if (!released[0]) {
+                released[0] = true;
+                inFlight--;
+            }
+        };
+        inFlight++;
+        try {
+            consumer.commitAsync(due, (offsets, failure) -> {
+                release.run();
+                member.commitAnswered(offsets, failure);
+            });
+        } catch (RuntimeException e) {
+            // Perhaps sent (the call polls the network after queuing it), perhaps not: offered again
+            // either way, and an answer that still comes only moves the ledger forward.
+            release.run();
+            member.commitAnswered(due, e);
+            throw e;
+        }
     }
 
     /** Commits sent and not answered yet. */

@@ -4,8 +4,9 @@ import io.walgate.contract.entry.Envelope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,24 +138,33 @@ final class PostgresWrites {
         statement.setArray(first, c.createArrayOf("text", keys));
         statement.setArray(first + 1, c.createArrayOf("bytea", payloads));
         statement.setArray(first + 2, c.createArrayOf("text", contentTypes));
-        statement.setArray(first + 3, c.createArrayOf("uuid", ids));
+        statement.setArray(first + 3, c.createArrayOf("text", ids));
         statement.setObject(first + 4, writtenAt); // pgjdbc: a long[] is an int8[], in binary
         statement.setString(first + 5, table);
     }
 
     /**
-     * {@code at} in whole microseconds, PostgreSQL's precision, rounded half up as pgjdbc rounds a
-     * {@link Timestamp} (so a write time compares the same whichever path wrote it).
+     * {@code at} in whole microseconds, PostgreSQL's precision, rounded half up as pgjdbc rounds the
+     * {@link #utc} of a single write (so a write time compares the same whichever path wrote it).
      */
     static long micros(Instant at) {
         return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), (at.getNano() + 500) / 1000);
     }
 
+    /**
+     * Microseconds {@code m} back to a time, exactly: seconds and microseconds apart, since an
+     * interval times a bigint is computed in double precision (exact only within ±2^53 µs, some 285
+     * years around 1970, and a write time may be any of the years 1 to 9999); and in seconds, not
+     * days, whose length depends on the session's time zone.
+     */
+    private static final String FROM_MICROS =
+            "timestamptz 'epoch' + (m / 1000000) * interval '1 second'" + " + (m % 1000000) * interval '1 microsecond'";
+
     /** Many PUTs at once, the latest of each key only; with {@code onlyFresh}, of the ids in {@code fresh}. */
     private static String upsertAllSql(String table, boolean onlyFresh) {
         return "INSERT INTO " + table + " AS cur (key, payload, content_type, entry_id, written_at, updated_at)"
                 + " SELECT DISTINCT ON (w.key) w.key, w.payload, w.content_type, w.entry_id, w.written_at, now()"
-                + " FROM (SELECT k, p, t, i::uuid, timestamptz 'epoch' + m * interval '1 microsecond'"
+                + " FROM (SELECT k, p, t, i::uuid, " + FROM_MICROS
                 + " FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::int8[]) AS a(k, p, t, i, m))"
                 + " AS w(key, payload, content_type, entry_id, written_at)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM walgate_tombstones d WHERE d.tbl = ? AND d.key = w.key"
@@ -189,28 +199,36 @@ final class PostgresWrites {
             + " entry_id = EXCLUDED.entry_id, deleted_at = now()"
             + " WHERE (d.written_at, d.entry_id) < (EXCLUDED.written_at, EXCLUDED.entry_id)";
 
+    /**
+     * A write time as pgjdbc binds it exactly: a {@code java.sql.Timestamp} goes through the JVM's
+     * hybrid Julian calendar, and a time before 1582 was stored days off the same time of a batch.
+     */
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
     static void bindUpsert(PreparedStatement upsert, String table, Envelope entry) throws SQLException {
-        Timestamp at = Timestamp.from(entry.writtenAt());
+        OffsetDateTime at = utc(entry.writtenAt());
         upsert.setString(1, entry.effectiveKey());
         upsert.setBytes(2, entry.payload());
         upsert.setString(3, entry.contentType());
         upsert.setObject(4, entry.id().uuid());
-        upsert.setTimestamp(5, at);
+        upsert.setObject(5, at);
         upsert.setString(6, table);
         upsert.setString(7, entry.effectiveKey());
-        upsert.setTimestamp(8, at);
+        upsert.setObject(8, at);
         upsert.setObject(9, entry.id().uuid());
     }
 
     static void bindDelete(PreparedStatement delete, PreparedStatement tombstone, String table, Envelope entry)
             throws SQLException {
-        Timestamp at = Timestamp.from(entry.writtenAt());
+        OffsetDateTime at = utc(entry.writtenAt());
         delete.setString(1, entry.effectiveKey());
-        delete.setTimestamp(2, at);
+        delete.setObject(2, at);
         delete.setObject(3, entry.id().uuid());
         tombstone.setString(1, table);
         tombstone.setString(2, entry.effectiveKey());
-        tombstone.setTimestamp(3, at);
+        tombstone.setObject(3, at);
         tombstone.setObject(4, entry.id().uuid());
     }
 }

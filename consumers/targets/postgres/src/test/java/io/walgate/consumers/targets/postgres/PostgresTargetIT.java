@@ -123,10 +123,14 @@ class PostgresTargetIT extends TargetContract {
     void aWriteTimeFinerThanAMicrosecondIsStoredAlikeByABatchAndByOneApply() throws Exception {
         try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
             String prefix = "micros-" + System.nanoTime();
+            // Half a microsecond either way, a carry into the next second, and times far enough from
+            // 1970 that microseconds in double precision would no longer be exact.
             for (String at : List.of(
                     "2026-12-03T10:00:00.123456500Z",
                     "2026-12-03T10:00:00.123456499Z",
-                    "2026-12-03T10:00:00.999999700Z")) {
+                    "2026-12-03T10:00:00.999999700Z",
+                    "1500-06-01T12:00:00.123456400Z",
+                    "9999-06-01T12:00:00.987654600Z")) {
                 Instant writtenAt = Instant.parse(at);
                 assertThat(target.apply(write(prefix + at + "-one", "a", TargetOp.PUT, writtenAt)))
                         .isInstanceOf(Target.Applied.Done.class);
