@@ -68,8 +68,8 @@ final class C1ApplyToPostgres {
         Report.record(
                 "C1",
                 String.format(
-                        "## C1 — apply to PostgreSQL, %d entries of 1 KiB (%s, each side warmed up by a run"
-                                + " of its own)%n%n"
+                        "## C1 — apply to PostgreSQL, %d entries of 1 KiB (%s, each side warmed up first:"
+                                + " the worker by %d runs, the others by one)%n%n"
                                 + "| | rows/s |%n|---|---|%n"
                                 + "| plain JDBC, batches of 500, a commit per batch | %.0f |%n"
                                 + "| the PostgreSQL target alone: its `applyAll` called in a loop, batches of 500 | %.0f |%n"
@@ -77,6 +77,7 @@ final class C1ApplyToPostgres {
                                 + "Ratio **%.2f** (goal ≥ 0.70); the worker makes %.2f of what its target alone does.%n",
                         C1_ROWS,
                         LocalDate.now(),
+                        C1_WORKER_WARMUPS,
                         jdbc,
                         target,
                         System.getProperty("bench.worker.kafka.lanes", "4"),
