@@ -98,6 +98,18 @@ class BadWriteIT {
                 bad("delete without key", "orders", "{\"target\":{\"op\":\"DELETE\"}}", 400, "INVALID_KEY"),
                 bad("keyed target without key", "cache-keys", "{\"payload\":\"aGk=\"}", 400, "INVALID_KEY"),
                 bad(
+                        "http path climbing out of its collection",
+                        "orders",
+                        "{" + OK + ",\"target\":{\"options\":{\"path\":\"items/../admin\"}}}",
+                        400,
+                        "INVALID_TARGET"),
+                bad(
+                        "http key that is a dot-segment",
+                        "orders",
+                        "{\"target\":{\"key\":\"..\",\"op\":\"DELETE\"}}",
+                        400,
+                        "INVALID_KEY"),
+                bad(
                         "body names another namespace",
                         "orders",
                         "{" + OK + ",\"namespace\":\"queue\"}",

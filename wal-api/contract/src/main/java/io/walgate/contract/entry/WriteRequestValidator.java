@@ -4,6 +4,7 @@ import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.TargetOptions;
+import io.walgate.contract.namespace.TargetType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +142,12 @@ public final class WriteRequestValidator {
                 || (namespace.target() != null
                         && namespace.target().type() != null
                         && namespace.target().type().requiresKey());
+        boolean http = namespace.target() != null && namespace.target().type() == TargetType.HTTP;
+        if (http && (".".equals(key) || "..".equals(key))) {
+            // The key is the last segment of the upstream's path (control characters are refused above).
+            TargetOptions.segmentProblem(key)
+                    .ifPresent(p -> out.add(new Violation("target.key", ErrorCode.INVALID_KEY, p)));
+        }
         if (needsKey && (key == null || key.isEmpty())) {
             out.add(new Violation(
                     "target.key",
@@ -185,6 +192,16 @@ public final class WriteRequestValidator {
                                 + " target lets entries set only " + allowed));
             } else if (option.getKey().equals("ttl")) {
                 checkTtl(option.getValue(), out);
+            } else if (option.getKey().equals("namespace")
+                    && (option.getValue() == null
+                            || !NamespaceSpec.NAME.matcher(option.getValue()).matches())) {
+                out.add(new Violation(
+                        "target.options.namespace",
+                        ErrorCode.INVALID_TARGET,
+                        "must be a namespace name (" + NamespaceSpec.NAME.pattern() + ")"));
+            } else if (option.getKey().equals("path")) {
+                TargetOptions.pathProblem(option.getValue())
+                        .ifPresent(p -> out.add(new Violation("target.options.path", ErrorCode.INVALID_TARGET, p)));
             }
         }
     }

@@ -200,6 +200,10 @@ public final class NamespaceSpecValidator {
             var problem = switch (name) {
                 case "ttl" -> TargetOptions.ttlProblem(value);
                 case "timeout" -> TargetOptions.timeoutProblem(value);
+                case "namespace" ->
+                    value != null && NamespaceSpec.NAME.matcher(value).matches()
+                            ? Optional.<String>empty()
+                            : Optional.of("must be a namespace name (" + NamespaceSpec.NAME.pattern() + ")");
                 default -> Optional.<String>empty();
             };
             problem.ifPresent(p -> checks.add(path + "." + name, ErrorCode.INVALID_TARGET_OPTION, p));

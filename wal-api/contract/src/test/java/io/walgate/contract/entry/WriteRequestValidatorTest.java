@@ -198,6 +198,52 @@ class WriteRequestValidatorTest {
     }
 
     @Test
+    void anHttpPathOrKeyThatWouldAddressAnotherResourceIsRefused() {
+        for (String path : List.of("..", "orders/../admin", "./orders", "orders//items")) {
+            assertOnly(
+                    validate(request(null, null, new TargetOverride("k", TargetOp.PUT, Map.of("path", path)))),
+                    "target.options.path",
+                    ErrorCode.INVALID_TARGET);
+        }
+        for (String key : List.of("..", ".")) {
+            assertOnly(
+                    validate(request(null, null, new TargetOverride(key, TargetOp.DELETE, Map.of()))),
+                    "target.key",
+                    ErrorCode.INVALID_KEY);
+        }
+        // Anything else is sent percent-encoded, segment by segment: it stays in its own segment.
+        for (String path : List.of("orders", "/orders/v1/", "a?b#c", "", "a..b")) {
+            assertThat(validate(request(null, null, new TargetOverride("k/..", TargetOp.PUT, Map.of("path", path)))))
+                    .as(path)
+                    .isEmpty();
+        }
+        assertThat(WriteRequestValidator.validate(
+                        request(null, null, new TargetOverride("..", TargetOp.PUT, Map.of())), REDIS_NS, NOW))
+                .as("a Redis key is no path")
+                .isEmpty();
+    }
+
+    @Test
+    void aWalTargetsNamespaceOptionMustBeANamespaceName() {
+        NamespaceSpec wal = Specs.minimal("mirror", BackendType.KAFKA, TargetType.WAL, "https://walgate.eu.internal")
+                .withDefaults();
+        for (String name : List.of("..", "orders/../admin", "Orders", "")) {
+            assertOnly(
+                    WriteRequestValidator.validate(
+                            request(null, null, new TargetOverride("k", TargetOp.PUT, Map.of("namespace", name))),
+                            wal,
+                            NOW),
+                    "target.options.namespace",
+                    ErrorCode.INVALID_TARGET);
+        }
+        assertThat(WriteRequestValidator.validate(
+                        request(null, null, new TargetOverride("k", TargetOp.PUT, Map.of("namespace", "orders-eu"))),
+                        wal,
+                        NOW))
+                .isEmpty();
+    }
+
+    @Test
     void aRedisTtlMustBeAPositiveIsoDuration() {
         WriteRequest garbled = new WriteRequest(
                 "evcache_profiles",

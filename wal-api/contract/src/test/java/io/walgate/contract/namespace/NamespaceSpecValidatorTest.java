@@ -193,6 +193,14 @@ class NamespaceSpecValidatorTest {
                         ErrorCode.INVALID_TARGET_URL,
                         s -> s.withTarget(region(TargetType.HTTP, "local", "http://bad host/"))),
                 bad(
+                        "target.regions.local.options.namespace",
+                        ErrorCode.INVALID_TARGET_OPTION,
+                        s -> s.withTarget(new TargetSpec(
+                                TargetType.WAL,
+                                Map.of(
+                                        "local",
+                                        new RegionTarget("https://walgate.eu:8080", Map.of("namespace", "..")))))),
+                bad(
                         "limits.maxPayloadBytes",
                         ErrorCode.INVALID_PAYLOAD_LIMIT,
                         s -> s.withLimits(new Limits(16 * 1024 * 1024 + 1, null, null))),

@@ -4,6 +4,7 @@ import io.walgate.consumers.targets.HttpCalls;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.TargetOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -56,6 +58,11 @@ final class HttpTarget implements Target {
     /** One request, bounded as a whole by the timeout, on this thread ({@link HttpCalls}). */
     @Override
     public Applied apply(Envelope entry) {
+        Optional<String> badPath = pathProblem(entry);
+        if (badPath.isPresent()) {
+            // The gateway refuses these; an entry already on the log must not reach another resource.
+            return Applied.permanent("HTTP_BAD_PATH", badPath.get());
+        }
         try {
             return outcome(HttpCalls.send(http, request(entry), HttpResponse.BodyHandlers.discarding(), timeout)
                     .statusCode());
@@ -160,17 +167,32 @@ final class HttpTarget implements Target {
         return Applied.retry("HTTP_UNREACHABLE", String.valueOf(e.getMessage()));
     }
 
+    private static Optional<String> pathProblem(Envelope entry) {
+        String path = entry.target().options().get("path");
+        String key = entry.effectiveKey();
+        return Optional.ofNullable(path)
+                .flatMap(TargetOptions::pathProblem)
+                .or(() -> key == null || key.isEmpty() ? Optional.empty() : TargetOptions.segmentProblem(key));
+    }
+
+    /** {@code <url>[/<path>]/<key>}, each segment of the path and the key percent-encoded on its own. */
     private URI uri(Envelope entry) {
         String path = entry.target().options().getOrDefault("path", "");
         String key = entry.effectiveKey();
         StringBuilder s = new StringBuilder(base.toString().replaceAll("/+$", ""));
-        if (!path.isEmpty()) {
-            s.append('/').append(path.replaceAll("^/+|/+$", ""));
+        for (String segment : path.replaceAll("^/+|/+$", "").split("/")) {
+            if (!segment.isEmpty()) {
+                s.append('/').append(encode(segment));
+            }
         }
         if (key != null && !key.isEmpty()) {
-            s.append('/').append(URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20"));
+            s.append('/').append(encode(key));
         }
         return URI.create(s.toString());
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override

@@ -110,6 +110,38 @@ class HttpTargetIT extends TargetContract {
     }
 
     @Test
+    void aPathAndAKeyStayPathSegmentsWhateverTheirCharacters() throws Exception {
+        try (TargetFactory factory = factory();
+                Target target = factory.create(region(), TargetContext.of("contract", "local"))) {
+            String key = "k?x=1#" + System.nanoTime();
+            assertThat(target.apply(write(key, "v", TargetOp.PUT, null, Map.of("path", "a?b#c/d e"))))
+                    .isInstanceOf(Target.Applied.Done.class);
+
+            // Unencoded, "?" began a query and "#" a fragment: the request went to /apply/a.
+            assertThat(STORED).containsEntry("a?b#c/d e/" + key, "v");
+        }
+    }
+
+    @Test
+    void anEntryWhosePathWouldClimbOutOfItsCollectionIsRefusedForGoodAndNothingIsSent() throws Exception {
+        STORED.put("parent", "kept");
+        try (TargetFactory factory = factory();
+                Target target = factory.create(region(), TargetContext.of("contract", "local"))) {
+            // "/apply/parent/.." is "/apply" to many servers: a DELETE of the whole collection.
+            Target.Applied dotKey = target.apply(write("..", null, TargetOp.DELETE, null, Map.of("path", "parent")));
+            Target.Applied dotPath = target.apply(write("k", "v", TargetOp.PUT, null, Map.of("path", "x/../parent")));
+
+            assertThat(List.of(dotKey, dotPath))
+                    .allSatisfy(applied -> assertThat(applied)
+                            .isInstanceOfSatisfying(Target.Applied.Failed.class, f -> {
+                                assertThat(f.transientFailure()).isFalse();
+                                assertThat(f.code()).isEqualTo("HTTP_BAD_PATH");
+                            }));
+            assertThat(STORED).containsEntry("parent", "kept").doesNotContainKey("parent/k");
+        }
+    }
+
+    @Test
     void aHundredNamespacesOfOneWorkerCostOneHttpClientNotAHundred() throws Exception {
         long before = selectorThreads();
         try (TargetFactory factory = factory()) {

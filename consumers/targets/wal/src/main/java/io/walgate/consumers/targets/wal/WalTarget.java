@@ -4,6 +4,7 @@ import io.walgate.consumers.targets.HttpCalls;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.NamespaceSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -89,6 +90,10 @@ final class WalTarget implements Target {
         String namespace = entry.target().options().getOrDefault("namespace", defaultNamespace);
         if (namespace == null) {
             namespace = entry.namespace();
+        }
+        if (!NamespaceSpec.NAME.matcher(namespace).matches()) {
+            // The gateway refuses these; "..", say, would make the request another of the API's paths.
+            throw new IllegalArgumentException("'" + namespace + "' is not a namespace name");
         }
         URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/v1/namespaces/"
                 + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "/entries");
