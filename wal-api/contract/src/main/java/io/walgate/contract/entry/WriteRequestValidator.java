@@ -143,10 +143,11 @@ public final class WriteRequestValidator {
                         && namespace.target().type() != null
                         && namespace.target().type().requiresKey());
         boolean http = namespace.target() != null && namespace.target().type() == TargetType.HTTP;
-        if (http && (".".equals(key) || "..".equals(key))) {
-            // The key is the last segment of the upstream's path (control characters are refused above).
-            TargetOptions.segmentProblem(key)
-                    .ifPresent(p -> out.add(new Violation("target.key", ErrorCode.INVALID_KEY, p)));
+        if (http && key != null && key.chars().noneMatch(Character::isISOControl)) { // those are refused above
+            // The key is the last segment of the upstream's path.
+            String from =
+                    request.target().key() != null && !request.target().key().isEmpty() ? "target.key" : "partitionKey";
+            TargetOptions.segmentProblem(key).ifPresent(p -> out.add(new Violation(from, ErrorCode.INVALID_KEY, p)));
         }
         if (needsKey && (key == null || key.isEmpty())) {
             out.add(new Violation(

@@ -188,11 +188,11 @@ public final class NamespaceSpecValidator {
                         "region names are 1 to 32 of a-z, 0-9 and '-', starting with a letter or digit");
             }
             checkUrl(target.type(), region.getValue(), path + ".url", checks);
-            checkOptions(region.getValue(), path + ".options", checks);
+            checkOptions(target.type(), region.getValue(), path + ".options", checks);
         }
     }
 
-    private static void checkOptions(RegionTarget region, String path, Checks checks) {
+    private static void checkOptions(TargetType type, RegionTarget region, String path, Checks checks) {
         if (region == null) {
             return;
         }
@@ -201,7 +201,9 @@ public final class NamespaceSpecValidator {
                 case "ttl" -> TargetOptions.ttlProblem(value);
                 case "timeout" -> TargetOptions.timeoutProblem(value);
                 case "namespace" ->
-                    value != null && NamespaceSpec.NAME.matcher(value).matches()
+                    type != TargetType.WAL
+                                    || (value != null
+                                            && NamespaceSpec.NAME.matcher(value).matches())
                             ? Optional.<String>empty()
                             : Optional.of("must be a namespace name (" + NamespaceSpec.NAME.pattern() + ")");
                 default -> Optional.<String>empty();

@@ -1,5 +1,6 @@
 package io.walgate.contract.namespace;
 
+import java.text.Normalizer;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,18 +31,24 @@ public final class TargetOptions {
     }
 
     /**
-     * What is wrong with an HTTP target's {@code path} option; empty when it is fine. Its segments
-     * are sent percent-encoded (a {@code ?} or {@code #} stays part of the path), but a {@code .},
-     * a {@code ..} or an empty segment would make the request address another resource than the one
-     * written (a DELETE on a parent collection), so they are refused.
+     * What is wrong with an HTTP target's {@code path} option; empty when it is fine. The path is
+     * given unencoded, and each of its segments is sent percent-encoded (a {@code ?} or {@code #}
+     * stays part of the path), so a {@code %} is refused: a path given already encoded would be
+     * encoded twice and name another resource. An empty segment is refused too, and what {@link
+     * #segmentProblem} refuses.
      */
     public static Optional<String> pathProblem(String value) {
         String trimmed = value == null ? "" : value.replaceAll("^/+|/+$", "");
         if (trimmed.isEmpty()) {
             return Optional.empty(); // no path: the key goes straight under the URL
         }
+        if (trimmed.indexOf('%') >= 0) {
+            return Optional.of(
+                    "give the path unencoded (each segment is percent-encoded when sent); got '" + value + "'");
+        }
         for (String segment : trimmed.split("/", -1)) {
-            Optional<String> problem = segmentProblem(segment);
+            Optional<String> problem =
+                    segment.isEmpty() ? Optional.of("a path must not hold an empty segment") : segmentProblem(segment);
             if (problem.isPresent()) {
                 return Optional.of(problem.get() + " in '" + value + "'");
             }
@@ -51,15 +58,20 @@ public final class TargetOptions {
 
     /**
      * What is wrong with {@code segment} as one segment of an HTTP target's path (an entry's key is
-     * its last); empty when it is fine.
+     * its last); empty when it is fine. It is sent percent-encoded, but servers and proxies that
+     * decode {@code %2F} or {@code %5C} and then resolve dot-segments would read {@code x/../..} as
+     * two levels up: so no part of it between slashes or backslashes may be {@code .} or {@code ..},
+     * also once Unicode-normalised (U+2025 is {@code ..} under NFKC).
      */
     public static Optional<String> segmentProblem(String segment) {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-            return Optional.of(
-                    "a path segment must not be empty, '.' or '..' (it would address another" + " resource)");
-        }
         if (segment.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("a path segment must not hold control characters");
+        }
+        for (String part : Normalizer.normalize(segment, Normalizer.Form.NFKC).split("[/\\\\]", -1)) {
+            if (part.equals(".") || part.equals("..")) {
+                return Optional.of("no part of a path segment between slashes may be '.' or '..' (it would"
+                        + " address another resource); got '" + segment + "'");
+            }
         }
         return Optional.empty();
     }

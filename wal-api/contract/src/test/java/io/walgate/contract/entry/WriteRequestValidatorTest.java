@@ -205,15 +205,33 @@ class WriteRequestValidatorTest {
                     "target.options.path",
                     ErrorCode.INVALID_TARGET);
         }
-        for (String key : List.of("..", ".")) {
+        assertOnly(
+                validate(request(null, null, new TargetOverride("k", TargetOp.PUT, Map.of("path", "caf%C3%A9")))),
+                "target.options.path",
+                ErrorCode.INVALID_TARGET);
+        // A key is one segment, sent encoded; but a proxy that decodes %2F or %5C, then resolves
+        // dot-segments, would climb out of the collection.
+        for (String key : List.of("..", ".", "x/../..", "..\\admin", "\u2025")) {
             assertOnly(
                     validate(request(null, null, new TargetOverride(key, TargetOp.DELETE, Map.of()))),
                     "target.key",
                     ErrorCode.INVALID_KEY);
         }
+        assertOnly(
+                validate(new WriteRequest(
+                        "orders",
+                        null,
+                        new byte[0],
+                        new TargetOverride(null, TargetOp.DELETE, Map.of()),
+                        "..",
+                        null,
+                        Map.of(),
+                        null)),
+                "partitionKey",
+                ErrorCode.INVALID_KEY);
         // Anything else is sent percent-encoded, segment by segment: it stays in its own segment.
-        for (String path : List.of("orders", "/orders/v1/", "a?b#c", "", "a..b")) {
-            assertThat(validate(request(null, null, new TargetOverride("k/..", TargetOp.PUT, Map.of("path", path)))))
+        for (String path : List.of("orders", "/orders/v1/", "a?b#c", "", "/", "a..b")) {
+            assertThat(validate(request(null, null, new TargetOverride("k/v.1", TargetOp.PUT, Map.of("path", path)))))
                     .as(path)
                     .isEmpty();
         }

@@ -40,6 +40,15 @@ class NamespaceSpecValidatorTest {
     }
 
     @Test
+    void onlyAWalTargetReadsANamespaceFromItsRegionOptions() {
+        NamespaceSpec spec = Specs.minimal("orders", BackendType.KAFKA, TargetType.HTTP, "https://orders.internal")
+                .withTarget(new TargetSpec(
+                        TargetType.POSTGRES,
+                        Map.of("local", new RegionTarget("postgresql://db:5432/app", Map.of("namespace", "Public")))));
+        assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
     void anSqsNamespaceGetsAQueueNameAndNoPartitions() {
         NamespaceSpec spec = Specs.minimal("orders", BackendType.SQS, TargetType.REDIS, "redis://127.0.0.1:6380");
         assertThat(NamespaceSpecValidator.validate(spec)).isEmpty();
