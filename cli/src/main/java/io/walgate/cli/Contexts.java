@@ -78,8 +78,7 @@ final class Contexts {
 
     void save() {
         try {
-            Files.createDirectories(path.getParent());
-            YAML.writeValue(path.toFile(), file);
+            PrivateFiles.write(path, YAML.writeValueAsString(file)); // it holds client secrets
         } catch (IOException e) {
             throw new CliException(CliException.USAGE, "cannot write " + path + ": " + e.getMessage());
         }

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -76,13 +75,7 @@ final class Tokens {
                             Instant.now()
                                     .plusSeconds(Math.max(1, lifetime - Math.min(30, lifetime / 2)))
                                     .toString());
-            Files.createDirectories(cache.getParent());
-            Files.writeString(cache, JSON.writeValueAsString(entry));
-            try {
-                Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
+            PrivateFiles.write(cache, JSON.writeValueAsString(entry));
             return token;
         } catch (IOException e) {
             throw new CliException(CliException.AUTH, "the token endpoint answered something that is not a token");
