@@ -88,9 +88,4 @@ final class AsyncCommits {
             throw e;
         }
     }
-
-    /** Commits sent and not answered yet. */
-    int inFlight() {
-        return inFlight;
-    }
 }
