@@ -90,6 +90,11 @@ public enum ErrorCode {
     // --- who is calling ------------------------------------------------------------------
     UNAUTHENTICATED(401, "UNAUTHENTICATED"),
     FORBIDDEN(403, "PERMISSION_DENIED"),
+    /**
+     * An entry's target option (a table, topic, remote namespace or path) is one the namespace's
+     * {@code target.allow} does not grant: a writer may not steer its entries out of its namespace.
+     */
+    TARGET_NOT_ALLOWED(403, "PERMISSION_DENIED"),
 
     // --- overload ------------------------------------------------------------------------
     /** The namespace's writesPerSecond is used up; retry after the hinted time. */

@@ -104,6 +104,12 @@ class BadWriteIT {
                         400,
                         "INVALID_TARGET"),
                 bad(
+                        "http path the namespace does not grant",
+                        "orders",
+                        "{" + OK + ",\"target\":{\"options\":{\"path\":\"admin/users\"}}}",
+                        403,
+                        "TARGET_NOT_ALLOWED"),
+                bad(
                         "http key that is a dot-segment",
                         "orders",
                         "{\"target\":{\"key\":\"..\",\"op\":\"DELETE\"}}",

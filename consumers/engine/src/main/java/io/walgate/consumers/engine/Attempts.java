@@ -8,11 +8,16 @@ import io.walgate.consumers.targets.TargetContext;
 import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.namespace.NamespaceSpec;
+import io.walgate.contract.namespace.ResourceNames;
+import io.walgate.contract.namespace.TargetConfinement;
+import io.walgate.contract.namespace.TargetType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -94,6 +99,14 @@ public final class Attempts implements EntryHandler {
     @Override
     public Verdict handle(Envelope entry) {
         Instant now = clock.instant();
+        Optional<String> outside = outsideNamespace(entry);
+        if (outside.isPresent()) {
+            return decide(
+                    entry,
+                    Applied.permanent(TARGET_NOT_ALLOWED, outside.get()),
+                    Duration.ZERO,
+                    Duration.between(entry.deliverAt(), now));
+        }
         // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
         Envelope inline = entry;
         if (entry.payloadRef() != null) {
@@ -139,11 +152,12 @@ public final class Attempts implements EntryHandler {
         List<Verdict> verdicts = new ArrayList<>(entries.size());
         List<Envelope> segment = new ArrayList<>();
         for (Envelope entry : entries) {
-            if (entry.payloadRef() == null) {
+            if (entry.payloadRef() == null && outsideNamespace(entry).isEmpty()) {
                 segment.add(entry);
                 continue;
             }
-            // A claim check is redeemed and applied alone, in its place, so order holds.
+            // A claim check is redeemed and applied alone, in its place, so order holds; an entry
+            // bound outside its namespace is refused alone, in its place.
             verdicts.addAll(applyTogether(segment));
             segment.clear();
             verdicts.add(handle(entry));
@@ -176,6 +190,30 @@ public final class Attempts implements EntryHandler {
         }
         return verdicts;
     }
+
+    /**
+     * Why this entry's target options lead outside its namespace, checked again here with the spec
+     * this worker delivers under ({@link TargetConfinement}, 3): the gateway admitted it, but the
+     * admin may have narrowed {@code target.allow} since, or a gateway's view was stale.
+     */
+    private Optional<String> outsideNamespace(Envelope entry) {
+        Map<String, String> options = entry.target().options();
+        if (options.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> problem = TargetConfinement.problem(namespace.target(), options);
+        String topic = options.get("topic");
+        if (problem.isEmpty()
+                && topic != null
+                && namespace.target().type() == TargetType.KAFKA
+                && ResourceNames.isKafkaResourceOf(namespace.backend(), topic)) {
+            return Optional.of("target.options.topic: '" + topic + "' is this namespace's own log");
+        }
+        return problem;
+    }
+
+    /** The code of an entry whose target options its namespace does not grant. */
+    public static final String TARGET_NOT_ALLOWED = "TARGET_NOT_ALLOWED";
 
     /**
      * A target broke its promise never to throw ({@link Target}, 2): a bug, or an input no check

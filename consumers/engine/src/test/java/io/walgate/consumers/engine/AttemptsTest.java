@@ -134,6 +134,37 @@ class AttemptsTest {
     }
 
     @Test
+    void anEntryBoundOutsideItsNamespaceIsDeadLetteredInItsPlaceAndNeverReachesTheTarget() {
+        List<String> applied = new ArrayList<>();
+        Target recording = new Target() {
+            @Override
+            public Applied apply(Envelope entry) {
+                applied.add(entry.target().key());
+                return Applied.done();
+            }
+
+            @Override
+            public void close() {}
+        };
+        // The admin granted paths under orders/ when the entry was written, and has narrowed it since.
+        NamespaceSpec narrowed = ns.withTarget(ns.target().withAllow(Map.of("path", List.of("orders/eu"))));
+        Attempts strict = new Attempts(narrowed, "eu", recording, null, new DeliveryEvents() {}, clock, () -> 0.5);
+
+        List<Verdict> verdicts = strict.handleAll(
+                List.of(entry("a"), entry("b", Map.of("path", "orders/us")), entry("c", Map.of("path", "orders/eu"))));
+
+        assertThat(verdicts.get(1)).isInstanceOfSatisfying(Verdict.Dead.class, dead -> {
+            assertThat(dead.code()).isEqualTo(Attempts.TARGET_NOT_ALLOWED);
+            assertThat(dead.why()).isEqualTo("permanent failure");
+        });
+        assertThat(verdicts.get(0)).isInstanceOf(Verdict.Done.class);
+        assertThat(verdicts.get(2)).isInstanceOf(Verdict.Done.class);
+        assertThat(applied).containsExactly("a", "c");
+        assertThat(strict.handle(entry("d", Map.of("path", "admin")))).isInstanceOf(Verdict.Dead.class);
+        assertThat(applied).containsExactly("a", "c");
+    }
+
+    @Test
     void metricsCodeThatThrowsNeverChangesAVerdict() {
         DeliveryEvents broken = new DeliveryEvents() {
             @Override
@@ -156,11 +187,15 @@ class AttemptsTest {
     }
 
     private Envelope entry(String key) {
+        return entry(key, Map.of());
+    }
+
+    private Envelope entry(String key, Map<String, String> options) {
         WriteRequest request = new WriteRequest(
                 ns.name(),
                 Lifecycle.immediate(),
                 new byte[] {1},
-                new TargetOverride(key, TargetOp.PUT, Map.of()),
+                new TargetOverride(key, TargetOp.PUT, options),
                 key,
                 null,
                 Map.of(),

@@ -190,6 +190,13 @@ public final class NamespaceSpecValidator {
             checkUrl(target.type(), region.getValue(), path + ".url", checks);
             checkOptions(target.type(), region.getValue(), path + ".options", checks);
         }
+        target.allow().forEach((option, items) -> {
+            for (int i = 0; i < items.size(); i++) {
+                String field = "target.allow." + option + "[" + i + "]";
+                TargetConfinement.itemProblem(target.type(), option, items.get(i))
+                        .ifPresent(p -> checks.add(field, ErrorCode.INVALID_TARGET_OPTION, p));
+            }
+        });
     }
 
     private static void checkOptions(TargetType type, RegionTarget region, String path, Checks checks) {
@@ -206,6 +213,12 @@ public final class NamespaceSpecValidator {
                                             && NamespaceSpec.NAME.matcher(value).matches())
                             ? Optional.<String>empty()
                             : Optional.of("must be a namespace name (" + NamespaceSpec.NAME.pattern() + ")");
+                case "path" -> type == TargetType.HTTP ? TargetOptions.pathProblem(value) : Optional.<String>empty();
+                case "topic" ->
+                    type == TargetType.KAFKA && value != null && TargetConfinement.isReservedTopic(value)
+                            ? Optional.of("topics starting with '" + TargetConfinement.RESERVED_TOPIC_PREFIX
+                                    + "' are Walgate's own logs; got '" + value + "'")
+                            : Optional.<String>empty();
                 default -> Optional.<String>empty();
             };
             problem.ifPresent(p -> checks.add(path + "." + name, ErrorCode.INVALID_TARGET_OPTION, p));

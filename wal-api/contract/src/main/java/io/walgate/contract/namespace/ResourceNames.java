@@ -28,6 +28,20 @@ public final class ResourceNames {
     }
 
     /**
+     * Whether {@code topic} is one of the Kafka topics of a namespace whose backend is {@code
+     * backend} (defaults filled in): its log, dead-letter topic or a delay tier.
+     */
+    public static boolean isKafkaResourceOf(BackendSpec backend, String topic) {
+        if (backend == null || backend.type() != BackendType.KAFKA || backend.topic() == null) {
+            return false;
+        }
+        String log = backend.topic();
+        return topic.equals(log)
+                || topic.equals(deadLetterName(BackendType.KAFKA, log))
+                || topic.startsWith(log + ".delay.");
+    }
+
+    /**
      * The name as the backend compares names: two resources whose keys are equal cannot both exist.
      * Kafka treats '.' and '_' as the same in topic names (both map to '_' in metric names); SQS
      * compares queue names exactly.

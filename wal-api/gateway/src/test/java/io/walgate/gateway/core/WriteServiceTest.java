@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.AppendReceipt;
 import io.walgate.adapter.spi.LogAppender;
+import io.walgate.client.NamespaceDirectory;
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.ErrorCode;
@@ -13,6 +14,8 @@ import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.AccessSpec;
 import io.walgate.contract.namespace.BackendSpec;
@@ -102,7 +105,17 @@ class WriteServiceTest {
             byName.put(s.name(), s);
         }
         return new WriteService(
-                name -> Optional.ofNullable(byName.get(name)),
+                new NamespaceDirectory() {
+                    @Override
+                    public Optional<NamespaceSpec> find(String name) {
+                        return Optional.ofNullable(byName.get(name));
+                    }
+
+                    @Override
+                    public List<NamespaceSpec> all() {
+                        return List.copyOf(byName.values());
+                    }
+                },
                 Map.of(BackendType.KAFKA, log),
                 "default",
                 new RateLimiter(() -> 0L),
@@ -191,6 +204,47 @@ class WriteServiceTest {
                 .toCompletableFuture()
                 .get();
         assertThat(log.appended).hasSize(1);
+    }
+
+    @Test
+    void anEntryMaySendOnlyToTopicsItsNamespaceGrantsAndNeverIntoAnotherNamespacesLog() throws Exception {
+        NamespaceSpec events = namespace("events", "default", NamespaceState.ACTIVE, 100)
+                .withTarget(new TargetSpec(
+                        TargetType.KAFKA,
+                        Map.of("local", new RegionTarget("kafka://k:9092", Map.of("topic", "events.out"))),
+                        Map.of("topic", List.of("events.*", "shared.audit"))));
+        // Another namespace whose log has a custom name that events' allow-list happens to cover.
+        NamespaceSpec billing = namespace("billing", "default", NamespaceState.ACTIVE, 100)
+                .withBackend(new BackendSpec(BackendType.KAFKA, "events.billing-log", 3));
+        WriteService writes = service(10, events, billing);
+
+        for (String granted : List.of("events.out", "events.eu", "shared.audit")) {
+            ok(writes.write(toTopic(granted), WRITER, null));
+        }
+        for (String refused : List.of("payments", "shared.audit2", "wal.billing", "events.billing-log")) {
+            WalException e = failureOf(writes.write(toTopic(refused), WRITER, null));
+            assertThat(e.code()).as(refused).isEqualTo(ErrorCode.TARGET_NOT_ALLOWED);
+            assertThat(e.durability()).isEqualTo(Durability.FALSE);
+            assertThat(e.violations().get(0).field()).isEqualTo("target.options.topic");
+        }
+        for (String suffix : List.of("", ".dlq", ".delay.30s")) {
+            assertThat(failureOf(writes.write(toTopic("events.billing-log" + suffix), WRITER, null))
+                            .code())
+                    .isEqualTo(ErrorCode.TARGET_NOT_ALLOWED);
+        }
+        assertThat(log.appended).hasSize(3);
+    }
+
+    private static WriteRequest toTopic(String topic) {
+        return new WriteRequest(
+                "events",
+                null,
+                new byte[] {1},
+                new TargetOverride("k", TargetOp.PUT, Map.of("topic", topic)),
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
  */
 final class HttpTarget implements Target {
     private final URI base;
+    private final String defaultPath;
     private final HttpClient http;
     private final Duration timeout;
     private final ExecutorService lanes;
@@ -39,8 +40,12 @@ final class HttpTarget implements Target {
      * @param lanes run a batch's lanes beyond the first (which runs on the caller's thread); the
      *     factory's, shared
      */
-    HttpTarget(URI base, Duration timeout, HttpClient http, ExecutorService lanes) {
+    /**
+     * @param defaultPath the region's own {@code path} (null: none), used where an entry gives none
+     */
+    HttpTarget(URI base, String defaultPath, Duration timeout, HttpClient http, ExecutorService lanes) {
         this.base = base;
+        this.defaultPath = defaultPath == null ? "" : defaultPath;
         this.timeout = timeout;
         this.http = http;
         this.lanes = lanes;
@@ -167,8 +172,8 @@ final class HttpTarget implements Target {
         return Applied.retry("HTTP_UNREACHABLE", String.valueOf(e.getMessage()));
     }
 
-    private static Optional<String> pathProblem(Envelope entry) {
-        String path = entry.target().options().get("path");
+    private Optional<String> pathProblem(Envelope entry) {
+        String path = entry.target().options().getOrDefault("path", defaultPath);
         String key = entry.effectiveKey();
         return Optional.ofNullable(path)
                 .flatMap(TargetOptions::pathProblem)
@@ -177,7 +182,7 @@ final class HttpTarget implements Target {
 
     /** {@code <url>[/<path>]/<key>}, each segment of the path and the key percent-encoded on its own. */
     private URI uri(Envelope entry) {
-        String path = entry.target().options().getOrDefault("path", "");
+        String path = entry.target().options().getOrDefault("path", defaultPath);
         String key = entry.effectiveKey();
         StringBuilder s = new StringBuilder(base.toString().replaceAll("/+$", ""));
         for (String segment : path.replaceAll("^/+|/+$", "").split("/")) {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes {@link HttpTarget}s: {@code http(s)://…}; option {@code timeout} (default 10 s). Its targets
+ * Makes {@link HttpTarget}s: {@code http(s)://…}; options {@code timeout} (default 10 s) and {@code
+ * path} (under the URL, where an entry gives none). Its targets
  * share one {@link HttpClient} per timeout (each client keeps a selector thread and a connection
  * pool): a worker with 500 HTTP namespaces runs a few clients, not 500.
  */
@@ -38,7 +39,11 @@ public final class HttpTargetFactory implements TargetFactory {
     public Target create(RegionTarget region, TargetContext context) {
         Duration timeout = RegionOptions.duration(region, "timeout", Duration.ofSeconds(10));
         return new HttpTarget(
-                URI.create(region.url()), timeout, clients.computeIfAbsent(timeout, HttpTarget::client), lanes);
+                URI.create(region.url()),
+                region.options().get("path"),
+                timeout,
+                clients.computeIfAbsent(timeout, HttpTarget::client),
+                lanes);
     }
 
     /** Java 17's clients hold nothing to close: forgotten, their threads end once collected. */

@@ -123,6 +123,21 @@ class HttpTargetIT extends TargetContract {
     }
 
     @Test
+    void aRegionsOwnPathIsUsedWhereAnEntryGivesNoneAndAnEntrysPathReplacesIt() throws Exception {
+        String key = "k" + System.nanoTime();
+        try (TargetFactory factory = factory();
+                Target target = factory.create(
+                        new RegionTarget(region().url(), Map.of("path", "/orders/")),
+                        TargetContext.of("contract", "local"))) {
+            assertThat(target.apply(write(key, "own", TargetOp.PUT, null, Map.of())))
+                    .isInstanceOf(Target.Applied.Done.class);
+            assertThat(target.apply(write(key, "other", TargetOp.PUT, null, Map.of("path", "archive"))))
+                    .isInstanceOf(Target.Applied.Done.class);
+        }
+        assertThat(STORED).containsEntry("orders/" + key, "own").containsEntry("archive/" + key, "other");
+    }
+
+    @Test
     void anEntryWhosePathWouldClimbOutOfItsCollectionIsRefusedForGoodAndNothingIsSent() throws Exception {
         STORED.put("parent", "kept");
         try (TargetFactory factory = factory();
