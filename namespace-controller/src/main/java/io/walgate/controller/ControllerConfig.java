@@ -38,6 +38,13 @@ public interface ControllerConfig {
     @WithDefault("walgate-admin")
     String adminRole();
 
+    /**
+     * The role that may follow the change feed (every namespace's spec, as gateways and workers
+     * need it); the admin may too.
+     */
+    @WithDefault("walgate-feed")
+    String feedRole();
+
     @WithName(SettingNames.KAFKA)
     Kafka kafka();
 

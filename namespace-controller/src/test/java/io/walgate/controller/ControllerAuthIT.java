@@ -97,6 +97,6 @@ class ControllerAuthIT {
                 .statusCode(201)
                 .extract()
                 .path("updatedBy");
-        assertThat(by).isEqualTo("service-account-walgate-admin");
+        assertThat(by).isEqualTo("client:walgate-admin");
     }
 }

@@ -78,7 +78,7 @@ class NamespaceApiIT {
                 .body("spec.shard", equalTo("default"))
                 .body("spec.state", equalTo("ACTIVE"))
                 .body("spec.delivery.maxDelay", equalTo("PT168H"))
-                .body("updatedBy", equalTo("alice"));
+                .body("updatedBy", equalTo("client:alice"));
         String etag = created.header("ETag");
         assertThat(etag).matches("\"\\d+\"");
 
@@ -364,7 +364,7 @@ class NamespaceApiIT {
                 .then()
                 .statusCode(200)
                 .body("action", equalTo(List.of("PAUSE", "CREATE")))
-                .body("actor", equalTo(List.of("alice", "alice")));
+                .body("actor", equalTo(List.of("client:alice", "client:alice")));
     }
 
     @Test
@@ -389,7 +389,7 @@ class NamespaceApiIT {
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("code", equalTo("FORBIDDEN"))
-                .body("detail", startsWith("svc-orders may not change namespaces"));
+                .body("detail", startsWith("client:svc-orders may not change namespaces"));
     }
 
     @Test

@@ -11,15 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Keycloak from its Maven Central distribution, in dev mode, importing the project's {@code
- * walgate} realm (roles {@code walgate-admin}, {@code walgate-operator}, {@code walgate-writer};
- * confidential clients {@code walgate-admin} and {@code svc-orders}). Its database lives under the
- * data folder; the unpacked distribution is cached and reused.
+ * walgate} realm (docs/security.md: roles {@code walgate-admin}, {@code walgate-feed}, {@code
+ * team-checkout}; the clients below; people {@code alice} and {@code oncall}, password = name) and
+ * a {@code stranger} realm whose {@code svc-orders} has the same id and secret, for tests of tokens
+ * from elsewhere. Its database lives under the data folder, one per version of the realm files, so
+ * that a changed realm is imported afresh; the unpacked distribution is cached and reused.
  */
 public final class KeycloakServer extends ManagedServer {
     public static final String REALM = "walgate";
@@ -31,6 +36,28 @@ public final class KeycloakServer extends ManagedServer {
     public static final String SERVICES_CLIENT = "walgate-services";
 
     public static final String SERVICES_SECRET = "walgate-services-secret";
+    /** Example team checkout's writer; its operators are people with the role {@code team-checkout}. */
+    public static final String CHECKOUT_CLIENT = "svc-checkout";
+
+    public static final String CHECKOUT_SECRET = "svc-checkout-secret";
+    /** A valid client of the realm that no namespace names. */
+    public static final String STRANGER_CLIENT = "svc-stranger";
+
+    public static final String STRANGER_SECRET = "svc-stranger-secret";
+    /** A client of the realm with the admin role whose tokens lack Walgate's audience. */
+    public static final String NO_AUDIENCE_CLIENT = "svc-no-audience";
+
+    public static final String NO_AUDIENCE_SECRET = "svc-no-audience-secret";
+    /** A client whose tokens expire 5 s after issue. */
+    public static final String SHORT_LIVED_CLIENT = "svc-short-lived";
+
+    public static final String SHORT_LIVED_SECRET = "svc-short-lived-secret";
+    /** The public client people log in through (password grant, devstack only). */
+    public static final String PEOPLE_CLIENT = "walctl";
+    /** A realm of the same server that Walgate does not trust. */
+    public static final String STRANGER_REALM = "stranger";
+
+    private static final List<String> REALM_FILES = List.of("walgate-realm.json", "stranger-realm.json");
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -85,8 +112,25 @@ public final class KeycloakServer extends ManagedServer {
         // --import-realm reads Keycloak's own data/import folder; the realm there is ours alone.
         Path imports = home().resolve("data/import");
         Files.createDirectories(imports);
-        try (InputStream realm = KeycloakServer.class.getResourceAsStream("walgate-realm.json")) {
-            Files.copy(realm, imports.resolve("walgate-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+        for (String file : REALM_FILES) {
+            try (InputStream realm = KeycloakServer.class.getResourceAsStream(file)) {
+                Files.copy(realm, imports.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** A short digest of the realm files: --import-realm skips a realm its database already has. */
+    private static String realmVersion() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String file : REALM_FILES) {
+                try (InputStream realm = KeycloakServer.class.getResourceAsStream(file)) {
+                    digest.update(realm.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the realm files are resources of this jar", e);
         }
     }
 
@@ -99,7 +143,7 @@ public final class KeycloakServer extends ManagedServer {
                 "--http-port=" + port,
                 "--http-management-port=" + managementPort,
                 "--import-realm",
-                "--db-url=jdbc:h2:file:" + dir().resolve("db/keycloakdb") + ";NON_KEYWORDS=VALUE");
+                "--db-url=jdbc:h2:file:" + dir().resolve("db/keycloakdb-" + realmVersion()) + ";NON_KEYWORDS=VALUE");
     }
 
     @Override
@@ -126,10 +170,38 @@ public final class KeycloakServer extends ManagedServer {
      * @return the raw JSON token response
      */
     public String clientCredentialsToken(String clientId, String secret) throws IOException, InterruptedException {
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return clientCredentialsToken(REALM, clientId, secret);
+    }
+
+    /** A client-credentials token response from {@code realm} of this server. */
+    public String clientCredentialsToken(String realm, String clientId, String secret)
+            throws IOException, InterruptedException {
+        return token(
+                realm,
+                clientId,
+                "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret=" + encode(secret));
+    }
+
+    /**
+     * A person's token response from the walgate realm through {@link #PEOPLE_CLIENT}, with an ID
+     * token besides the access token (scope {@code openid}).
+     */
+    public String passwordToken(String user, String password) throws IOException, InterruptedException {
+        return token(
+                REALM,
+                user,
+                "grant_type=password&scope=openid&client_id=" + PEOPLE_CLIENT + "&username=" + encode(user)
+                        + "&password=" + encode(password));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private String token(String realm, String who, String form) throws IOException, InterruptedException {
+        String issuer = "http://" + Ports.LOOPBACK + ":" + port + "/realms/" + realm;
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(issuerUrl() + "/protocol/openid-connect/token"))
+                HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(form))
@@ -137,7 +209,7 @@ public final class KeycloakServer extends ManagedServer {
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(
-                    "token request for " + clientId + " answered " + response.statusCode() + ": " + response.body());
+                    "token request for " + who + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }

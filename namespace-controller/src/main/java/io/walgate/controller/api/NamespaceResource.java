@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
+import io.walgate.contract.namespace.Caller;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.controller.ChangeNotifier;
 import io.walgate.controller.ControllerConfig;
 import io.walgate.controller.DrainCheck;
 import io.walgate.controller.NamespaceService;
+import io.walgate.controller.SpecCodec;
 import io.walgate.controller.security.AccessPolicy;
 import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
@@ -31,6 +33,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +52,7 @@ public class NamespaceResource {
     private final ObjectMapper json;
     private final ControllerConfig config;
     private final DrainCheck drains;
+    private final SpecCodec codec;
 
     NamespaceResource(
             NamespaceService service,
@@ -58,7 +62,8 @@ public class NamespaceResource {
             Views views,
             ObjectMapper json,
             ControllerConfig config,
-            DrainCheck drains) {
+            DrainCheck drains,
+            SpecCodec codec) {
         this.service = service;
         this.store = store;
         this.notifier = notifier;
@@ -67,6 +72,7 @@ public class NamespaceResource {
         this.json = json;
         this.config = config;
         this.drains = drains;
+        this.codec = codec;
     }
 
     /**
@@ -79,7 +85,7 @@ public class NamespaceResource {
         if (Params.flag("dryRun", dryRun)) {
             // Validation, defaults and a check that its names are free, nothing stored: walctl plans
             // apply with it, so that the controller stays the one place that knows the rules.
-            return access.caller()
+            return access.admin()
                     .chain(caller -> {
                         NamespaceSpec checked = service.validated(spec(body));
                         return store.checkNamesFree(checked.name(), ResourceClaims.of(checked))
@@ -88,15 +94,14 @@ public class NamespaceResource {
                     .map(checked -> Response.ok(Map.of("spec", checked)).build());
         }
         return access.admin()
-                .chain(actor -> service.create(spec(body), actor))
+                .chain(actor -> service.create(spec(body), actor.name()))
                 .map(row -> withTag(Response.created(URI.create("/v1/namespaces/" + row.name)), row));
     }
 
     @GET
     @Path("{name}")
     public Uni<Response> get(@PathParam("name") String name) {
-        Params.name(name);
-        return access.caller().chain(caller -> store.get(name)).map(row -> withTag(Response.ok(), row));
+        return visible(name).map(row -> withTag(Response.ok(), row.row()));
     }
 
     /** Replaces a namespace's spec; needs If-Match with the version read. */
@@ -104,9 +109,9 @@ public class NamespaceResource {
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> replace(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, byte[] body) {
-        Params.name(name);
         return access.admin()
-                .chain(actor -> service.replace(name, spec(body), ifMatch, actor))
+                .invoke(() -> Params.name(name))
+                .chain(actor -> service.replace(name, spec(body), ifMatch, actor.name()))
                 .map(row -> withTag(Response.ok(), row));
     }
 
@@ -121,31 +126,45 @@ public class NamespaceResource {
             @PathParam("name") String name,
             @HeaderParam("If-Match") String ifMatch,
             @QueryParam("force") String forceParam) {
-        Params.name(name);
-        boolean force = Params.flag("force", forceParam);
         return access.admin()
-                .chain(actor -> (force ? Uni.createFrom().voidItem() : drains.drained(name))
-                        .chain(() -> service.delete(name, ifMatch, actor)))
+                .invoke(() -> Params.name(name))
+                .chain(actor -> (Params.flag("force", forceParam)
+                                ? Uni.createFrom().voidItem()
+                                : drains.drained(name))
+                        .chain(() -> service.delete(name, ifMatch, actor.name())))
                 .map(row -> withTag(Response.accepted(), row));
     }
 
     @POST
     @Path("{name}/pause")
     public Uni<Response> pause(@PathParam("name") String name) {
-        Params.name(name);
-        return access.admin()
-                .chain(actor -> service.setState(name, NamespaceState.PAUSED, actor))
-                .map(row -> withTag(Response.ok(), row));
+        return setState(name, NamespaceState.PAUSED);
     }
 
     @POST
     @Path("{name}/resume")
     public Uni<Response> resume(@PathParam("name") String name) {
-        Params.name(name);
-        return access.admin()
-                .chain(actor -> service.setState(name, NamespaceState.ACTIVE, actor))
+        return setState(name, NamespaceState.ACTIVE);
+    }
+
+    /** Pause or resume: the admin, or an operator of the namespace. */
+    private Uni<Response> setState(String name, NamespaceState state) {
+        return visible(name)
+                .invoke(seen -> access.mustOperate(seen.caller(), codec.spec(seen.row().spec)))
+                .chain(seen -> service.setState(name, state, seen.caller().name()))
                 .map(row -> withTag(Response.ok(), row));
     }
+
+    /** A namespace and who asks, if the caller may see it; otherwise as missing (AccessPolicy, 3). */
+    private Uni<Seen> visible(String name) {
+        return access.caller()
+                .invoke(() -> Params.name(name))
+                .chain(caller -> store.get(name)
+                        .invoke(row -> access.mustSee(caller, codec.spec(row.spec)))
+                        .map(row -> new Seen(caller, row)));
+    }
+
+    private record Seen(Caller caller, NamespaceRow row) {}
 
     /** Namespaces in name order, optionally of one shard or state; deleted ones only when asked. */
     @GET
@@ -154,17 +173,38 @@ public class NamespaceResource {
             @QueryParam("state") String state,
             @QueryParam("pageToken") String pageToken,
             @QueryParam("pageSize") String pageSizeParam) {
-        int pageSize = Params.integer("pageSize", pageSizeParam, 100, 1, MAX_PAGE_SIZE);
-        String inShard = Params.shard(shard);
-        NamespaceState wanted = state == null ? null : parseState(state);
-        String after = Params.afterPageToken(pageToken);
-        return access.caller()
-                .chain(caller -> store.list(inShard, wanted, after, pageSize + 1))
-                .map(rows -> {
-                    List<NamespaceRow> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
-                    String next = rows.size() > pageSize ? Params.pageToken(page.get(page.size() - 1).name) : null;
-                    return new NamespacePage(page.stream().map(views::of).toList(), next);
-                });
+        return access.caller().chain(caller -> {
+            int pageSize = Params.integer("pageSize", pageSizeParam, 100, 1, MAX_PAGE_SIZE);
+            String inShard = Params.shard(shard);
+            NamespaceState wanted = state == null ? null : parseState(state);
+            String after = Params.afterPageToken(pageToken);
+            return visiblePage(caller, inShard, wanted, after, pageSize, new ArrayList<>());
+        });
+    }
+
+    /**
+     * Up to {@code pageSize} namespaces {@code caller} may see, after {@code after}: the store is
+     * read in pages until the page is full or the names run out, so that a page holds only what
+     * the caller may see and a page token never names a namespace it may not.
+     */
+    private Uni<NamespacePage> visiblePage(
+            Caller caller, String shard, NamespaceState state, String after, int pageSize, List<NamespaceRow> found) {
+        int want = pageSize + 1 - found.size();
+        int read = access.isAdmin(caller) ? want : MAX_PAGE_SIZE;
+        return store.list(shard, state, after, read).chain(rows -> {
+            for (NamespaceRow row : rows) {
+                if (found.size() <= pageSize && access.sees(caller, codec.spec(row.spec))) {
+                    found.add(row);
+                }
+            }
+            if (found.size() <= pageSize && rows.size() == read) {
+                return visiblePage(caller, shard, state, rows.get(rows.size() - 1).name, pageSize, found);
+            }
+            List<NamespaceRow> page = found.size() > pageSize ? found.subList(0, pageSize) : found;
+            String next = found.size() > pageSize ? Params.pageToken(page.get(page.size() - 1).name) : null;
+            return Uni.createFrom()
+                    .item(new NamespacePage(page.stream().map(views::of).toList(), next));
+        });
     }
 
     /**
@@ -177,11 +217,12 @@ public class NamespaceResource {
             @QueryParam("after") String afterParam,
             @QueryParam("wait") @DefaultValue("PT0S") String wait,
             @QueryParam("limit") String limitParam) {
-        long after = Params.number("after", afterParam, 0, 0, Long.MAX_VALUE);
-        int limit = Params.integer("limit", limitParam, 500, 1, 5000);
-        Duration waitFor = parseWait(wait);
-        long deadline = System.nanoTime() + waitFor.toNanos();
-        return access.caller().chain(caller -> poll(after, limit, deadline));
+        return access.feedReader().chain(caller -> {
+            long after = Params.number("after", afterParam, 0, 0, Long.MAX_VALUE);
+            int limit = Params.integer("limit", limitParam, 500, 1, 5000);
+            long deadline = System.nanoTime() + parseWait(wait).toNanos();
+            return poll(after, limit, deadline);
+        });
     }
 
     private Uni<ChangesPage> poll(long after, int limit, long deadline) {
@@ -203,10 +244,17 @@ public class NamespaceResource {
     @GET
     @Path("{name}/audit")
     public Uni<List<AuditView>> audit(@PathParam("name") String name, @QueryParam("limit") String limitParam) {
-        Params.name(name);
-        int limit = Params.integer("limit", limitParam, 100, 1, 1000);
         return access.caller()
-                .chain(caller -> store.audit(name, limit))
+                .invoke(() -> Params.name(name))
+                .chain(caller -> {
+                    int limit = Params.integer("limit", limitParam, 100, 1, 1000);
+                    if (access.isAdmin(caller)) {
+                        return store.audit(name, limit); // also of a namespace long deleted
+                    }
+                    return store.get(name)
+                            .invoke(row -> access.mustOperate(caller, codec.spec(row.spec)))
+                            .chain(row -> store.audit(name, limit));
+                })
                 .map(rows -> rows.stream().map(views::of).toList());
     }
 

@@ -97,7 +97,7 @@ public class GatewayDevstack implements QuarkusTestResourceLifecycleManager {
                         ? Map.of("type", "http", "regions", Map.of("local", Map.of("url", "http://127.0.0.1:9")))
                         : target);
         spec.put("limits", Map.of("maxPayloadBytes", 4096, "writesPerSecond", rate));
-        spec.put("access", Map.of("writers", List.of("svc-orders", "role-writers")));
+        spec.put("access", Map.of("writers", List.of("svc-orders", "role:role-writers")));
         return spec;
     }
 

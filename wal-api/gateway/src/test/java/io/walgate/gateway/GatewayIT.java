@@ -229,14 +229,19 @@ class GatewayIT {
 
     @Test
     @TestSecurity(user = "intruder")
-    void aCallerNotAmongTheWritersIsForbidden() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of("payload", b64("x")))
-                .post("/v1/namespaces/orders/entries")
-                .then()
-                .statusCode(403)
-                .body("code", equalTo("FORBIDDEN"))
-                .body("durable", equalTo("FALSE"));
+    void aCallerWithNoPartInANamespaceCannotTellItFromAMissingOne() {
+        for (String namespace : List.of("orders", "no-such-namespace")) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("payload", b64("x")))
+                    .post("/v1/namespaces/" + namespace + "/entries")
+                    .then()
+                    .statusCode(404)
+                    .body("code", equalTo("NAMESPACE_NOT_FOUND"))
+                    .body(
+                            "detail",
+                            equalTo("no namespace '" + namespace + "' that client:intruder writes to or operates"))
+                    .body("durable", equalTo("FALSE"));
+        }
     }
 
     @Test

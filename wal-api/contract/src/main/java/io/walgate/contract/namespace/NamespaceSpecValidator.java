@@ -281,17 +281,9 @@ public final class NamespaceSpecValidator {
 
     private static void checkPrincipals(String path, List<String> principals, Checks checks) {
         for (int i = 0; i < principals.size(); i++) {
-            String principal = principals.get(i);
-            if (principal == null
-                    || principal.isBlank()
-                    || principal.length() > MAX_PRINCIPAL_LENGTH
-                    || principal.chars().anyMatch(Character::isWhitespace)) {
-                checks.add(
-                        path + "[" + i + "]",
-                        ErrorCode.INVALID_ACCESS,
-                        "must be a client id or role name: 1 to " + MAX_PRINCIPAL_LENGTH
-                                + " characters without spaces");
-            }
+            String field = path + "[" + i + "]";
+            AccessSpec.problem(principals.get(i), MAX_PRINCIPAL_LENGTH)
+                    .ifPresent(p -> checks.add(field, ErrorCode.INVALID_ACCESS, p));
         }
     }
 

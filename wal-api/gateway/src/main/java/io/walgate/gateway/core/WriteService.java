@@ -14,6 +14,7 @@ import io.walgate.contract.entry.PayloadRef;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.entry.WriteRequestValidator;
 import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.Caller;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
 import io.walgate.contract.namespace.ResourceNames;
@@ -230,17 +231,22 @@ public final class WriteService {
 
     /** Every check before anything is sent; returns the namespace to write to. */
     NamespaceSpec admit(WriteRequest request, Caller caller) {
+        // A namespace the caller has no part in is answered exactly like a missing one: a stranger
+        // cannot learn which namespaces exist.
         NamespaceSpec namespace = namespaces
                 .find(request.namespace())
-                .orElseThrow(() ->
-                        new WalException(ErrorCode.NAMESPACE_NOT_FOUND, "no namespace '" + request.namespace() + "'"));
+                .filter(ns -> ns.access().admitsAnyRole(caller))
+                .orElseThrow(() -> new WalException(
+                        ErrorCode.NAMESPACE_NOT_FOUND,
+                        "no namespace '" + request.namespace() + "'"
+                                + (caller.authenticated() ? " that " + caller.name() + " writes to or operates" : "")));
         if (!namespace.shard().equals(shard)) {
             throw new WalException(
                     ErrorCode.WRONG_SHARD,
                     "namespace '" + namespace.name() + "' is served by shard '" + namespace.shard()
                             + "'; this gateway serves '" + shard + "'");
         }
-        if (!caller.mayWrite(namespace)) {
+        if (!namespace.access().admitsWriter(caller)) {
             throw new WalException(
                     ErrorCode.FORBIDDEN,
                     caller.name() + " may not write to '" + namespace.name() + "': it is not in access.writers");

@@ -20,6 +20,7 @@ import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.AccessSpec;
 import io.walgate.contract.namespace.BackendSpec;
 import io.walgate.contract.namespace.BackendType;
+import io.walgate.contract.namespace.Caller;
 import io.walgate.contract.namespace.Limits;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.Test;
 /** The write path's decisions, with an in-memory log standing in for the backend. */
 class WriteServiceTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
-    private static final Caller WRITER = new Caller("svc-orders", Set.of(), true);
+    private static final Caller WRITER = Caller.client("svc-orders", Set.of());
 
     /** Records appends; answers with what the test says. */
     private static final class MemoryLog implements LogAppender {
@@ -90,7 +91,7 @@ class WriteServiceTest {
                         null,
                         new TargetSpec(TargetType.HTTP, Map.of("local", new RegionTarget("http://h:1", null))),
                         new Limits(1024, rate, null),
-                        new AccessSpec(List.of("svc-orders", "writers-role"), List.of()))
+                        new AccessSpec(List.of("svc-orders", "role:writers-role"), List.of("user:oncall")))
                 .withDefaults();
     }
 
@@ -187,7 +188,14 @@ class WriteServiceTest {
         WalException wrongShard = failureOf(writes.write(request("elsewhere", null), WRITER, null));
         assertThat(wrongShard.code()).isEqualTo(ErrorCode.WRONG_SHARD);
         assertThat(wrongShard.getMessage()).contains("'cache'");
-        assertThat(failureOf(writes.write(request("orders", null), new Caller("intruder", Set.of(), true), null))
+        // A stranger cannot tell a namespace it has no part in from a missing one; an operator can.
+        WalException stranger =
+                failureOf(writes.write(request("orders", null), Caller.client("intruder", Set.of()), null));
+        WalException missing =
+                failureOf(writes.write(request("nope", null), Caller.client("intruder", Set.of()), null));
+        assertThat(stranger.code()).isEqualTo(ErrorCode.NAMESPACE_NOT_FOUND);
+        assertThat(stranger.getMessage()).isEqualTo(missing.getMessage().replace("nope", "orders"));
+        assertThat(failureOf(writes.write(request("orders", null), Caller.user("oncall", Set.of()), null))
                         .code())
                 .isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(failureOf(writes.write(request("orders", Lifecycle.after(Duration.ofDays(9))), WRITER, null))
@@ -200,7 +208,7 @@ class WriteServiceTest {
     @Test
     void aCallerMayWriteThroughARoleTheWritersListNames() throws Exception {
         WriteService writes = service(10, namespace("orders", "default", NamespaceState.ACTIVE, 100));
-        writes.write(request("orders", null), new Caller("svc-x", Set.of("writers-role"), true), null)
+        writes.write(request("orders", null), Caller.client("svc-x", Set.of("writers-role")), null)
                 .toCompletableFuture()
                 .get();
         assertThat(log.appended).hasSize(1);
@@ -333,9 +341,10 @@ class WriteServiceTest {
     @Test
     void withAuthenticationOffEveryoneMayWrite() {
         NamespaceSpec ns = namespace("orders", "default", NamespaceState.ACTIVE, 100);
-        assertThat(Caller.unauthenticated().mayWrite(ns)).isTrue();
-        assertThat(new Caller("svc-orders", Set.of(), true).mayWrite(ns)).isTrue();
-        assertThat(new Caller("nobody", Set.of("other"), true).mayWrite(ns)).isFalse();
+        assertThat(ns.access().admitsWriter(Caller.unauthenticated())).isTrue();
+        assertThat(ns.access().admitsWriter(WRITER)).isTrue();
+        assertThat(ns.access().admitsWriter(Caller.client("nobody", Set.of("other"))))
+                .isFalse();
         assertThatThrownBy(() -> new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.TRUE, "x", null))
                 .as("a failed append can never claim durability")
                 .isInstanceOf(IllegalArgumentException.class);
