@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -15,6 +16,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.walgate.adapter.kafka.KafkaDelayTiers;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @QuarkusTestResource(ControllerDevstack.class)
 @TestSecurity(user = "alice", roles = "walgate-admin")
 class NamespaceApiIT {
+    /** Quarkus' management interface: health, metrics and OpenAPI, on a port of their own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Duration PROVISIONED_WITHIN = Duration.ofSeconds(60);
 
@@ -400,13 +406,23 @@ class NamespaceApiIT {
     }
 
     @Test
-    void healthIncludesTheDatabaseAndMetricsAndOpenApiArePublished() {
-        given().get("/q/health/ready")
+    void healthIncludesTheDatabaseAndMetricsAndOpenApiArePublishedOnTheManagementPortOnly() {
+        assertThat(management.toString()).as("the management interface's root").endsWith("/q/");
+        given().get(management + "health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.name", hasItem(Matchers.containsStringIgnoringCase("postgresql")));
-        given().get("/q/metrics").then().statusCode(200).body(Matchers.containsString("walgate_controller_namespaces"));
-        given().get("/q/openapi").then().statusCode(200).body(Matchers.containsString("/v1/namespaces/changes"));
+        given().get(management + "metrics")
+                .then()
+                .statusCode(200)
+                .body(Matchers.containsString("walgate_controller_namespaces"));
+        given().get(management + "openapi")
+                .then()
+                .statusCode(200)
+                .body(Matchers.containsString("/v1/namespaces/changes"));
+        for (String inside : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().get(inside).then().statusCode(404);
+        }
     }
 
     static long version(String etag) {

@@ -8,7 +8,6 @@ import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.ReportedProgress;
-import io.walgate.consumers.targets.TargetContext;
 import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.NamespaceSpec;
@@ -17,26 +16,24 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts the delivery of one namespace to this worker's region: the namespace's backend reads its
  * log ({@link LogReader}) and hands due entries to the engine ({@link Attempts}, with the
- * namespace's target from the {@link TargetRegistry}). Owns one reader per backend, and the worker's bearer token (its controller
- * client's), which {@code wal} targets present to the Walgate they forward to.
+ * namespace's target from the {@link TargetRegistry}, in the {@link TargetContexts} of this worker).
+ * Owns one reader per backend.
  */
 final class Deliveries implements AutoCloseable {
     private final String region;
     private final Map<BackendType, LogReader> readers = new EnumMap<>(BackendType.class);
-    /** Fails the worker's start when a target type has no factory on the class path. */
-    private final TargetRegistry targets = TargetRegistry.load();
+    private final TargetRegistry targets;
+    private final TargetContexts contexts;
 
     private final SqsClient sqs;
     private final Supplier<PayloadStore> payloads;
     private final DeliveryMetrics metrics;
-    private final Supplier<Optional<String>> token;
     private final Clock clock = Clock.systemUTC();
 
     Deliveries(
@@ -47,8 +44,11 @@ final class Deliveries implements AutoCloseable {
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
             DeliveryMetrics metrics,
-            Supplier<Optional<String>> token) {
+            TargetRegistry targets,
+            TargetContexts contexts) {
         this.region = region;
+        this.targets = targets;
+        this.contexts = contexts;
         this.sqs = sqs;
         readers.put(
                 BackendType.KAFKA,
@@ -62,7 +62,6 @@ final class Deliveries implements AutoCloseable {
         }
         this.payloads = payloads;
         this.metrics = metrics;
-        this.token = token;
     }
 
     /** Starts delivering {@code spec}, which must have a target in this worker's region. */
@@ -72,14 +71,7 @@ final class Deliveries implements AutoCloseable {
                 .open(
                         spec,
                         region,
-                        Attempts.perLane(
-                                spec,
-                                region,
-                                targets,
-                                new TargetContext(spec.name(), region, token),
-                                payloads,
-                                events,
-                                clock),
+                        Attempts.perLane(spec, region, targets, contexts.of(spec), payloads, events, clock),
                         new ReportedProgress(spec.name() + " (" + region + ")", events, clock));
     }
 

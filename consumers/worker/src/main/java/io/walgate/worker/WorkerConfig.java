@@ -7,6 +7,7 @@ import io.walgate.support.config.ControllerFeedSettings;
 import io.walgate.support.config.KafkaSettings;
 import io.walgate.support.config.SettingNames;
 import io.walgate.support.config.SqsSettings;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +41,21 @@ public interface WorkerConfig extends ControllerFeedSettings {
 
     @WithName(SettingNames.SQS)
     Sqs sqs();
+
+    /**
+     * Where the secrets that specs name ({@code ${secret:orders-db}}) are read from when no {@code
+     * WALGATE_SECRET_ORDERS_DB} variable is set: one file per secret, named like it.
+     */
+    @WithDefault("/run/secrets/walgate")
+    String secretsFolder();
+
+    /**
+     * The other Walgates {@code wal} targets may present this worker's token to: {@code host},
+     * {@code host:port} or {@code *.domain}. A {@code wal} target anywhere else gets no token (its
+     * writes are refused there as unauthenticated): a spec must not be able to send the token,
+     * which reads every spec on the change feed, to a host of its choosing.
+     */
+    Optional<List<String>> walTargetHosts();
 
     interface Sqs extends SqsSettings {
         /**

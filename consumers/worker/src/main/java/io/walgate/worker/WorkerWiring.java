@@ -7,6 +7,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.client.NamespaceCache;
 import io.walgate.consumers.engine.PayloadStore;
+import io.walgate.consumers.targets.TargetRegistry;
+import io.walgate.consumers.targets.WorkerSecrets;
 import io.walgate.support.config.SettingNames;
 import io.walgate.support.feed.NamespaceFeed;
 import io.walgate.support.health.NamespaceCacheHealth;
@@ -15,7 +17,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -71,7 +75,13 @@ public class WorkerWiring {
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
                 metrics,
-                feed.token());
+                // Fails the worker's start when a target type has no factory on the class path.
+                TargetRegistry.load(new WorkerSecrets(System.getenv(), Path.of(config.secretsFolder()))),
+                new TargetContexts(
+                        config.region(),
+                        feed.token(),
+                        new TokenHosts(config.walTargetHosts().orElse(List.of())),
+                        feed.cache()));
         subscriptions = new Subscriptions(
                 config.shard(), config.region(), deliveries::start, ns -> metrics.forget(ns, config.region()));
         // Before the feed starts, so that the subscriptions hear every namespace from version 0.

@@ -38,6 +38,8 @@ final class ServiceStarter {
         if (services.contains(ServiceJars.GATEWAY)) {
             Map<String, String> settings = WalgateServices.gatewaySettings(devstack, controller.endpoint());
             authSettings(settings);
+            // For grpcurl without the .proto (docs/api.md); off by default in a deployment.
+            settings.put("quarkus.grpc.server.enable-reflection-service", "true");
             gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), port(gatewayPort), settings);
         }
         if (services.contains(ServiceJars.WORKER)) {
@@ -64,6 +66,13 @@ final class ServiceStarter {
     void printHints(Path state) {
         if (controller != null) {
             System.out.println();
+            if (devstack.components().contains(Component.KEYCLOAK)) {
+                System.out.println("Authentication is ON: tokens from "
+                        + devstack.keycloak().issuerUrl() + " (docs/security.md).");
+            } else {
+                System.out.println("Authentication is OFF: anyone may create namespaces and write to them."
+                        + " Start with --with-keycloak to require tokens (docs/security.md).");
+            }
             System.out.println("Try it: curl -X POST " + controller.endpoint()
                     + "/v1/namespaces -d @namespace-controller/examples/namespace-kafka.json");
             if (gateway != null) {

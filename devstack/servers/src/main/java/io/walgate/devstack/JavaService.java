@@ -17,6 +17,9 @@ import java.util.TreeMap;
 public final class JavaService extends ManagedServer {
     private final Path jar;
     private final int port;
+    /** Health and metrics of services with Quarkus' management interface (the gateway, the controller). */
+    private final int managementPort;
+
     private final Map<String, String> settings;
 
     /**
@@ -28,6 +31,7 @@ public final class JavaService extends ManagedServer {
         super(name, dataRoot);
         this.jar = jar.toAbsolutePath();
         this.port = port;
+        this.managementPort = Ports.free();
         this.settings = new TreeMap<>(settings);
     }
 
@@ -40,14 +44,24 @@ public final class JavaService extends ManagedServer {
         return "http://" + Ports.LOOPBACK + ":" + port;
     }
 
+    /**
+     * Where health and metrics are: the management port for a service that has one (the gateway,
+     * the controller), else the service's own.
+     */
+    public String managementEndpoint() {
+        String management = "http://" + Ports.LOOPBACK + ":" + managementPort;
+        return Ports.isListening(managementPort) ? management : endpoint();
+    }
+
     @Override
     public Map<String, String> endpoints() {
-        return Map.of("WALGATE_" + name().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", endpoint());
+        String prefix = "WALGATE_" + name().toUpperCase(Locale.ROOT).replace('-', '_');
+        return Map.of(prefix + "_URL", endpoint(), prefix + "_MANAGEMENT_URL", managementEndpoint());
     }
 
     @Override
     protected Map<Integer, String> ports() {
-        return Map.of(port, "Walgate " + name());
+        return Map.of(port, "Walgate " + name(), managementPort, "Walgate " + name() + " management");
     }
 
     @Override
@@ -60,10 +74,40 @@ public final class JavaService extends ManagedServer {
     @Override
     protected List<String> command() {
         List<String> command = new ArrayList<>(List.of(
-                javaBinary(), "-Xms64m", "-Xmx512m", "-Dwalgate.devstack=" + dir(), "-Dquarkus.http.port=" + port));
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+                javaBinary(),
+                "-Xms64m",
+                "-Xmx512m",
+                "-Dwalgate.devstack=" + dir(),
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort));
+        settings.forEach((k, v) -> {
+            if (!isSecret(k)) {
+                command.add("-D" + k + "=" + v);
+            }
+        });
         command.addAll(List.of("-jar", jar.toString()));
         return command;
+    }
+
+    /**
+     * Secrets go in the environment ({@code walgate.gateway.controller-auth.client-secret} as {@code
+     * WALGATE_GATEWAY_CONTROLLER_AUTH_CLIENT_SECRET}, which Quarkus reads the same): a command line
+     * is readable by anyone on the machine with {@code ps}, and ends up in logs.
+     */
+    @Override
+    protected Map<String, String> environment() {
+        Map<String, String> env = new TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (isSecret(k)) {
+                env.put(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v);
+            }
+        });
+        return env;
+    }
+
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("secret") || k.contains("password") || k.endsWith("token");
     }
 
     @Override
@@ -71,6 +115,6 @@ public final class JavaService extends ManagedServer {
         if (!Ports.isListening(port)) {
             return false;
         }
-        return HttpProbe.answers200(endpoint() + "/q/health/ready");
+        return HttpProbe.answers200(managementEndpoint() + "/q/health/ready");
     }
 }

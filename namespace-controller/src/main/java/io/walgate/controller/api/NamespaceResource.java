@@ -82,20 +82,17 @@ public class NamespaceResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> create(@QueryParam("dryRun") String dryRun, byte[] body) {
-        if (Params.flag("dryRun", dryRun)) {
+        return access.admin().chain(actor -> {
+            if (!Params.flag("dryRun", dryRun)) {
+                return service.create(spec(body), actor.name())
+                        .map(row -> withTag(Response.created(URI.create("/v1/namespaces/" + row.name)), row));
+            }
             // Validation, defaults and a check that its names are free, nothing stored: walctl plans
             // apply with it, so that the controller stays the one place that knows the rules.
-            return access.admin()
-                    .chain(caller -> {
-                        NamespaceSpec checked = service.validated(spec(body));
-                        return store.checkNamesFree(checked.name(), ResourceClaims.of(checked))
-                                .replaceWith(checked);
-                    })
-                    .map(checked -> Response.ok(Map.of("spec", checked)).build());
-        }
-        return access.admin()
-                .chain(actor -> service.create(spec(body), actor.name()))
-                .map(row -> withTag(Response.created(URI.create("/v1/namespaces/" + row.name)), row));
+            NamespaceSpec checked = service.validated(spec(body));
+            return store.checkNamesFree(checked.name(), ResourceClaims.of(checked))
+                    .map(free -> Response.ok(Map.of("spec", checked)).build());
+        });
     }
 
     @GET

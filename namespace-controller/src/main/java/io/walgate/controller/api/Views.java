@@ -1,5 +1,6 @@
 package io.walgate.controller.api;
 
+import io.walgate.contract.namespace.SecretRefs;
 import io.walgate.controller.SpecCodec;
 import io.walgate.controller.store.AuditRow;
 import io.walgate.controller.store.ChangeRow;
@@ -15,6 +16,11 @@ class Views {
         this.codec = codec;
     }
 
+    /**
+     * A namespace as the API shows it: a credential in clear in a target URL (possible only in a spec
+     * stored before references were required) is masked. The change feed keeps it: the services
+     * connect with it.
+     */
     NamespaceView of(NamespaceRow row) {
         return new NamespaceView(
                 row.name,
@@ -22,7 +28,7 @@ class Views {
                 row.createdAt,
                 row.updatedAt,
                 row.updatedBy,
-                codec.spec(row.spec),
+                SecretRefs.redacted(codec.spec(row.spec)),
                 new NamespaceView.Status(row.phase, row.phaseReason, row.attempts, codec.resources(row.resources)));
     }
 

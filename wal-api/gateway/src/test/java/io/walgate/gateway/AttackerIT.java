@@ -16,6 +16,7 @@ import io.walgate.devstack.KeycloakServer;
 import io.walgate.gateway.grpc.GrpcErrors;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -353,14 +354,14 @@ class AttackerIT {
         target.put("options", options);
         return stack.gateway(bearer)
                 .contentType(ContentType.JSON)
-                .body(Map.of("payload", "aGk=", "target", target))
+                .body(Map.of("payload", SecuredStack.PAYLOAD, "target", target))
                 .post("/v1/namespaces/" + ns + "/entries");
     }
 
     private static WriteToLogRequest grpcEntry(String ns, Map<String, String> options) {
         return WriteToLogRequest.newBuilder()
                 .setNamespace(ns)
-                .setPayload(ByteString.copyFromUtf8("x"))
+                .setPayload(ByteString.copyFrom(Base64.getDecoder().decode(SecuredStack.PAYLOAD)))
                 .setTarget(Target.newBuilder().setKey("k1").putAllOptions(options))
                 .build();
     }

@@ -12,6 +12,7 @@ import io.walgate.api.v1.Durable;
 import io.walgate.api.v1.WriteToLogRequest;
 import io.walgate.devstack.KeycloakServer;
 import io.walgate.gateway.grpc.GrpcErrors;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ class GatewayAuthIT {
     private static WriteToLogRequest entry() {
         return WriteToLogRequest.newBuilder()
                 .setNamespace("orders")
-                .setPayload(ByteString.copyFromUtf8("x"))
+                .setPayload(ByteString.copyFrom(Base64.getDecoder().decode(SecuredStack.PAYLOAD)))
                 .build();
     }
 
@@ -69,7 +70,7 @@ class GatewayAuthIT {
         String operator = stack.personToken("oncall");
         stack.gateway(operator)
                 .contentType(ContentType.JSON)
-                .body(Map.of("payload", "aGk="))
+                .body(Map.of("payload", SecuredStack.PAYLOAD))
                 .post("/v1/namespaces/orders/entries")
                 .then()
                 .statusCode(403)
@@ -83,7 +84,7 @@ class GatewayAuthIT {
     void aGarbledRestTokenIsUnauthenticatedNotAServerError() {
         stack.gateway("garbled")
                 .contentType(ContentType.JSON)
-                .body(Map.of("payload", "aGk="))
+                .body(Map.of("payload", SecuredStack.PAYLOAD))
                 .post("/v1/namespaces/orders/entries")
                 .then()
                 .statusCode(401)

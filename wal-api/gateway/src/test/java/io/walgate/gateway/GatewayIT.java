@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -14,6 +15,7 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.TargetOp;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @QuarkusTestResource(GatewayDevstack.class)
 @TestSecurity(user = "svc-orders")
 class GatewayIT {
+    /** Quarkus' management interface: health and metrics, on a port of their own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
@@ -207,8 +212,11 @@ class GatewayIT {
                 .then()
                 .statusCode(404);
 
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(management + "metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(metrics)
                 .containsPattern(
                         "walgate_gateway_writes_seconds_count\\{[^}]*durable=\"TRUE\"[^}]*namespace=\"orders\"");
@@ -221,10 +229,18 @@ class GatewayIT {
 
     @Test
     void theGatewayIsReadyOnceItsNamespaceCacheCaughtUp() {
-        given().get("/q/health/ready")
+        given().get(management + "health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'walgate namespace cache' }.status", equalTo("UP"));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreOnTheManagementPortAndNotOnTheApis() {
+        for (String inside : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().get(inside).then().statusCode(404);
+        }
+        given().get(management + "openapi").then().statusCode(200);
     }
 
     @Test

@@ -236,8 +236,13 @@ class GrpcIT {
 
     @Test
     @TestSecurity(user = "intruder")
-    void aCallerNotAmongTheWritersIsDenied() {
-        assertRefused(() -> wal.writeToLog(entry("orders", "x").build()), Status.Code.PERMISSION_DENIED, "FORBIDDEN");
+    void aCallerWithNoPartInANamespaceCannotTellItFromAMissingOne() {
+        StatusRuntimeException hidden = assertRefused(
+                () -> wal.writeToLog(entry("orders", "x").build()), Status.Code.NOT_FOUND, "NAMESPACE_NOT_FOUND");
+        StatusRuntimeException missing = assertRefused(
+                () -> wal.writeToLog(entry("no-such-ns", "x").build()), Status.Code.NOT_FOUND, "NAMESPACE_NOT_FOUND");
+        assertThat(hidden.getStatus().getDescription())
+                .isEqualTo(missing.getStatus().getDescription().replace("no-such-ns", "orders"));
     }
 
     @Test

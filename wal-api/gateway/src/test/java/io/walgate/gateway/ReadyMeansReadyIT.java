@@ -58,7 +58,7 @@ class ReadyMeansReadyIT {
 
             gateway.restart(); // returns once /q/health/ready answers 200
             HttpResponse<String> ready = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(gateway.endpoint() + "/q/health/ready"))
+                    HttpRequest.newBuilder(URI.create(gateway.managementEndpoint() + "/q/health/ready"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             Duration firstAfterReady = burst(gateway, 16);

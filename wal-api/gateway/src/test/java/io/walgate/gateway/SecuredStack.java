@@ -19,8 +19,10 @@ import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import io.walgate.devstack.WalgateServices;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * a parameter of this type with {@code @ExtendWith(SecuredStack.Extension.class)}.
  */
 final class SecuredStack implements AutoCloseable {
+    /**
+     * The payload of these tests' writes, in base64: e2e's LogScanIT fails if it (or its text,
+     * {@code walgate-payload-marker-3f9c}) shows up in a server's log.
+     */
+    static final String PAYLOAD =
+            Base64.getEncoder().encodeToString("walgate-payload-marker-3f9c".getBytes(StandardCharsets.UTF_8));
+
     final Devstack devstack;
     final JavaService controller;
     final JavaService gateway;
@@ -143,7 +152,7 @@ final class SecuredStack implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> gateway(writerToken)
                                 .contentType(ContentType.JSON)
-                                .body(Map.of("payload", "aGk=", "target", Map.of("key", "ready")))
+                                .body(Map.of("payload", PAYLOAD, "target", Map.of("key", "ready")))
                                 .post("/v1/namespaces/" + name + "/entries")
                                 .statusCode()
                         == 201);

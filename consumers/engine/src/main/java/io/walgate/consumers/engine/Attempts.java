@@ -201,7 +201,7 @@ public final class Attempts implements EntryHandler {
         if (options.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> problem = TargetConfinement.problem(namespace.target(), options);
+        Optional<String> problem = TargetConfinement.problem(namespace, options);
         String topic = options.get("topic");
         if (problem.isEmpty()
                 && topic != null

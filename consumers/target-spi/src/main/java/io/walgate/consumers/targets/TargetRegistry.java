@@ -1,12 +1,14 @@
 package io.walgate.consumers.targets;
 
 import io.walgate.contract.namespace.RegionTarget;
+import io.walgate.contract.namespace.SecretRefs;
 import io.walgate.contract.namespace.TargetType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.regex.Matcher;
 
 /**
  * Every {@link TargetFactory} on the class path, one per {@link TargetType}: adding a target is a
@@ -14,8 +16,10 @@ import java.util.ServiceLoader;
  */
 public final class TargetRegistry implements AutoCloseable {
     private final Map<TargetType, TargetFactory> factories;
+    private final WorkerSecrets secrets;
 
-    TargetRegistry(Iterable<TargetFactory> found) {
+    TargetRegistry(Iterable<TargetFactory> found, WorkerSecrets secrets) {
+        this.secrets = secrets;
         Map<TargetType, TargetFactory> byType = new EnumMap<>(TargetType.class);
         for (TargetFactory factory : found) {
             TargetFactory other = byType.putIfAbsent(factory.type(), factory);
@@ -44,16 +48,38 @@ public final class TargetRegistry implements AutoCloseable {
      * @throws IllegalStateException when a target type has no factory, or two
      */
     public static TargetRegistry load() {
-        return new TargetRegistry(ServiceLoader.load(TargetFactory.class, TargetFactory.class.getClassLoader()));
+        return load(WorkerSecrets.fromEnvironment());
+    }
+
+    /** The factories {@link ServiceLoader} finds, with secret references resolved from {@code secrets}. */
+    public static TargetRegistry load(WorkerSecrets secrets) {
+        return new TargetRegistry(
+                ServiceLoader.load(TargetFactory.class, TargetFactory.class.getClassLoader()), secrets);
     }
 
     /**
-     * A target for {@code region} of a namespace of type {@code type}.
+     * A target for {@code region} of a namespace of type {@code type}, with the secrets its URL and
+     * options name ({@code ${secret:…}}) resolved first.
      *
-     * @throws IllegalArgumentException when the region's URL or an option is not one the target takes
+     * @throws IllegalArgumentException when the region's URL or an option is not one the target
+     *     takes, or names a secret this worker does not have (the message says where to put it)
      */
     public Target create(TargetType type, RegionTarget region, TargetContext context) {
-        return factories.get(type).create(region, context);
+        RegionTarget resolved;
+        try {
+            resolved = SecretRefs.resolve(region, secrets);
+        } catch (IllegalArgumentException e) {
+            Matcher name = SecretRefs.REF.matcher(region.url() + " " + region.options());
+            String hint = "";
+            while (name.find()) {
+                if (secrets.apply(name.group(1)).isEmpty()) {
+                    hint = ": " + secrets.whereTo(name.group(1));
+                    break;
+                }
+            }
+            throw new IllegalArgumentException(e.getMessage() + hint, e);
+        }
+        return factories.get(type).create(resolved, context);
     }
 
     /** Closes every factory, and with them the clients their targets share. */

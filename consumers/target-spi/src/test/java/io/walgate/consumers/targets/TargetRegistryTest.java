@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.namespace.RegionTarget;
 import io.walgate.contract.namespace.TargetType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TargetRegistryTest {
 
@@ -41,6 +44,8 @@ class TargetRegistryTest {
         }
     }
 
+    private static final WorkerSecrets NO_SECRETS = new WorkerSecrets(Map.of(), Path.of("no-such-folder"));
+
     private final List<String> closed = new ArrayList<>();
 
     private List<TargetFactory> oneOfEach() {
@@ -51,7 +56,7 @@ class TargetRegistryTest {
 
     @Test
     void eachTypeIsMadeByItsOwnFactoryAndClosingTheRegistryClosesThemAll() {
-        TargetRegistry registry = new TargetRegistry(oneOfEach());
+        TargetRegistry registry = new TargetRegistry(oneOfEach(), NO_SECRETS);
 
         Target redis = registry.create(
                 TargetType.REDIS, new RegionTarget("redis://cache:6379", null), TargetContext.of("orders", "eu"));
@@ -64,10 +69,35 @@ class TargetRegistryTest {
     }
 
     @Test
+    void aTargetGetsTheSecretsItsUrlNamesFromTheEnvironmentOrTheSecretsFolder(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("cache"), "from-a-file\n");
+        WorkerSecrets secrets = new WorkerSecrets(Map.of("WALGATE_SECRET_ORDERS_DB", "from-env"), folder);
+        TargetRegistry registry = new TargetRegistry(oneOfEach(), secrets);
+
+        Target pg = registry.create(
+                TargetType.POSTGRES,
+                new RegionTarget("postgresql://app:${secret:orders-db}@db/shop", null),
+                TargetContext.of("orders", "eu"));
+        Target redis = registry.create(
+                TargetType.REDIS, new RegionTarget("redis://:${secret:cache}@h:1", null), TargetContext.of("c", "eu"));
+
+        assertThat(pg).hasToString("POSTGRES postgresql://app:from-env@db/shop for orders");
+        assertThat(redis).hasToString("REDIS redis://:from-a-file@h:1 for c");
+        assertThatThrownBy(() -> registry.create(
+                        TargetType.REDIS,
+                        new RegionTarget("redis://:${secret:gone.pw}@h:1", null),
+                        TargetContext.of("c", "eu")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no secret 'gone.pw'")
+                .hasMessageContaining("WALGATE_SECRET_GONE_PW")
+                .hasMessageContaining(folder.resolve("gone.pw").toString());
+    }
+
+    @Test
     void aTypeWithoutAFactoryIsNamedAtStart() {
         List<TargetFactory> some = List.of(new Fake(TargetType.HTTP, closed), new Fake(TargetType.REDIS, closed));
 
-        assertThatThrownBy(() -> new TargetRegistry(some))
+        assertThatThrownBy(() -> new TargetRegistry(some, NO_SECRETS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("POSTGRES")
                 .hasMessageContaining("KAFKA")
@@ -80,7 +110,7 @@ class TargetRegistryTest {
         List<TargetFactory> twice = new ArrayList<>(oneOfEach());
         twice.add(new Fake(TargetType.HTTP, closed));
 
-        assertThatThrownBy(() -> new TargetRegistry(twice))
+        assertThatThrownBy(() -> new TargetRegistry(twice, NO_SECRETS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("two factories for target type HTTP");
     }

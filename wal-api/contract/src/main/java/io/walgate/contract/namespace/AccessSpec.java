@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Who may do what with a namespace. Each entry is a typed principal:
@@ -25,6 +27,9 @@ public record AccessSpec(List<String> writers, List<String> operators) {
     public static final String CLIENT = "client:";
     public static final String ROLE = "role:";
     public static final String USER = "user:";
+
+    /** What looks like a kind in front of a name: letters and a colon. */
+    private static final Pattern KIND = Pattern.compile("[A-Za-z]+:");
 
     public AccessSpec {
         // Null items are kept for the validator to report with their index.
@@ -89,11 +94,17 @@ public record AccessSpec(List<String> writers, List<String> operators) {
                 return Optional.of("'" + prefix + "' needs a name after it");
             }
         }
-        if (principal.startsWith("service-account-")) {
+        String unprefixed = principal.startsWith(CLIENT) ? principal.substring(CLIENT.length()) : principal;
+        if (unprefixed.startsWith("service-account-")) {
             // Keycloak's user name for a client's own token: it is matched as a client id and would
             // never match. The client id itself is what is meant.
             return Optional.of("name the client, not its service account: '"
-                    + principal.substring("service-account-".length()) + "'");
+                    + unprefixed.substring("service-account-".length()) + "'");
+        }
+        Matcher kind = KIND.matcher(principal);
+        if (kind.lookingAt() && !List.of(CLIENT, ROLE, USER).contains(kind.group())) {
+            // 'group:x' or 'Role:x' would be read as a client id and never match: say so now.
+            return Optional.of("'" + kind.group() + "' is no kind of principal: use client:, role: or user:");
         }
         return Optional.empty();
     }

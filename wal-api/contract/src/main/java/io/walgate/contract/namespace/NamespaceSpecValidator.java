@@ -191,6 +191,14 @@ public final class NamespaceSpecValidator {
             checkOptions(target.type(), region.getValue(), path + ".options", checks);
         }
         target.allow().forEach((option, items) -> {
+            if (!target.type().confinedOptions().contains(option)) {
+                checks.add(
+                        "target.allow." + option,
+                        ErrorCode.INVALID_TARGET_OPTION,
+                        "a " + target.type().name().toLowerCase(Locale.ROOT) + " target confines only "
+                                + target.type().confinedOptions());
+                return;
+            }
             for (int i = 0; i < items.size(); i++) {
                 String field = "target.allow." + option + "[" + i + "]";
                 TargetConfinement.itemProblem(target.type(), option, items.get(i))
@@ -214,6 +222,11 @@ public final class NamespaceSpecValidator {
                             ? Optional.<String>empty()
                             : Optional.of("must be a namespace name (" + NamespaceSpec.NAME.pattern() + ")");
                 case "path" -> type == TargetType.HTTP ? TargetOptions.pathProblem(value) : Optional.<String>empty();
+                case "table" ->
+                    type == TargetType.POSTGRES && value != null && TargetConfinement.isReservedTable(value)
+                            ? Optional.of("'" + value + "' is one of Walgate's own tables "
+                                    + TargetConfinement.RESERVED_TABLES)
+                            : Optional.<String>empty();
                 case "topic" ->
                     type == TargetType.KAFKA && value != null && TargetConfinement.isReservedTopic(value)
                             ? Optional.of("topics starting with '" + TargetConfinement.RESERVED_TOPIC_PREFIX
@@ -231,9 +244,15 @@ public final class NamespaceSpecValidator {
             checks.add(path, ErrorCode.INVALID_TARGET_URL, "is required");
             return;
         }
+        Optional<String> secret = SecretRefs.problem(url);
+        if (secret.isPresent()) {
+            checks.add(path, ErrorCode.INVALID_TARGET_URL, secret.get());
+            return;
+        }
+        String parseable = SecretRefs.parseable(url);
         String scheme;
         try {
-            URI uri = new URI(url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url);
+            URI uri = new URI(parseable.startsWith("jdbc:") ? parseable.substring("jdbc:".length()) : parseable);
             scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (uri.getHost() == null) {
                 checks.add(path, ErrorCode.INVALID_TARGET_URL, "must name a host; got '" + url + "'");

@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>A Kafka target never produces to a topic whose name starts with {@value #RESERVED_TOPIC_PREFIX}
  *       (Walgate's own logs, dead-letter and delay topics): an entry crafted there would be applied
  *       as another namespace's, past that namespace's writers. Neither a region nor an allow-list
- *       may name one, and the gateway also refuses a topic that any namespace's log owns.
+ *       may name one, and the gateway also refuses a topic that any namespace's log owns. A
+ *       PostgreSQL target never writes Walgate's own tables ({@link #RESERVED_TABLES}).
  *   <li>The gateway checks this before an entry id is issued ({@code 403 TARGET_NOT_ALLOWED}); the
  *       worker checks it again with the spec it delivers under, so that an entry accepted before the
  *       admin narrowed the list is dead-lettered, not applied.
@@ -27,6 +28,13 @@ import java.util.Set;
 public final class TargetConfinement {
     /** The prefix of every Kafka topic Walgate names itself. */
     public static final String RESERVED_TOPIC_PREFIX = "wal.";
+    /**
+     * The tables a PostgreSQL target keeps its own bookkeeping in, shared by every namespace of a
+     * database: an entry written into them would forget which entries were applied, or bring deleted
+     * rows back, for all of those namespaces.
+     */
+    public static final Set<String> RESERVED_TABLES = Set.of("walgate_applied_entries", "walgate_tombstones");
+
     /** The suffix that turns an allow-list item into a prefix. */
     public static final String WILDCARD = "*";
 
@@ -50,6 +58,9 @@ public final class TargetConfinement {
         if (target.type() == TargetType.KAFKA && isReservedTopic(value)) {
             return Optional.of("topics starting with '" + RESERVED_TOPIC_PREFIX + "' are Walgate's own logs");
         }
+        if (target.type() == TargetType.POSTGRES && isReservedTable(value)) {
+            return Optional.of("the tables " + RESERVED_TABLES + " are Walgate's own bookkeeping");
+        }
         String given = normal(option, value);
         for (RegionTarget region : target.regions().values()) {
             String own = region == null ? null : region.options().get(option);
@@ -67,15 +78,50 @@ public final class TargetConfinement {
                 + (allowed.isEmpty() ? " (none: entries keep to the region's own " + option + ")" : " " + allowed));
     }
 
+    /**
+     * As {@link #problem(TargetSpec, String, String)} for an entry of {@code namespace}, where a
+     * region that does not set the option has its target's own default, which an entry may spell
+     * out: PostgreSQL's table {@value #DEFAULT_TABLE}, a {@code wal} target's remote namespace of
+     * the same name, an HTTP target's empty path.
+     */
+    public static Optional<String> problem(NamespaceSpec namespace, String option, String value) {
+        TargetSpec target = namespace.target();
+        if (target != null && target.type() != null && value != null) {
+            String implicit = switch (target.type()) {
+                case POSTGRES -> option.equals("table") ? DEFAULT_TABLE : null;
+                case WAL -> option.equals("namespace") ? namespace.name() : null;
+                case HTTP -> option.equals("path") ? "" : null;
+                default -> null;
+            };
+            boolean someRegionUsesIt = implicit != null
+                    && normal(option, value).equals(implicit)
+                    && target.regions().values().stream()
+                            .anyMatch(r -> r != null && !r.options().containsKey(option));
+            if (someRegionUsesIt && !(target.type() == TargetType.POSTGRES && isReservedTable(value))) {
+                return Optional.empty();
+            }
+        }
+        return problem(target, option, value);
+    }
+
+    /** The table of a PostgreSQL target whose region names none. */
+    public static final String DEFAULT_TABLE = "walgate_entries";
+
     /** The first problem of any of {@code options} (an entry's target override); empty when none. */
-    public static Optional<String> problem(TargetSpec target, Map<String, String> options) {
+    public static Optional<String> problem(NamespaceSpec namespace, Map<String, String> options) {
         for (Map.Entry<String, String> option : options.entrySet()) {
-            Optional<String> problem = problem(target, option.getKey(), option.getValue());
+            Optional<String> problem = problem(namespace, option.getKey(), option.getValue());
             if (problem.isPresent()) {
                 return Optional.of("target.options." + option.getKey() + ": " + problem.get());
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code table} (perhaps schema-qualified, perhaps quoted) is one of {@link #RESERVED_TABLES}. */
+    public static boolean isReservedTable(String table) {
+        String last = table.substring(table.lastIndexOf('.') + 1).replace("\"", "");
+        return RESERVED_TABLES.contains(last.toLowerCase(Locale.ROOT));
     }
 
     /** Whether {@code topic} is in the space of names Walgate keeps for its own topics. */
@@ -111,6 +157,9 @@ public final class TargetConfinement {
                 return Optional.of("'" + item + "' would grant topics starting with '" + RESERVED_TOPIC_PREFIX
                         + "', which are Walgate's own logs");
             }
+        }
+        if (type == TargetType.POSTGRES && !item.endsWith(WILDCARD) && isReservedTable(item)) {
+            return Optional.of("'" + item + "' is one of Walgate's own tables " + RESERVED_TABLES);
         }
         if (option.equals("path")) {
             return TargetOptions.pathProblem(prefix);

@@ -55,6 +55,9 @@ class AccessSpecTest {
                 .get()
                 .asString()
                 .contains("'svc-orders'");
+        assertThat(AccessSpec.problem("client:service-account-svc-orders", 256)).isPresent();
+        assertThat(AccessSpec.problem("group:team-x", 256)).get().asString().contains("client:, role: or user:");
+        assertThat(AccessSpec.problem("Role:team-x", 256)).isPresent();
         assertThat(AccessSpec.problem("a b", 256)).isPresent();
         assertThat(AccessSpec.problem(null, 256)).isPresent();
     }

@@ -38,10 +38,47 @@ class TargetConfinementTest {
     }
 
     @Test
+    void walgatesOwnTablesAreNeverATargetHoweverTheyAreSpelled() {
+        TargetSpec t = target(TargetType.POSTGRES, "table", "orders", List.of("*"));
+        assertThat(TargetConfinement.problem(t, "table", "audit")).isEmpty();
+        for (String own : List.of("walgate_tombstones", "public.walgate_applied_entries", "\"WALGATE_TOMBSTONES\"")) {
+            assertThat(TargetConfinement.problem(t, "table", own)).as(own).isPresent();
+        }
+        NamespaceSpec spec = Specs.minimal("orders", BackendType.KAFKA, TargetType.POSTGRES, "postgresql://db/x");
+        spec = spec.withTarget(new TargetSpec(
+                TargetType.POSTGRES,
+                Map.of("local", new RegionTarget("postgresql://db/x", Map.of("table", "walgate_tombstones"))),
+                Map.of("table", List.of("shop.walgate_applied_entries"))));
+        assertThat(NamespaceSpecValidator.validate(spec))
+                .extracting(Violation::field)
+                .containsExactlyInAnyOrder("target.regions.local.options.table", "target.allow.table[0]");
+    }
+
+    @Test
+    void anEntryMaySpellOutTheDefaultItsRegionUsesAnyway() {
+        NamespaceSpec pg = Specs.minimal("orders", BackendType.KAFKA, TargetType.POSTGRES, "postgresql://db/x");
+        NamespaceSpec wal = Specs.minimal("orders", BackendType.KAFKA, TargetType.WAL, "https://eu");
+        NamespaceSpec http = Specs.minimal("orders", BackendType.KAFKA, TargetType.HTTP, "https://h");
+        assertThat(TargetConfinement.problem(pg, "table", "walgate_entries")).isEmpty();
+        assertThat(TargetConfinement.problem(wal, "namespace", "orders")).isEmpty();
+        assertThat(TargetConfinement.problem(wal, "namespace", "payments")).isPresent();
+        assertThat(TargetConfinement.problem(http, "path", "/")).isEmpty();
+        NamespaceSpec ownTable = pg.withTarget(new TargetSpec(
+                TargetType.POSTGRES,
+                Map.of("local", new RegionTarget("postgresql://db/x", Map.of("table", "orders")))));
+        assertThat(TargetConfinement.problem(ownTable, "table", "walgate_entries"))
+                .isPresent();
+    }
+
+    @Test
     void optionsThatChooseNoDestinationAreNotConfined() {
         TargetSpec redis = new TargetSpec(TargetType.REDIS, Map.of("local", new RegionTarget("redis://h", null)));
         assertThat(TargetConfinement.problem(redis, "ttl", "PT1H")).isEmpty();
-        assertThat(TargetConfinement.problem(redis, Map.of("ttl", "PT1H"))).isEmpty();
+        assertThat(TargetConfinement.problem(
+                        Specs.minimal("c", BackendType.KAFKA, TargetType.REDIS, "redis://h")
+                                .withTarget(redis),
+                        Map.of("ttl", "PT1H")))
+                .isEmpty();
     }
 
     @Test
@@ -59,7 +96,9 @@ class TargetConfinementTest {
         assertThat(TargetConfinement.problem(t, "topic", "web")).isEmpty();
         assertThat(TargetConfinement.problem(t, "topic", "wal.orders")).isPresent();
         assertThat(TargetConfinement.problem(t, "topic", "WAL.orders.dlq")).isPresent();
-        assertThat(TargetConfinement.problem(t, Map.of("topic", "wal.orders")))
+        NamespaceSpec ns = Specs.minimal("orders", BackendType.KAFKA, TargetType.KAFKA, "kafka://k:1")
+                .withTarget(t);
+        assertThat(TargetConfinement.problem(ns, Map.of("topic", "wal.orders")))
                 .get()
                 .asString()
                 .startsWith("target.options.topic: ");
@@ -79,7 +118,7 @@ class TargetConfinementTest {
                 .extracting(Violation::field)
                 .containsExactlyInAnyOrder(
                         "target.regions.local.options.topic",
-                        "target.allow.table[0]",
+                        "target.allow.table",
                         "target.allow.topic[0]",
                         "target.allow.topic[1]",
                         "target.allow.topic[2]",

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.walgate.client.NamespaceCache;
 import io.walgate.contract.Durability;
+import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -33,8 +34,11 @@ class WriteMetrics {
     }
 
     void record(String namespace, long startNanos, int bytes, Throwable error) {
-        String ns = namespaces.find(namespace).isPresent() ? namespace : "_unknown";
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        // A namespace the caller may not see is answered as missing, and counted as one too: the
+        // metrics must not tell which names exist either.
+        boolean unseen = e instanceof WalException w && w.code() == ErrorCode.NAMESPACE_NOT_FOUND;
+        String ns = !unseen && namespaces.find(namespace).isPresent() ? namespace : "_unknown";
         String durable = e == null
                 ? Durability.TRUE.name()
                 : e instanceof WalException w ? w.durability().name() : Durability.UNKNOWN.name();

@@ -201,7 +201,7 @@ public final class WriteService {
             return;
         }
         for (Map.Entry<String, String> option : options.entrySet()) {
-            TargetConfinement.problem(namespace.target(), option.getKey(), option.getValue())
+            TargetConfinement.problem(namespace, option.getKey(), option.getValue())
                     .ifPresent(problem -> {
                         throw notAllowed(option.getKey(), caller.name() + " may not send entries there: " + problem);
                     });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -71,24 +73,39 @@ public final class JsonBodyErrors {
                         "must be one of " + List.of(target.getEnumConstants()) + "; got '" + bad.getValue() + "'")));
             }
             return WalException.invalid(List.of(new Violation(
-                    field, ErrorCode.MALFORMED_REQUEST, "has the wrong type: " + bad.getOriginalMessage())));
+                    field,
+                    ErrorCode.MALFORMED_REQUEST,
+                    "has the wrong type: " + withoutClassNames(bad.getOriginalMessage()))));
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = path(mapping);
             ErrorCode code = mapping.getCause() instanceof DateTimeParseException
                     ? ErrorCode.INVALID_DURATION
                     : ErrorCode.MALFORMED_REQUEST;
-            return WalException.invalid(
-                    List.of(new Violation(field, code, "cannot be read: " + mapping.getOriginalMessage())));
+            String why = mapping instanceof ValueInstantiationException
+                    ? "a value in it is missing or not allowed here" // the exception names our classes
+                    : withoutClassNames(mapping.getOriginalMessage());
+            return WalException.invalid(List.of(new Violation(field, code, "cannot be read: " + why)));
         }
         return new WalException(
                 ErrorCode.MALFORMED_REQUEST,
-                "the body is not valid JSON: " + e.getOriginalMessage()
+                "the body is not valid JSON: " + withoutClassNames(e.getOriginalMessage())
                         + (e.getLocation() != null
                                 ? " (line " + e.getLocation().getLineNr() + ", column "
                                         + e.getLocation().getColumnNr() + ")"
                                 : ""));
     }
+
+    /**
+     * Jackson's message with Java type names cut to their simple names: a caller learns what kind of
+     * value was expected ({@code Integer}), not how the server is built.
+     */
+    static String withoutClassNames(String message) {
+        return message == null ? "" : QUALIFIED.matcher(message).replaceAll("$1");
+    }
+
+    private static final Pattern QUALIFIED =
+            Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_]*)(?:\\$[A-Za-z0-9_$]*)?");
 
     private static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.walgate.support.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -9,13 +10,16 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.Limits;
+import io.walgate.contract.namespace.TargetSpec;
 import io.walgate.contract.namespace.TargetType;
 import io.walgate.support.http.RestService;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The JSON of every Walgate REST API, applied to Quarkus' mapper in a service that declares a
@@ -30,6 +34,8 @@ import java.util.Locale;
  *       limit of each service still bounds what is read.
  *   <li>Backend and target types print in lower case, as specs are written ({@code type: kafka});
  *       states and modes stay upper case ({@code state: ACTIVE}).
+ *   <li>A target without allow-lists prints no {@code allow}: specs read back as they were written,
+ *       and a service from before {@code allow} existed still reads the change feed.
  * </ol>
  */
 @Singleton
@@ -67,7 +73,14 @@ public class JsonCustomizer implements ObjectMapperCustomizer {
         module.addSerializer(BackendType.class, new LowerCase<>());
         module.addSerializer(TargetType.class, new LowerCase<>());
         mapper.registerModule(module);
+        mapper.addMixIn(TargetSpec.class, TargetSpecJson.class);
         return mapper;
+    }
+
+    /** How {@link TargetSpec} prints: see the class comment. */
+    private interface TargetSpecJson {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        Map<String, List<String>> allow();
     }
 
     private static final class LowerCase<E extends Enum<E>> extends JsonSerializer<E> {

@@ -9,7 +9,9 @@ import io.walgate.contract.WalException;
 import io.walgate.contract.namespace.Caller;
 import io.walgate.support.config.SettingNames;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.security.Principal;
+import java.util.Locale;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -19,7 +21,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * codes: one reading of a token for the gateway (REST and gRPC) and the controller.
  *
  * <p>A token is a client's own (client credentials) when its user name is Keycloak's {@code
- * service-account-<client>}; the client id is then its {@code azp} (the client it was issued to).
+ * service-account-<azp>}, {@code azp} being the client it was issued to.
  * Any other token is a person's, named by {@code preferred_username} (else {@code sub}), whatever
  * client they logged in through: {@code client_id} and {@code azp} are not read for them, since
  * some providers put the login client there. Whether the token is an access token for Walgate at
@@ -30,12 +32,13 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class Callers {
     static final String SERVICE_ACCOUNT = "service-account-";
 
-    private final CurrentIdentityAssociation identities;
+    // An Instance: the worker has this library but serves no API, and no identity association.
+    private final Instance<CurrentIdentityAssociation> identities;
     private final boolean authEnabled;
 
     Callers(
-            CurrentIdentityAssociation identities,
-            @ConfigProperty(name = SettingNames.AUTH_ENABLED) boolean authEnabled) {
+            Instance<CurrentIdentityAssociation> identities,
+            @ConfigProperty(name = SettingNames.AUTH_ENABLED, defaultValue = "true") boolean authEnabled) {
         this.identities = identities;
         this.authEnabled = authEnabled;
     }
@@ -51,6 +54,7 @@ public class Callers {
             return Uni.createFrom().item(Caller.unauthenticated());
         }
         return identities
+                .get()
                 .getDeferredIdentity()
                 .onFailure(AuthenticationFailedException.class)
                 .transform(e -> new WalException(
@@ -72,12 +76,15 @@ public class Callers {
     /** The caller a principal with these realm roles is. */
     static Caller of(Principal principal, Set<String> roles) {
         if (!(principal instanceof JsonWebToken token)) {
-            // No token claims to read (a test identity): its name is taken as a client id.
+            // No token claims to read: only a test identity (@TestSecurity), since the services take
+            // JWTs alone (opaque tokens are not introspected). Its name is taken as a client id.
             return Caller.client(principal.getName(), roles);
         }
         String userName = text(token, "preferred_username");
         String client = text(token, "azp");
-        if (userName != null && userName.startsWith(SERVICE_ACCOUNT) && client != null) {
+        // Keycloak names a client's service account after it (in lower case): a person whose user
+        // name merely starts the same way, logged in through some client, is not that client.
+        if (client != null && userName != null && userName.equals(SERVICE_ACCOUNT + client.toLowerCase(Locale.ROOT))) {
             return Caller.client(client, roles);
         }
         return Caller.user(userName != null ? userName : token.getSubject(), roles);

@@ -51,6 +51,29 @@ class CallersTest {
     }
 
     @Test
+    void aPersonWhoseNameMerelyLooksLikeAServiceAccountIsStillAPerson() {
+        Caller caller = Callers.of(
+                token(Map.of("sub", "a2", "azp", "svc-orders", "preferred_username", "service-account-svc-ordersx")),
+                Set.of());
+        Caller viaAnotherClient = Callers.of(
+                token(Map.of("sub", "a3", "azp", "walctl", "preferred_username", "service-account-svc-orders")),
+                Set.of());
+
+        assertThat(caller.client()).isNull();
+        assertThat(viaAnotherClient.client()).isNull();
+        assertThat(viaAnotherClient.name()).isEqualTo("user:service-account-svc-orders");
+    }
+
+    @Test
+    void aClientIdWithCapitalsMatchesItsLowerCaseServiceAccount() {
+        assertThat(Callers.of(
+                                token(Map.of("azp", "Svc-Orders", "preferred_username", "service-account-svc-orders")),
+                                Set.of())
+                        .client())
+                .isEqualTo("Svc-Orders");
+    }
+
+    @Test
     void aTokenWithoutAUserNameIsNamedByItsSubject() {
         assertThat(Callers.of(token(Map.of("sub", "a1", "azp", "x")), Set.of()).name())
                 .isEqualTo("user:a1");

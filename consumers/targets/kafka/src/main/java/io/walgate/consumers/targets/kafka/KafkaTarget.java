@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,9 +37,10 @@ final class KafkaTarget implements Target {
 
     private final Producer<byte[], byte[]> producer;
     private final String defaultTopic;
+    private final Predicate<String> walgateTopic;
 
     /** @param url {@code kafka://host:port[,host:port…]} */
-    KafkaTarget(URI url, String defaultTopic) {
+    KafkaTarget(URI url, String defaultTopic, Predicate<String> walgateTopic) {
         this(
                 new KafkaProducer<>(
                         Map.of(
@@ -60,12 +62,14 @@ final class KafkaTarget implements Target {
                                 "walgate-kafka-target"),
                         new ByteArraySerializer(),
                         new ByteArraySerializer()),
-                defaultTopic);
+                defaultTopic,
+                walgateTopic);
     }
 
-    KafkaTarget(Producer<byte[], byte[]> producer, String defaultTopic) {
+    KafkaTarget(Producer<byte[], byte[]> producer, String defaultTopic, Predicate<String> walgateTopic) {
         this.producer = producer;
         this.defaultTopic = defaultTopic;
+        this.walgateTopic = walgateTopic;
     }
 
     @Override
@@ -73,6 +77,10 @@ final class KafkaTarget implements Target {
         String topic = entry.target().options().getOrDefault("topic", defaultTopic);
         if (topic == null || topic.isBlank()) {
             return Applied.permanent("NO_TOPIC", "neither the entry nor the region's target options name a topic");
+        }
+        if (walgateTopic.test(topic)) {
+            // A record here would be read as an entry of that namespace, past its writers.
+            return Applied.permanent("KAFKA_WALGATE_TOPIC", "'" + topic + "' is one of Walgate's own topics");
         }
         String key = entry.effectiveKey();
         RecordHeaders headers = new RecordHeaders();

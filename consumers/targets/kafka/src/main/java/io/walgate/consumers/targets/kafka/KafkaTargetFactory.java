@@ -16,6 +16,6 @@ public final class KafkaTargetFactory implements TargetFactory {
 
     @Override
     public Target create(RegionTarget region, TargetContext context) {
-        return new KafkaTarget(URI.create(region.url()), region.options().get("topic"));
+        return new KafkaTarget(URI.create(region.url()), region.options().get("topic"), context.walgateTopic());
     }
 }

@@ -3,6 +3,7 @@ package io.walgate.consumers.targets.postgres;
 import io.walgate.consumers.targets.Target;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.TargetOp;
+import io.walgate.contract.namespace.TargetConfinement;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +37,11 @@ final class PostgresTarget implements Target {
     private static final Pattern TABLE =
             Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,62}(\\.[a-zA-Z_][a-zA-Z0-9_]{0,62})?");
 
+    /** A plain table name, and not one Walgate keeps its own bookkeeping in (applied ids, tombstones). */
+    private static boolean usable(String table) {
+        return TABLE.matcher(table).matches() && !TargetConfinement.isReservedTable(table);
+    }
+
     private final String jdbcUrl;
     private final String defaultTable;
     private final PostgresSchema schema = new PostgresSchema();
@@ -48,7 +54,7 @@ final class PostgresTarget implements Target {
     /** @param url {@code postgresql://host:port/db?user=…&password=…} */
     PostgresTarget(URI url, String defaultTable) {
         this.jdbcUrl = "jdbc:" + url.toString().replaceFirst("^postgres://", "postgresql://");
-        this.defaultTable = defaultTable == null ? "walgate_entries" : defaultTable;
+        this.defaultTable = defaultTable == null ? TargetConfinement.DEFAULT_TABLE : defaultTable;
     }
 
     @Override
@@ -58,8 +64,11 @@ final class PostgresTarget implements Target {
             return Applied.permanent("NO_KEY", "a postgres target applies by key and the entry has none");
         }
         String table = entry.target().options().getOrDefault("table", defaultTable);
-        if (!TABLE.matcher(table).matches()) {
-            return Applied.permanent("BAD_TABLE", "'" + table + "' is not a plain table name");
+        if (!usable(table)) {
+            return Applied.permanent(
+                    "BAD_TABLE",
+                    "'" + table + "' is not a plain table name, or is one of Walgate's own "
+                            + TargetConfinement.RESERVED_TABLES);
         }
         try {
             Connection c = connection();
@@ -108,7 +117,7 @@ final class PostgresTarget implements Target {
         for (Envelope entry : entries) {
             String t = entry.target().options().getOrDefault("table", defaultTable);
             String key = entry.effectiveKey();
-            boolean sameTable = table == null ? TABLE.matcher(t).matches() : table.equals(t);
+            boolean sameTable = table == null ? usable(t) : table.equals(t);
             if (!sameTable || key == null || key.isEmpty()) {
                 return Target.super.applyAll(entries); // unusual: let apply() sort each one out
             }

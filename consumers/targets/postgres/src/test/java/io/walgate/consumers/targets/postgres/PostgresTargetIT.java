@@ -185,6 +185,22 @@ class PostgresTargetIT extends TargetContract {
     }
 
     @Test
+    void anEntryAimedAtWalgatesOwnTablesFailsForGoodAndTouchesNothing() throws Exception {
+        String key = "own-" + System.nanoTime();
+        try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
+            target.apply(write(key, "v", TargetOp.PUT, null)); // the bookkeeping tables exist now
+            for (String table : List.of("walgate_tombstones", "public.walgate_applied_entries")) {
+                Envelope delete = write(key, null, TargetOp.DELETE, null, Map.of("table", table));
+                assertThat(target.apply(delete)).as(table).isInstanceOfSatisfying(Target.Applied.Failed.class, f -> {
+                    assertThat(f.transientFailure()).isFalse();
+                    assertThat(f.code()).isEqualTo("BAD_TABLE");
+                });
+            }
+        }
+        assertThat(readBack(key)).contains("v");
+    }
+
+    @Test
     void aBatchOfPutsRedeliveredIsNotWrittenAgainEvenWhereItsRowIsGone() throws Exception {
         String prefix = "again-" + System.nanoTime();
         Envelope first = write(prefix + "-a", "a", TargetOp.PUT, null);
