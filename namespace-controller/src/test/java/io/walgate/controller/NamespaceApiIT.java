@@ -387,7 +387,7 @@ class NamespaceApiIT {
     }
 
     @Test
-    @TestSecurity(user = "svc-orders", roles = "walgate-writer")
+    @TestSecurity(user = "svc-orders", roles = "team-orders")
     void aCallerWithoutTheAdminRoleMayReadButNotChange() {
         given().get("/v1/namespaces").then().statusCode(200);
         create(Specs.kafka(unique("nope"), 1))

@@ -32,6 +32,7 @@ final class ServiceStarter {
             Map<String, String> settings =
                     WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
             authSettings(settings);
+            managementPort(settings, 9081);
             controller = WalgateServices.startController(
                     devstack, ServiceJars.CONTROLLER.jar(), port(controllerPort), settings);
         }
@@ -40,6 +41,7 @@ final class ServiceStarter {
             authSettings(settings);
             // For grpcurl without the .proto (docs/api.md); off by default in a deployment.
             settings.put("quarkus.grpc.server.enable-reflection-service", "true");
+            managementPort(settings, 9080);
             gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), port(gatewayPort), settings);
         }
         if (services.contains(ServiceJars.WORKER)) {
@@ -51,6 +53,13 @@ final class ServiceStarter {
 
     private int port(int chosen) {
         return randomPorts ? Ports.free() : chosen;
+    }
+
+    /** Health and metrics where the docs say (the service's default), unless ports are random. */
+    private void managementPort(Map<String, String> settings, int standard) {
+        if (!randomPorts) {
+            settings.put("quarkus.management.port", Integer.toString(standard));
+        }
     }
 
     /** Without Keycloak, authentication is off (each service announces it); with it, tokens are required. */

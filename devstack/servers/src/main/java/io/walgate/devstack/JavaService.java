@@ -22,6 +22,8 @@ public final class JavaService extends ManagedServer {
 
     private final Map<String, String> settings;
 
+    static final String MANAGEMENT_PORT = "quarkus.management.port";
+
     /**
      * @param name short name, also the data folder and the endpoint variable ({@code
      *     WALGATE_<NAME>_URL})
@@ -31,7 +33,9 @@ public final class JavaService extends ManagedServer {
         super(name, dataRoot);
         this.jar = jar.toAbsolutePath();
         this.port = port;
-        this.managementPort = Ports.free();
+        // A management port given as a setting is kept (./walgate up uses the services' defaults).
+        this.managementPort =
+                settings.containsKey(MANAGEMENT_PORT) ? Integer.parseInt(settings.get(MANAGEMENT_PORT)) : Ports.free();
         this.settings = new TreeMap<>(settings);
     }
 

@@ -32,7 +32,7 @@ public final class KeycloakServer extends ManagedServer {
     public static final String ADMIN_SECRET = "walgate-admin-secret";
     public static final String WRITER_CLIENT = "svc-orders";
     public static final String WRITER_SECRET = "svc-orders-secret";
-    /** The services' own client (no roles): the gateway reads the controller's feed with it. */
+    /** The services' own client (role walgate-feed): gateways and workers read the controller's feed with it. */
     public static final String SERVICES_CLIENT = "walgate-services";
 
     public static final String SERVICES_SECRET = "walgate-services-secret";

@@ -211,7 +211,70 @@ class AttackerIT {
         assertThat(grpc.getCode()).as(what).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
 
+    @Test
+    void aStrangersBatchIsRefusedEntryByEntryExactlyAsForAMissingNamespace() throws Exception {
+        String attacker = teamA();
+        Map<String, Long> before = entries();
+        Map<String, Object> body = Map.of(
+                "entries",
+                List.of(
+                        Map.of("payload", SecuredStack.PAYLOAD, "target", Map.of("key", "k1")),
+                        Map.of("payload", SecuredStack.PAYLOAD, "target", Map.of("key", "k2"))));
+        String hidden = stack.gateway(attacker)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/namespaces/checkout-pg/entries/batch")
+                .asString();
+        String missing = stack.gateway(attacker)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/namespaces/checkout-px/entries/batch")
+                .asString();
+
+        assertThat(hidden).contains("NAMESPACE_NOT_FOUND").isEqualTo(missing.replace("checkout-px", "checkout-pg"));
+        assertThat(entries()).isEqualTo(before);
+    }
+
+    @Test
+    void theApiPortsShowNoMetricsHealthOrOpenApi() {
+        for (String inside : List.of("/q/metrics", "/q/health/ready", "/q/openapi")) {
+            assertThat(stack.gateway(null).get(inside).statusCode())
+                    .as("gateway " + inside)
+                    .isEqualTo(404);
+            assertThat(stack.controller(null).get(inside).statusCode())
+                    .as("controller " + inside)
+                    .isIn(401, 404);
+        }
+    }
+
     // --- the control plane ---------------------------------------------------------------------
+
+    @Test
+    void noSpecHoldsAPasswordInClearAndAReferenceIsReadBackAsWritten() {
+        String admin = stack.admin();
+        String inClear = "{\"name\":\"checkout-secret\",\"owner\":\"team-checkout\",\"backend\":{\"type\":\"kafka\","
+                + "\"partitions\":1},\"target\":{\"type\":\"postgres\",\"regions\":{\"local\":{\"url\":"
+                + "\"postgresql://app:%s@127.0.0.1:9/shop\"}}},\"access\":{\"operators\":[\"role:team-checkout\"]}}";
+        stack.controller(admin)
+                .contentType(ContentType.JSON)
+                .body(String.format(inClear, "hunter2"))
+                .post("/v1/namespaces")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("INVALID_TARGET_URL"));
+        stack.controller(admin)
+                .contentType(ContentType.JSON)
+                .body(String.format(inClear, "${secret:checkout-db}"))
+                .post("/v1/namespaces")
+                .then()
+                .statusCode(201);
+        String read = stack.controller(stack.personToken("alice"))
+                .get("/v1/namespaces/checkout-secret")
+                .asString();
+        assertThat(read)
+                .contains("postgresql://app:${secret:checkout-db}@127.0.0.1:9/shop")
+                .doesNotContain("hunter2");
+    }
 
     @Test
     void aStrangersValidTokenReadsNothingAndCannotTellWhichNamespacesExist() {
@@ -292,7 +355,7 @@ class AttackerIT {
                 .statusCode(200)
                 .extract()
                 .path("items.name");
-        assertThat(listed).containsExactlyInAnyOrderElementsOf(CHECKOUT.keySet());
+        assertThat(listed).containsAll(CHECKOUT.keySet()).allMatch(name -> name.startsWith("checkout-"));
 
         stack.controller(alice)
                 .post("/v1/namespaces/checkout-wal/pause")

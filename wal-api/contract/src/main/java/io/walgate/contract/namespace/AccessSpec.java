@@ -77,8 +77,13 @@ public record AccessSpec(List<String> writers, List<String> operators) {
     }
 
     private static String clientId(String principal) {
-        return principal.startsWith(CLIENT) ? principal.substring(CLIENT.length()) : principal;
+        String id = principal.startsWith(CLIENT) ? principal.substring(CLIENT.length()) : principal;
+        // Specs stored before principals were typed named Keycloak's service-account user; new
+        // ones may not (problem), but those keep working.
+        return id.startsWith(SERVICE_ACCOUNT) ? id.substring(SERVICE_ACCOUNT.length()) : id;
     }
+
+    private static final String SERVICE_ACCOUNT = "service-account-";
 
     /** What is wrong with {@code principal} as an entry of a list; empty when it is fine. */
     static Optional<String> problem(String principal, int maxLength) {

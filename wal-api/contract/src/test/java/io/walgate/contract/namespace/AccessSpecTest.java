@@ -41,6 +41,14 @@ class AccessSpecTest {
     }
 
     @Test
+    void aSpecStoredWithAServiceAccountNameStillAdmitsThatClient() {
+        AccessSpec legacy = new AccessSpec(List.of("service-account-svc-orders"), List.of());
+        assertThat(legacy.admitsWriter(Caller.client("svc-orders", Set.of()))).isTrue();
+        assertThat(legacy.admitsWriter(Caller.user("service-account-svc-orders", Set.of())))
+                .isFalse();
+    }
+
+    @Test
     void aCallerIsNamedByItsKindInMessagesAndTheAuditLog() {
         assertThat(Caller.client("svc-orders", Set.of()).name()).isEqualTo("client:svc-orders");
         assertThat(Caller.user("alice", Set.of()).name()).isEqualTo("user:alice");

@@ -36,12 +36,10 @@ final class HttpTarget implements Target {
     private static final int LANES = 16;
 
     /**
+     * @param defaultPath the region's own {@code path} (null: none), used where an entry gives none
      * @param http shared with the factory's other targets of the same {@code timeout} ({@link #client})
      * @param lanes run a batch's lanes beyond the first (which runs on the caller's thread); the
      *     factory's, shared
-     */
-    /**
-     * @param defaultPath the region's own {@code path} (null: none), used where an entry gives none
      */
     HttpTarget(URI base, String defaultPath, Duration timeout, HttpClient http, ExecutorService lanes) {
         this.base = base;
