@@ -1,6 +1,5 @@
 package io.walgate.worker;
 
-import io.quarkus.logging.Log;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.RegionTarget;
 import io.walgate.contract.namespace.SecretRefs;
@@ -42,7 +41,10 @@ final class TokenHosts {
 
     /**
      * The token for {@code spec}'s target in {@code region}: the worker's own for a {@code wal}
-     * target on an allowed host, none otherwise (only {@code wal} targets call Walgate APIs).
+     * target on an allowed host, none for other targets (only {@code wal} targets call Walgate APIs).
+     *
+     * @throws IllegalArgumentException for a {@code wal} target on another host while the worker has
+     *     a token: its delivery does not start (and is tried again), so entries wait in the log
      */
     Supplier<Optional<String>> tokenFor(NamespaceSpec spec, String region, Supplier<Optional<String>> token) {
         RegionTarget target = spec.target().regions().get(region);
@@ -59,10 +61,13 @@ final class TokenHosts {
         if (url.getHost() != null && allows(url.getHost(), port)) {
             return token;
         }
-        Log.warnf(
-                "namespace %s forwards to %s, which is not in walgate.worker.wal-target-hosts %s: this worker's"
-                        + " token is not sent there, so the other side will refuse its writes as unauthenticated",
-                spec.name(), url.getHost() + ":" + port, allowed);
-        return Optional::empty;
+        if (token.get().isPresent()) {
+            // Without the token the other side refuses every entry, and each would be dead-lettered:
+            // better not to start, so that entries wait in the log until the setting is fixed.
+            throw new IllegalArgumentException("namespace " + spec.name() + " forwards to " + url.getHost() + ":"
+                    + port + ", which is not in walgate.worker.wal-target-hosts " + allowed
+                    + ": this worker's token may not go there");
+        }
+        return Optional::empty; // authentication is off: there is no token to keep
     }
 }

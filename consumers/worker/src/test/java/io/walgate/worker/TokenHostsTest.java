@@ -1,6 +1,7 @@
 package io.walgate.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walgate.contract.namespace.BackendSpec;
 import io.walgate.contract.namespace.BackendType;
@@ -43,10 +44,17 @@ class TokenHostsTest {
         assertThat(tokenSentTo("https://10.0.0.7:8443")).isPresent();
         assertThat(tokenSentTo("https://gw.walgate.corp:9000")).isPresent();
 
-        assertThat(tokenSentTo("https://10.0.0.7:9443")).isEmpty();
-        assertThat(tokenSentTo("https://attacker.example")).isEmpty();
-        assertThat(tokenSentTo("https://gateway.eu.internal.attacker.example")).isEmpty();
-        assertThat(tokenSentTo("https://walgate.corp.attacker.example")).isEmpty();
+        for (String elsewhere : List.of(
+                "https://10.0.0.7:9443",
+                "https://attacker.example",
+                "https://gateway.eu.internal.attacker.example",
+                "https://walgate.corp.attacker.example",
+                "https://gateway.eu.internal@attacker.example")) {
+            assertThatThrownBy(() -> tokenSentTo(elsewhere))
+                    .as(elsewhere)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("walgate.worker.wal-target-hosts");
+        }
     }
 
     @Test
@@ -57,9 +65,16 @@ class TokenHostsTest {
     }
 
     @Test
-    void withoutTheSettingNoHostGetsIt() {
+    void withoutTheSettingNoHostGetsItAndTheDeliveryWaitsRatherThanDeadLetterEveryEntry() {
+        assertThatThrownBy(() -> new TokenHosts(List.of())
+                        .tokenFor(forwarding(TargetType.WAL, "http://127.0.0.1:8080"), "eu", TOKEN))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void withAuthenticationOffThereIsNoTokenToKeepAndNothingToRefuse() {
         assertThat(new TokenHosts(List.of())
-                        .tokenFor(forwarding(TargetType.WAL, "http://127.0.0.1:8080"), "eu", TOKEN)
+                        .tokenFor(forwarding(TargetType.WAL, "http://anywhere:8080"), "eu", Optional::empty)
                         .get())
                 .isEmpty();
     }

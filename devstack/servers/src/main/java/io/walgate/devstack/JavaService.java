@@ -65,7 +65,10 @@ public final class JavaService extends ManagedServer {
 
     @Override
     protected Map<Integer, String> ports() {
-        return Map.of(port, "Walgate " + name(), managementPort, "Walgate " + name() + " management");
+        Map<Integer, String> ports = new TreeMap<>();
+        ports.put(managementPort, "Walgate " + name() + " management");
+        ports.put(port, "Walgate " + name()); // the same number twice is refused when the port is used
+        return ports;
     }
 
     @Override

@@ -6,7 +6,9 @@ import io.walgate.contract.namespace.TargetType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 
@@ -79,7 +81,28 @@ public final class TargetRegistry implements AutoCloseable {
             }
             throw new IllegalArgumentException(e.getMessage() + hint, e);
         }
-        return factories.get(type).create(resolved, context);
+        try {
+            return factories.get(type).create(resolved, context);
+        } catch (RuntimeException e) {
+            // Its message may quote the URL as resolved: it is told with the references instead.
+            throw new IllegalArgumentException("cannot make a " + type.name().toLowerCase(Locale.ROOT) + " target for "
+                    + region.url() + ": " + masked(String.valueOf(e.getMessage()), region.url(), resolved.url()));
+        }
+    }
+
+    /** {@code message} with the URL as written, and no value of a secret it names, raw or encoded. */
+    private String masked(String message, String url, String resolved) {
+        String out = message.replace(resolved, url);
+        Matcher ref = SecretRefs.REF.matcher(url);
+        while (ref.find()) {
+            String name = ref.group(1);
+            for (String value :
+                    secrets.apply(name).filter(v -> !v.isEmpty()).stream().toList()) {
+                out = out.replace(SecretRefs.resolveUrl(ref.group(), n -> Optional.of(value)), SecretRefs.MASK)
+                        .replace(value, SecretRefs.MASK);
+            }
+        }
+        return out;
     }
 
     /** Closes every factory, and with them the clients their targets share. */

@@ -94,6 +94,34 @@ class TargetRegistryTest {
     }
 
     @Test
+    void aTargetThatRefusesItsUrlIsReportedWithTheReferenceNotTheSecret(@TempDir Path folder) {
+        List<TargetFactory> factories = new ArrayList<>(oneOfEach());
+        factories.removeIf(f -> f.type() == TargetType.REDIS);
+        factories.add(new TargetFactory() {
+            @Override
+            public TargetType type() {
+                return TargetType.REDIS;
+            }
+
+            @Override
+            public Target create(RegionTarget region, TargetContext context) {
+                // As URI.create and Jedis do: the URL as given, in the message.
+                throw new IllegalArgumentException("Illegal character in " + region.url());
+            }
+        });
+        TargetRegistry registry =
+                new TargetRegistry(factories, new WorkerSecrets(Map.of("WALGATE_SECRET_CACHE", "s3cr^t"), folder));
+
+        assertThatThrownBy(() -> registry.create(
+                        TargetType.REDIS,
+                        new RegionTarget("redis://:${secret:cache}@h:1", null),
+                        TargetContext.of("c", "eu")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis://:${secret:cache}@h:1")
+                .hasMessageNotContaining("s3cr");
+    }
+
+    @Test
     void aTypeWithoutAFactoryIsNamedAtStart() {
         List<TargetFactory> some = List.of(new Fake(TargetType.HTTP, closed), new Fake(TargetType.REDIS, closed));
 

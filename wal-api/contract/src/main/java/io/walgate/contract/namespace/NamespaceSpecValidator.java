@@ -212,6 +212,13 @@ public final class NamespaceSpecValidator {
             return;
         }
         region.options().forEach((name, value) -> {
+            if (value != null && value.contains("${")) {
+                checks.add(
+                        path + "." + name,
+                        ErrorCode.INVALID_TARGET_OPTION,
+                        "secret references belong in the URL's credentials, not in options");
+                return;
+            }
             var problem = switch (name) {
                 case "ttl" -> TargetOptions.ttlProblem(value);
                 case "timeout" -> TargetOptions.timeoutProblem(value);
@@ -255,7 +262,11 @@ public final class NamespaceSpecValidator {
             URI uri = new URI(parseable.startsWith("jdbc:") ? parseable.substring("jdbc:".length()) : parseable);
             scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (uri.getHost() == null) {
-                checks.add(path, ErrorCode.INVALID_TARGET_URL, "must name a host; got '" + url + "'");
+                // Not echoed when it has user info: a password in it would be in the answer and logs.
+                checks.add(
+                        path,
+                        ErrorCode.INVALID_TARGET_URL,
+                        "must name a host" + (url.contains("@") ? "" : "; got '" + url + "'"));
                 return;
             }
         } catch (URISyntaxException e) {

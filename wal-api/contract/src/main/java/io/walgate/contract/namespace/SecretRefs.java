@@ -2,6 +2,9 @@ package io.walgate.contract.namespace;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +62,21 @@ public final class SecretRefs {
      * @throws IllegalArgumentException naming the first secret {@code lookup} does not have
      */
     public static String resolve(String text, Function<String, Optional<String>> lookup) {
+        return resolve(text, lookup, Function.identity());
+    }
+
+    /**
+     * {@code url} with each reference replaced by its value, percent-encoded: a password holding
+     * {@code @}, {@code /}, {@code &} or {@code %} stays one password (clients decode the user info
+     * and query values they read).
+     */
+    public static String resolveUrl(String url, Function<String, Optional<String>> lookup) {
+        return resolve(
+                url, lookup, v -> URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    private static String resolve(
+            String text, Function<String, Optional<String>> lookup, Function<String, String> encode) {
         if (text == null || !text.contains("${")) {
             return text;
         }
@@ -68,17 +86,15 @@ public final class SecretRefs {
             String name = m.group(1);
             String value = lookup.apply(name)
                     .orElseThrow(() -> new IllegalArgumentException("no secret '" + name + "' on this worker"));
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(value)));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    /** {@code region} with every reference in its URL and options resolved. */
+    /** {@code region} with the references in its URL resolved (options hold none: {@link #problem}). */
     public static RegionTarget resolve(RegionTarget region, Function<String, Optional<String>> lookup) {
-        Map<String, String> options = new HashMap<>();
-        region.options().forEach((k, v) -> options.put(k, resolve(v, lookup)));
-        return new RegionTarget(resolve(region.url(), lookup), options);
+        return new RegionTarget(resolveUrl(region.url(), lookup), region.options());
     }
 
     /** {@code url} with references replaced by a stand-in that every URL parser accepts. */
@@ -99,10 +115,14 @@ public final class SecretRefs {
         } catch (URISyntaxException e) {
             return Optional.empty(); // not a URL: checkUrl says so
         }
-        String userInfo = uri.getRawUserInfo();
+        // Decoded, as clients read them: "default%3Ahunter2" is a user and a password.
+        String userInfo = uri.getUserInfo();
+        int refsPlaced = 0;
         if (userInfo != null && userInfo.contains(":")) {
             String password = userInfo.substring(userInfo.indexOf(':') + 1);
-            if (!password.isEmpty() && !password.equals(STAND_IN)) {
+            if (password.equals(STAND_IN)) {
+                refsPlaced++;
+            } else if (!password.isEmpty()) {
                 return Optional.of(inClear("the password in the user info"));
             }
         }
@@ -110,14 +130,32 @@ public final class SecretRefs {
         if (query != null) {
             for (String parameter : query.split("&")) {
                 int eq = parameter.indexOf('=');
-                String key = (eq < 0 ? parameter : parameter.substring(0, eq)).toLowerCase(Locale.ROOT);
+                String key =
+                        decoded(eq < 0 ? parameter : parameter.substring(0, eq)).toLowerCase(Locale.ROOT);
                 String value = eq < 0 ? "" : parameter.substring(eq + 1);
-                if (SECRET_PARAMETERS.contains(key) && !value.isEmpty() && !value.equals(STAND_IN)) {
+                boolean credential = SECRET_PARAMETERS.contains(key);
+                if (credential && value.equals(STAND_IN)) {
+                    refsPlaced++;
+                } else if (credential && !value.isEmpty()) {
                     return Optional.of(inClear("the query parameter '" + key + "'"));
                 }
             }
         }
+        // A reference anywhere else (the host, the path, a user name) could carry a secret to a
+        // place of the spec's choosing: only credentials may name one.
+        if (parseable.split(STAND_IN, -1).length - 1 != refsPlaced) {
+            return Optional.of("a secret reference may stand only for the password of the user info or the value of a"
+                    + " credential query parameter (" + SECRET_PARAMETERS + ")");
+        }
         return Optional.empty();
+    }
+
+    private static String decoded(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw; // a stray '%': clients read it as it is
+        }
     }
 
     private static String inClear(String what) {

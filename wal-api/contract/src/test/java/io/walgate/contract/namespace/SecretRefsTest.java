@@ -45,6 +45,37 @@ class SecretRefsTest {
     }
 
     @Test
+    void aPasswordHiddenByPercentEncodingIsStillAPasswordInClear() {
+        assertThat(SecretRefs.problem("redis://default%3Ahunter2@cache:6379")).isPresent();
+        assertThat(SecretRefs.problem("https://h/x?pass%77ord=hunter2")).isPresent();
+    }
+
+    @Test
+    void aReferenceMayStandOnlyForACredentialNeverForAHostAPathOrAnOption() {
+        assertThat(SecretRefs.problem("https://${secret:db}.attacker.example/x"))
+                .isPresent();
+        assertThat(SecretRefs.problem("https://h/${secret:db}")).isPresent();
+        assertThat(SecretRefs.problem("https://h/x?q=${secret:db}")).isPresent();
+        assertThat(SecretRefs.problem("postgresql://${secret:db}:${secret:db}@h/x"))
+                .isPresent();
+        NamespaceSpec spec = withUrl("postgresql://db/shop")
+                .withTarget(new TargetSpec(
+                        TargetType.POSTGRES,
+                        Map.of("local", new RegionTarget("postgresql://db/shop", Map.of("table", "${secret:t}")))));
+        assertThat(NamespaceSpecValidator.validate(spec))
+                .extracting(Violation::code)
+                .containsExactly(ErrorCode.INVALID_TARGET_OPTION);
+    }
+
+    @Test
+    void aResolvedPasswordIsEncodedSoThatItStaysOnePassword() {
+        assertThat(SecretRefs.resolveUrl(
+                        "postgresql://app:${secret:db}@h/shop?password=${secret:db}",
+                        name -> Optional.of("p@ss/w&rd %")))
+                .isEqualTo("postgresql://app:p%40ss%2Fw%26rd%20%25@h/shop?password=p%40ss%2Fw%26rd%20%25");
+    }
+
+    @Test
     void aMalformedReferenceIsRefusedNotSentAsIs() {
         assertThat(SecretRefs.problem("postgresql://app:${secret:Orders DB}@db/shop"))
                 .isPresent();

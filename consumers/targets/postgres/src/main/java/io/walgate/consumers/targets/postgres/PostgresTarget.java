@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -43,6 +44,9 @@ final class PostgresTarget implements Target {
     }
 
     private final String jdbcUrl;
+    /** The user and password of the URL's user info, which pgjdbc does not read from a URL. */
+    private final Properties credentials = new Properties();
+
     private final String defaultTable;
     private final PostgresSchema schema = new PostgresSchema();
     private Connection connection;
@@ -51,9 +55,22 @@ final class PostgresTarget implements Target {
     /** Unused this long, the connection is checked before it is used again. */
     private static final Duration IDLE = Duration.ofSeconds(30);
 
-    /** @param url {@code postgresql://host:port/db?user=…&password=…} */
+    /**
+     * @param url {@code postgresql://[user[:password]@]host:port/db[?user=…&password=…]}; user info,
+     *     percent-decoded, goes to the driver as properties (pgjdbc would read it as part of the host)
+     */
     PostgresTarget(URI url, String defaultTable) {
-        this.jdbcUrl = "jdbc:" + url.toString().replaceFirst("^postgres://", "postgresql://");
+        String userInfo = url.getUserInfo();
+        String raw = url.toString();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            credentials.setProperty("user", colon < 0 ? userInfo : userInfo.substring(0, colon));
+            if (colon >= 0) {
+                credentials.setProperty("password", userInfo.substring(colon + 1));
+            }
+            raw = raw.replaceFirst("//[^/?#]*@", "//");
+        }
+        this.jdbcUrl = "jdbc:" + raw.replaceFirst("^postgres://", "postgresql://");
         this.defaultTable = defaultTable == null ? TargetConfinement.DEFAULT_TABLE : defaultTable;
     }
 
@@ -200,7 +217,7 @@ final class PostgresTarget implements Target {
         lastUsed = now;
         if (connection == null || connection.isClosed() || (idle && !connection.isValid(2))) {
             close();
-            connection = DriverManager.getConnection(jdbcUrl);
+            connection = DriverManager.getConnection(jdbcUrl, credentials);
             connection.setAutoCommit(false);
         }
         return connection;

@@ -185,6 +185,17 @@ class PostgresTargetIT extends TargetContract {
     }
 
     @Test
+    void aUserAndPasswordInTheUrlsUserInfoReachTheDriverAndNotTheHostName() throws Exception {
+        // pgjdbc reads no user info: "postgres:p%40ss@127.0.0.1" would have been a host name.
+        String url = region().url().replace("postgresql://", "postgresql://postgres:p%40ss%2Fw%26rd@");
+        String key = "userinfo-" + System.nanoTime();
+        try (Target target = factory().create(new RegionTarget(url, null), TargetContext.of("contract", "local"))) {
+            assertThat(target.apply(write(key, "v", TargetOp.PUT, null))).isInstanceOf(Target.Applied.Done.class);
+        }
+        assertThat(readBack(key)).contains("v");
+    }
+
+    @Test
     void anEntryAimedAtWalgatesOwnTablesFailsForGoodAndTouchesNothing() throws Exception {
         String key = "own-" + System.nanoTime();
         try (Target target = factory().create(region(), TargetContext.of("contract", "local"))) {
