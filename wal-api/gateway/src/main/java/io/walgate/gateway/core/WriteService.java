@@ -17,9 +17,6 @@ import io.walgate.contract.namespace.BackendType;
 import io.walgate.contract.namespace.Caller;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.NamespaceState;
-import io.walgate.contract.namespace.ResourceNames;
-import io.walgate.contract.namespace.TargetConfinement;
-import io.walgate.contract.namespace.TargetType;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -190,37 +187,6 @@ public final class WriteService {
         }
     }
 
-    /**
-     * Keeps the entry inside its namespace ({@link TargetConfinement}): a table, topic, remote
-     * namespace or path its target.allow does not grant is refused, and so is any namespace's own
-     * Kafka topic (a custom log name need not start with the reserved prefix).
-     */
-    private void confine(WriteRequest request, NamespaceSpec namespace, Caller caller) {
-        Map<String, String> options = request.target().options();
-        if (options.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<String, String> option : options.entrySet()) {
-            TargetConfinement.problem(namespace, option.getKey(), option.getValue())
-                    .ifPresent(problem -> {
-                        throw notAllowed(option.getKey(), caller.name() + " may not send entries there: " + problem);
-                    });
-        }
-        String topic = options.get("topic");
-        if (topic != null && namespace.target().type() == TargetType.KAFKA) {
-            for (NamespaceSpec other : namespaces.all()) {
-                if (ResourceNames.isKafkaResourceOf(other.backend(), topic)) {
-                    throw notAllowed("topic", "'" + topic + "' is a Walgate namespace's own topic");
-                }
-            }
-        }
-    }
-
-    private static WalException notAllowed(String option, String message) {
-        return WalException.invalid(
-                List.of(new Violation("target.options." + option, ErrorCode.TARGET_NOT_ALLOWED, message)));
-    }
-
     private static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
@@ -259,7 +225,7 @@ public final class WriteService {
         if (!violations.isEmpty()) {
             throw WalException.invalid(violations);
         }
-        confine(request, namespace, caller);
+        EntryConfinement.check(request, namespace, caller, namespaces);
         if (!appenders.containsKey(namespace.backend().type())) {
             throw new WalException(
                     ErrorCode.BACKEND_UNAVAILABLE,
