@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +63,48 @@ final class StatusCmd implements Runnable {
         }
         delivery.forEach((region, v) ->
                 rows.add(List.of("lag / DLQ depth (" + region + ")", count(v[0]) + " / " + count(v[1]))));
+        JsonNode deadLetters = deadLetters(namespace);
+        ObjectNode indexed = Api.JSON.createObjectNode();
+        deadLetters.forEach(d -> {
+            indexed.putObject(d.path("region").asText())
+                    .put("count", d.path("count").asLong())
+                    .set("oldestDeadAt", d.path("oldestDeadAt"));
+            rows.add(List.of(
+                    "dead letters (" + d.path("region").asText() + ")",
+                    d.path("count").asLong() + ", oldest "
+                            + age(d.path("oldestDeadAt").asText()) + " ago ("
+                            + d.path("oldestDeadAt").asText() + ")"));
+        });
+        if (deadLetters.isArray() && deadLetters.isEmpty()) {
+            rows.add(List.of("dead letters", "none"));
+        }
+        shown.set("deadLetters", deadLetters.isArray() ? indexed : Api.JSON.nullNode());
         global.out().print(shown, List.of("FIELD", "VALUE"), rows);
+    }
+
+    /**
+     * The dead-letter index's count and oldest per region; a missing node when the caller may not
+     * see them (only operators and the admin may), so that status still answers for writers.
+     */
+    private JsonNode deadLetters(String namespace) {
+        try {
+            return global.controller()
+                    .get("/v1/namespaces/" + NsCmd.encode(namespace) + "/dead-letters/summary")
+                    .body();
+        } catch (CliException e) {
+            return Api.JSON.missingNode();
+        }
+    }
+
+    /** How long ago {@code instant} was, roughly: 45s, 12m, 3h, 2d. */
+    static String age(String instant) {
+        try {
+            long s = Math.max(
+                    0, Duration.between(Instant.parse(instant), Instant.now()).toSeconds());
+            return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172_800 ? s / 3600 + "h" : s / 86_400 + "d";
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 
     private static final Pattern GAUGE =

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         name = "walctl",
         mixinStandardHelpOptions = true,
         version = "walctl 0.1.0",
-        description = "The command line of Walgate: namespaces, writes and contexts.",
+        description = "The command line of Walgate: namespaces, writes, dead letters and contexts.",
         exitCodeOnInvalidInput = CliException.USAGE,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             DiffCmd.class,
             WriteCmd.class,
             StatusCmd.class,
+            DlqCmd.class,
             ConfigCmd.class,
             AutoComplete.GenerateCompletion.class
         })

@@ -11,7 +11,9 @@ import io.walgate.devstack.KeycloakServer;
 import io.walgate.devstack.Ports;
 import io.walgate.devstack.ServiceJars;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +84,85 @@ class ControllerAuthIT {
                 .then()
                 .statusCode(403)
                 .body("code", equalTo("FORBIDDEN"));
+    }
+
+    @Test
+    void deadLettersAreForTheNamespacesOperatorsAndTheAdminAlone() throws Exception {
+        String name = "auth-dlq-" + System.nanoTime() % 100_000;
+        Map<String, Object> spec = Specs.kafka(name, 1);
+        spec.put("access", Specs.map("writers", List.of("svc-orders"), "operators", List.of("user:oncall")));
+        String admin = token(KeycloakServer.ADMIN_CLIENT, KeycloakServer.ADMIN_SECRET);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(spec)
+                .post("/v1/namespaces")
+                .then()
+                .statusCode(201);
+        String entryId;
+        try (var shelf = new DeadLetterShelf("walgate_auth", null)) {
+            var entry = DeadLetterShelf.entry(name, "a", "HTTP_400");
+            entryId = entry.id().toString();
+            shelf.indexOnly(entry, "local", Instant.now());
+        }
+        String list = "/v1/namespaces/" + name + "/dead-letters";
+        String one = list + "/" + entryId;
+        String operator =
+                JsonPath.from(keycloak.passwordToken("oncall", "oncall")).getString("access_token");
+        String writer = token(KeycloakServer.WRITER_CLIENT, KeycloakServer.WRITER_SECRET);
+        String stranger = token(KeycloakServer.STRANGER_CLIENT, KeycloakServer.STRANGER_SECRET);
+
+        given().baseUri(controller.endpoint()).get(list).then().statusCode(401);
+        for (String path : List.of(list, one, list + "/summary")) {
+            given().baseUri(controller.endpoint())
+                    .auth()
+                    .oauth2(stranger)
+                    .get(path)
+                    .then()
+                    .statusCode(404)
+                    .body("code", equalTo("NAMESPACE_NOT_FOUND"));
+            given().baseUri(controller.endpoint())
+                    .auth()
+                    .oauth2(writer)
+                    .get(path)
+                    .then()
+                    .statusCode(403)
+                    .body("code", equalTo("FORBIDDEN"));
+            given().baseUri(controller.endpoint())
+                    .auth()
+                    .oauth2(operator)
+                    .get(path)
+                    .then()
+                    .statusCode(200);
+        }
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(writer)
+                .body("{\"reason\":\"mine now\"}")
+                .post(list + ":purge")
+                .then()
+                .statusCode(403);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(writer)
+                .delete(one + "?reason=mine")
+                .then()
+                .statusCode(403);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(operator)
+                .delete(one + "?reason=replayed%20by%20hand")
+                .then()
+                .statusCode(200)
+                .body("discarded", equalTo(1));
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(admin)
+                .get("/v1/namespaces/" + name + "/audit")
+                .then()
+                .body("[0].action", equalTo("dead-letters.discard"))
+                .body("[0].actor", equalTo("user:oncall"));
     }
 
     @Test

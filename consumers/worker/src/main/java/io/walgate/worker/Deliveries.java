@@ -6,6 +6,7 @@ import io.walgate.adapter.spi.LogReader;
 import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.Attempts;
+import io.walgate.consumers.engine.DeadLetterIndex;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.TargetRegistry;
@@ -34,6 +35,7 @@ final class Deliveries implements AutoCloseable {
     private final SqsClient sqs;
     private final Supplier<PayloadStore> payloads;
     private final DeliveryMetrics metrics;
+    private final DeadLetterIndex index;
     private final Clock clock = Clock.systemUTC();
 
     Deliveries(
@@ -43,6 +45,7 @@ final class Deliveries implements AutoCloseable {
             SqsClient sqs,
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
+            DeadLetterIndex index,
             DeliveryMetrics metrics,
             TargetRegistry targets,
             TargetContexts contexts) {
@@ -61,6 +64,7 @@ final class Deliveries implements AutoCloseable {
             throw e;
         }
         this.payloads = payloads;
+        this.index = index;
         this.metrics = metrics;
     }
 
@@ -72,7 +76,7 @@ final class Deliveries implements AutoCloseable {
                         spec,
                         region,
                         Attempts.perLane(spec, region, targets, contexts.of(spec), payloads, events, clock),
-                        new ReportedProgress(spec.name() + " (" + region + ")", events, clock));
+                        new ReportedProgress(spec.name() + " (" + region + ")", events, index, clock));
     }
 
     @Override
@@ -80,6 +84,9 @@ final class Deliveries implements AutoCloseable {
         // Each in turn, whatever the one before threw: a shutdown must not leak the rest.
         List<AutoCloseable> owned = new ArrayList<>(readers.values());
         owned.add(targets);
+        if (index != null) {
+            owned.add(index);
+        }
         owned.add(sqs);
         for (AutoCloseable c : owned) {
             try {

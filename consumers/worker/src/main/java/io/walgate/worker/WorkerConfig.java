@@ -39,6 +39,14 @@ public interface WorkerConfig extends ControllerFeedSettings {
     @WithName(SettingNames.PAYLOAD_STORE_JDBC_URL)
     Optional<String> payloadStoreJdbcUrl();
 
+    /**
+     * The controller's database, where dead letters are indexed for operators (table {@code
+     * dead_letters}), e.g. {@code jdbc:postgresql://127.0.0.1:5433/walgate_controller?user=postgres}.
+     * Without it, dead letters are only in the DLQ until the controller's reindex finds them.
+     */
+    @WithName(SettingNames.DEAD_LETTER_INDEX_JDBC_URL)
+    Optional<String> deadLetterIndexJdbcUrl();
+
     @WithName(SettingNames.SQS)
     Sqs sqs();
 

@@ -1,11 +1,14 @@
 package io.walgate.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.client.NamespaceCache;
+import io.walgate.consumers.engine.DeadLetterIndex;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.consumers.targets.WorkerSecrets;
@@ -63,7 +66,7 @@ public class WorkerWiring {
         return new NamespaceCacheHealth(feed.cache());
     }
 
-    void start(@Observes StartupEvent event, NamespaceFeed feed, DeliveryMetrics metrics) {
+    void start(@Observes StartupEvent event, NamespaceFeed feed, DeliveryMetrics metrics, MeterRegistry registry) {
         Map<String, Object> kafka = new HashMap<>(config.kafka().client());
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         WorkerConfig.Sqs sqs = config.sqs();
@@ -74,6 +77,7 @@ public class WorkerWiring {
                 SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), sqs.accessKeyId(), sqs.secretAccessKey()),
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
+                deadLetterIndex(registry),
                 metrics,
                 // Fails the worker's start when a target type has no factory on the class path.
                 TargetRegistry.load(new WorkerSecrets(System.getenv(), Path.of(config.secretsFolder()))),
@@ -90,6 +94,26 @@ public class WorkerWiring {
         Log.infof(
                 "worker serves shard '%s' in region '%s'; namespaces from %s",
                 config.shard(), config.region(), config.controllerUrl());
+    }
+
+    /**
+     * The dead-letter index, with {@code walgate_dead_letter_index_failures_total}: letters that are
+     * in a DLQ but could not be recorded (the controller's reindex finds them).
+     */
+    private DeadLetterIndex deadLetterIndex(MeterRegistry registry) {
+        if (config.deadLetterIndexJdbcUrl().isEmpty()) {
+            Log.warnf(
+                    "walgate.worker.%s is not set: dead letters are not indexed, operators find them only"
+                            + " after the controller's reindex",
+                    SettingNames.DEAD_LETTER_INDEX_JDBC_URL);
+            return null;
+        }
+        DeadLetterIndex index =
+                new DeadLetterIndex(config.deadLetterIndexJdbcUrl().get());
+        FunctionCounter.builder("walgate_dead_letter_index_failures", index, DeadLetterIndex::failures)
+                .description("dead letters in a DLQ that could not be recorded in the index")
+                .register(registry);
+        return index;
     }
 
     void stop(@Observes ShutdownEvent event, NamespaceFeed feed) {

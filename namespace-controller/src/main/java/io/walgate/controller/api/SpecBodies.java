@@ -9,7 +9,8 @@ import io.walgate.support.json.JsonBodyErrors;
 import io.walgate.support.json.StrictJson;
 
 /**
- * A request body as a namespace spec, read so that what is stored is exactly what was sent.
+ * A request body as a namespace spec (or another request's JSON), read so that what is stored is
+ * exactly what was sent.
  *
  * <ol>
  *   <li>The bytes are UTF-8, checked byte by byte: nothing becomes U+FFFD.
@@ -24,6 +25,11 @@ final class SpecBodies {
     private SpecBodies() {}
 
     static NamespaceSpec read(ObjectMapper json, byte[] bytes) {
+        return read(json, bytes, NamespaceSpec.class, "a namespace spec");
+    }
+
+    /** A body of another request, read by the same rules; {@code what} names it in refusals. */
+    static <T> T read(ObjectMapper json, byte[] bytes, Class<T> type, String what) {
         String body;
         try {
             body = bytes == null ? "" : StrictJson.utf8(bytes);
@@ -31,25 +37,25 @@ final class SpecBodies {
             throw new WalException(ErrorCode.MALFORMED_REQUEST, e.getMessage());
         }
         if (body.isBlank()) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be " + what + " as JSON");
         }
-        NamespaceSpec spec;
+        T value;
         String asRead;
         try {
-            spec = json.readValue(body, NamespaceSpec.class);
-            asRead = spec == null ? null : json.writeValueAsString(spec);
+            value = json.readValue(body, type);
+            asRead = value == null ? null : json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw JsonBodyErrors.of(e);
         }
-        if (spec == null) {
-            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be a namespace spec as JSON");
+        if (value == null) {
+            throw new WalException(ErrorCode.MALFORMED_REQUEST, "the body must be " + what + " as JSON");
         }
         if (hasUnpairedSurrogate(asRead)) {
             throw new WalException(
                     ErrorCode.MALFORMED_REQUEST,
                     "a string in the body holds an unpaired surrogate escape (such as \\ud800), which is no character");
         }
-        return spec;
+        return value;
     }
 
     static boolean hasUnpairedSurrogate(String text) {

@@ -1,5 +1,8 @@
 package io.walgate.controller.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walgate.contract.namespace.SecretRefs;
 import io.walgate.controller.SpecCodec;
 import io.walgate.controller.store.AuditRow;
@@ -11,9 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class Views {
     private final SpecCodec codec;
+    private final ObjectMapper json;
 
-    Views(SpecCodec codec) {
+    Views(SpecCodec codec, ObjectMapper json) {
         this.codec = codec;
+        this.json = json;
     }
 
     /**
@@ -37,6 +42,17 @@ class Views {
     }
 
     AuditView of(AuditRow row) {
-        return new AuditView(row.at, row.actor, row.action, row.version);
+        return new AuditView(row.at, row.actor, row.action, row.version, details(row.details));
+    }
+
+    private JsonNode details(String details) {
+        if (details == null) {
+            return null;
+        }
+        try {
+            return json.readTree(details);
+        } catch (JsonProcessingException e) {
+            return json.getNodeFactory().textNode(details); // written by this service as JSON; never so
+        }
     }
 }

@@ -1,9 +1,12 @@
 package io.walgate.controller.provision;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
+import io.walgate.adapter.kafka.KafkaDeadLetterQueue;
 import io.walgate.adapter.kafka.KafkaTopicSettings;
+import io.walgate.adapter.spi.DeadLetterQueue;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.sqs.SqsAdapters;
+import io.walgate.adapter.sqs.SqsDeadLetterQueue;
 import io.walgate.contract.namespace.BackendType;
 import io.walgate.controller.ControllerConfig;
 import io.walgate.support.config.SettingNames;
@@ -18,11 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** One {@link LogProvisioner} per backend, built lazily from configuration and closed at shutdown. */
+/**
+ * The controller's clients of each backend, built lazily from configuration and closed at shutdown:
+ * one {@link LogProvisioner} and one {@link DeadLetterQueue} per backend.
+ */
 @ApplicationScoped
 public class Provisioners {
     private final ControllerConfig config;
     private final Map<BackendType, LogProvisioner> provisioners = new EnumMap<>(BackendType.class);
+    private final Map<BackendType, DeadLetterQueue> deadLetters = new EnumMap<>(BackendType.class);
     private SqsClient sqs;
 
     Provisioners(ControllerConfig config) {
@@ -33,23 +40,37 @@ public class Provisioners {
         return provisioners.computeIfAbsent(type, this::create);
     }
 
+    /** Where dead letters of {@code type} are read and removed for operators. */
+    public synchronized DeadLetterQueue deadLetters(BackendType type) {
+        return deadLetters.computeIfAbsent(type, t -> switch (t) {
+            case KAFKA -> KafkaDeadLetterQueue.of(kafkaClient());
+            case SQS -> new SqsDeadLetterQueue(sqsClient());
+        });
+    }
+
     private LogProvisioner create(BackendType type) {
         return switch (type) {
-            case KAFKA -> {
-                Map<String, Object> admin = new HashMap<>(config.kafka().admin());
-                admin.put("bootstrap.servers", config.kafka().bootstrapServers());
-                yield KafkaAdapters.provisioner(admin, topicSettings(config.kafka()));
-            }
-            case SQS -> {
-                SqsSettings settings = config.sqs();
-                sqs = SqsAdapters.client(
-                        settings.endpoint().orElse(null),
-                        settings.region(),
-                        settings.accessKeyId(),
-                        settings.secretAccessKey());
-                yield SqsAdapters.provisioner(sqs);
-            }
+            case KAFKA -> KafkaAdapters.provisioner(kafkaClient(), topicSettings(config.kafka()));
+            case SQS -> SqsAdapters.provisioner(sqsClient());
         };
+    }
+
+    private Map<String, Object> kafkaClient() {
+        Map<String, Object> client = new HashMap<>(config.kafka().admin());
+        client.put("bootstrap.servers", config.kafka().bootstrapServers());
+        return client;
+    }
+
+    private SqsClient sqsClient() {
+        if (sqs == null) {
+            SqsSettings settings = config.sqs();
+            sqs = SqsAdapters.client(
+                    settings.endpoint().orElse(null),
+                    settings.region(),
+                    settings.accessKeyId(),
+                    settings.secretAccessKey());
+        }
+        return sqs;
     }
 
     /** Throws at the first use of Kafka, naming the setting, when one does not parse. */
@@ -78,6 +99,7 @@ public class Provisioners {
     @PreDestroy
     synchronized void close() {
         provisioners.values().forEach(LogProvisioner::close);
+        deadLetters.values().forEach(DeadLetterQueue::close);
         if (sqs != null) {
             sqs.close();
         }

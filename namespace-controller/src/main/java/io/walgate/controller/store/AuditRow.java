@@ -27,4 +27,7 @@ public class AuditRow {
 
     @Column(name = "after_spec")
     public String afterSpec;
+
+    /** What an action on dead letters did, as JSON; null for spec changes. */
+    public String details;
 }

@@ -211,7 +211,10 @@ public class NamespaceStore {
                         .map(updated -> updated == 1));
     }
 
-    /** Forgets a deleted namespace whose resources are gone, and releases its resource names. */
+    /**
+     * Forgets a deleted namespace whose resources are gone, and releases its resource names; its
+     * dead-letter index goes with its DLQ.
+     */
     public Uni<Boolean> remove(String name, long version) {
         return sessions.withTransaction(s -> s.createMutationQuery(
                         "delete from NamespaceRow n where n.name = :name and n.version = :version"
@@ -221,6 +224,11 @@ public class NamespaceStore {
                 .executeUpdate()
                 .chain(deleted -> deleted != 1
                         ? Uni.createFrom().item(false)
-                        : ReservedNames.release(s, name).replaceWith(true)));
+                        : ReservedNames.release(s, name)
+                                .chain(() -> s.createMutationQuery(
+                                                "delete from DeadLetterRow d where d.namespace = :name")
+                                        .setParameter("name", name)
+                                        .executeUpdate())
+                                .replaceWith(true)));
     }
 }

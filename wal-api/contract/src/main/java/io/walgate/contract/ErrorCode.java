@@ -57,6 +57,8 @@ public enum ErrorCode {
     /** A replace without If-Match: refused so that no update is lost silently. */
     PRECONDITION_REQUIRED(428, "FAILED_PRECONDITION"),
     ENTRY_NOT_FOUND(404, "NOT_FOUND"),
+    /** No dead letter of that entry in the namespace's index (never dead-lettered, or discarded). */
+    DEAD_LETTER_NOT_FOUND(404, "NOT_FOUND"),
     /** The idempotency key was used for a different request inside the dedup window. */
     IDEMPOTENCY_KEY_REUSED(422, "INVALID_ARGUMENT"),
     /**

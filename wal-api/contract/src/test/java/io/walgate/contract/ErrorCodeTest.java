@@ -51,6 +51,7 @@ class ErrorCodeTest {
                 "VERSION_CONFLICT",
                 "PRECONDITION_REQUIRED",
                 "ENTRY_NOT_FOUND",
+                "DEAD_LETTER_NOT_FOUND",
                 "IDEMPOTENCY_KEY_REUSED",
                 "IDEMPOTENCY_IN_PROGRESS",
                 "INVALID_NAMESPACE_NAME",

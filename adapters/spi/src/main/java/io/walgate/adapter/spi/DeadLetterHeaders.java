@@ -2,6 +2,7 @@ package io.walgate.adapter.spi;
 
 import io.walgate.contract.entry.Envelope;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,6 +35,54 @@ public final class DeadLetterHeaders {
             }
         }
         return h;
+    }
+
+    /**
+     * The index entry of a dead letter read back from its DLQ (the index's rebuild): from {@code
+     * headers} as {@link #of} wrote them, and from {@code entry} (its decoded envelope, null when
+     * it is none) for what headers do not carry. A record without headers (moved by SQS's redrive
+     * policy, or written before they existed) gets region {@code unknown}, error code {@code
+     * UNKNOWN} and {@code fallbackDeadAt}.
+     */
+    public static DeadLettered read(
+            Map<String, String> headers,
+            Envelope entry,
+            String namespace,
+            Instant fallbackDeadAt,
+            DeadLettered.Place at) {
+        String deadAt = headers.get("walgate-dead-at");
+        String acceptedAt = headers.get("walgate-accepted-at");
+        String attempts = headers.get("walgate-attempts");
+        return new DeadLettered(
+                namespace,
+                headers.getOrDefault("walgate-region", "unknown"),
+                entry != null ? entry.id().toString() : headers.get("walgate-entry-id"),
+                entry == null ? null : entry.partitionKey(),
+                entry == null || entry.target() == null ? null : entry.target().key(),
+                headers.get("walgate-first-error-code"),
+                headers.get("walgate-first-error-message"),
+                headers.getOrDefault("walgate-error-code", "UNKNOWN"),
+                headers.get("walgate-error-message"),
+                attempts != null ? parseInt(attempts) : entry == null ? 0 : entry.attempt(),
+                acceptedAt != null ? parseInstant(acceptedAt, null) : entry == null ? null : entry.acceptedAt(),
+                deadAt != null ? parseInstant(deadAt, fallbackDeadAt) : fallbackDeadAt,
+                at);
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Instant parseInstant(String text, Instant otherwise) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return otherwise;
+        }
     }
 
     private static void put(Map<String, String> h, String name, String value) {

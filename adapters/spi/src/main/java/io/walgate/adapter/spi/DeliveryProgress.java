@@ -8,6 +8,10 @@ package io.walgate.adapter.spi;
  *   <li>Called on the subscription's thread; an implementation must be quick and must not throw.
  *   <li>{@link #position} and {@link #backlog} come every {@code 10 s} or so, from values the
  *       reader already has or asked for off its thread: reporting never blocks delivery.
+ *   <li>{@link #deadLettered} comes once per dead letter, after the DLQ acknowledged it and before
+ *       its source is settled, so that an index of dead letters misses none that a crash could not
+ *       also leave unsettled (and so written again). It may take one database write; it must not
+ *       throw, and what it cannot record stays findable in the DLQ itself.
  * </ol>
  */
 public interface DeliveryProgress {
@@ -35,4 +39,7 @@ public interface DeliveryProgress {
      * {@code count} entries of {@code where}. They are gone; the subscription goes on after them.
      */
     default void lost(String where, long count) {}
+
+    /** A dead letter is in the DLQ, at {@code letter.at()}; its source is not settled yet. */
+    default void deadLettered(DeadLettered letter) {}
 }

@@ -13,6 +13,7 @@ import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.DeliverySpec;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.contract.namespace.Ordering;
+import io.walgate.contract.namespace.ResourceNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,10 +184,16 @@ public abstract class DeliveryContract {
                 "no such table",
                 "permanent failure");
         AtomicLong deadLetters = new AtomicLong(-2);
+        List<DeadLettered> indexed = new CopyOnWriteArrayList<>();
         open(ns, handler, new DeliveryProgress() {
             @Override
             public void backlog(long lag, long dead) {
                 deadLetters.set(dead);
+            }
+
+            @Override
+            public void deadLettered(DeadLettered letter) {
+                indexed.add(letter);
             }
         });
         Envelope e = entry(ns, "doomed", null);
@@ -203,6 +210,17 @@ public abstract class DeliveryContract {
                     .containsEntry("walgate-region", "local");
         });
         await().atMost(WAIT).until(() -> deadLetters.get() == 1);
+        assertThat(indexed)
+                .as("reported for the index, with where the DLQ holds it")
+                .singleElement()
+                .satisfies(l -> {
+                    assertThat(l.entryId()).isEqualTo(e.id().toString());
+                    assertThat(l.errorCode()).isEqualTo("HTTP_400");
+                    assertThat(l.region()).isEqualTo("local");
+                    assertThat(l.at().queue())
+                            .isEqualTo(ResourceNames.deadLetterName(
+                                    ns.backend().type(), ns.backend().topic()));
+                });
     }
 
     @Test

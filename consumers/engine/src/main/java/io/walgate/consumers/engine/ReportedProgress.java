@@ -1,5 +1,6 @@
 package io.walgate.consumers.engine;
 
+import io.walgate.adapter.spi.DeadLettered;
 import io.walgate.adapter.spi.DeliveryProgress;
 import java.time.Clock;
 
@@ -11,11 +12,18 @@ import java.time.Clock;
 public final class ReportedProgress implements DeliveryProgress {
     private final StallWatch stall;
     private final DeliveryEvents events;
+    private final DeadLetterIndex index;
 
     /** @param name the namespace and region, for the log: {@code orders (eu)} */
     public ReportedProgress(String name, DeliveryEvents events, Clock clock) {
+        this(name, events, null, clock);
+    }
+
+    /** @param index where dead letters are recorded; null: nowhere but the DLQ */
+    public ReportedProgress(String name, DeliveryEvents events, DeadLetterIndex index, Clock clock) {
         this.stall = new StallWatch(name, clock);
         this.events = DeliveryEvents.guarded(events);
+        this.index = index;
     }
 
     @Override
@@ -42,5 +50,12 @@ public final class ReportedProgress implements DeliveryProgress {
     @Override
     public void lost(String where, long count) {
         events.lost(where, count);
+    }
+
+    @Override
+    public void deadLettered(DeadLettered letter) {
+        if (index != null) {
+            index.record(letter);
+        }
     }
 }

@@ -45,6 +45,8 @@ public final class SettingNames {
     public static final String CONTROLLER_URL = "controller-url";
     public static final String CONTROLLER_TOKEN = "controller-token";
     public static final String PAYLOAD_STORE_JDBC_URL = "payload-store-jdbc-url";
+    /** The worker's dead-letter index: the controller's database. */
+    public static final String DEAD_LETTER_INDEX_JDBC_URL = "dead-letter-index-jdbc-url";
     /** The controller's reconcile round. */
     public static final String RECONCILE_INTERVAL = "reconcile-interval";
     /** The worker's SQS long poll. */

@@ -1,6 +1,8 @@
 package io.walgate.adapter.kafka.read;
 
 import io.walgate.adapter.spi.DeadLetterHeaders;
+import io.walgate.adapter.spi.DeadLettered;
+import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.Verdict;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
@@ -10,11 +12,13 @@ import io.walgate.contract.namespace.ResourceNames;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -29,6 +33,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *   <li>The producer is the reader's, shared by every subscription (each write waits for its own
  *       send only), and is not closed here. Writes may be {@link #start}ed together and awaited in
  *       turn: a batch's dead letters then cost one round trip, not one each.
+ *   <li>Once the broker acknowledged a dead letter, {@link #await} reports it with its partition
+ *       and offset ({@link DeliveryProgress#deadLettered}) on the caller's thread, before the caller
+ *       settles its source.
  * </ol>
  */
 final class DeadLetterWriter {
@@ -39,9 +46,19 @@ final class DeadLetterWriter {
     private final String region;
     private final String topic;
     private final Clock clock;
+    private final DeliveryProgress progress;
 
-    DeadLetterWriter(Producer<byte[], byte[]> producer, NamespaceSpec namespace, String region, Clock clock) {
+    /** A dead letter on its way to the broker: {@link #await} it. */
+    record Pending(Future<RecordMetadata> sent, Envelope entry, String code, String message, Instant at) {}
+
+    DeadLetterWriter(
+            Producer<byte[], byte[]> producer,
+            NamespaceSpec namespace,
+            String region,
+            Clock clock,
+            DeliveryProgress progress) {
         this.producer = producer;
+        this.progress = progress;
         this.namespace = namespace.name();
         this.region = region;
         this.topic = ResourceNames.deadLetterName(
@@ -55,7 +72,7 @@ final class DeadLetterWriter {
     }
 
     /** As {@link #write(byte[], Verdict.Dead)}, without waiting: {@link #await} the answer. */
-    Future<?> start(byte[] key, Verdict.Dead dead) {
+    Pending start(byte[] key, Verdict.Dead dead) {
         LOG.log(
                 Level.WARNING,
                 "entry {0} of {1} dead-lettered after attempt {2}, {3}: {4} {5}",
@@ -77,21 +94,28 @@ final class DeadLetterWriter {
     }
 
     /** As {@link #write(byte[], byte[], Envelope, String, String)}, without waiting. */
-    Future<?> start(byte[] key, byte[] value, Envelope entry, String code, String message) {
+    Pending start(byte[] key, byte[] value, Envelope entry, String code, String message) {
+        Instant at = clock.instant();
         RecordHeaders headers = new RecordHeaders();
-        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
+        DeadLetterHeaders.of(entry, code, message, region, at)
                 .forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
+        Future<RecordMetadata> sent;
         try {
-            return producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+            sent = producer.send(new ProducerRecord<>(topic, null, key, value, headers));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            sent = CompletableFuture.failedFuture(e);
         }
+        return new Pending(sent, entry, code, message, at);
     }
 
-    /** Waits for a write {@link #start}ed before: returns once the broker acknowledged it, else throws. */
-    void await(Future<?> sent) {
+    /**
+     * Waits for a write {@link #start}ed before: returns once the broker acknowledged it (and it was
+     * reported), else throws.
+     */
+    void await(Pending pending) {
+        RecordMetadata placed;
         try {
-            sent.get(60, TimeUnit.SECONDS);
+            placed = pending.sent().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to the dead-letter topic " + topic, e);
@@ -99,6 +123,19 @@ final class DeadLetterWriter {
             // Never commit past an entry that is neither applied nor dead-lettered.
             throw new IllegalStateException(
                     "cannot write to the dead-letter topic " + topic + ": " + e.getMessage(), e);
+        }
+        try {
+            progress.deadLettered(DeadLettered.of(
+                    namespace,
+                    region,
+                    pending.entry(),
+                    pending.code(),
+                    pending.message(),
+                    pending.at(),
+                    DeadLettered.Place.kafka(topic, placed.partition(), placed.offset())));
+        } catch (RuntimeException e) {
+            // The DLQ has it: a report that fails must not write it twice.
+            LOG.log(Level.WARNING, "dead letter of {0} not reported for the index: {1}", namespace, e.toString());
         }
     }
 }

@@ -113,7 +113,7 @@ final class NamespaceDelivery implements Subscription {
         this.ladder = new DelayLadder(namespace.backend().topic());
         this.topics = Set.copyOf(ladder.topics());
         this.pauses = new Pauses(consumer);
-        var writer = new DeadLetterWriter(deadLetters, namespace, region, clock);
+        var writer = new DeadLetterWriter(deadLetters, namespace, region, clock, progress);
         var reappender = new Reappender(namespace, retries, writer, progress);
         var parts = new OrderingStrategy.Parts(lanes, ladder, pauses, ledger, reappender, writer, clock, () -> running);
         this.strategy = namespace.delivery().ordering() == Ordering.KEY

@@ -192,15 +192,16 @@ final class UnorderedStrategy implements OrderingStrategy {
             verdict[i] = polled.get(i).applied() ? v.next() : null;
         }
         int stop = reappends.isFull(partition) ? firstReappend(polled, verdict) : n;
+        DeadLetterWriter.Pending[] dead = new DeadLetterWriter.Pending[n];
         Future<?>[] sent = new Future<?>[n];
         RuntimeException refused = null;
         for (int i = 0; i < stop; i++) {
-            sent[i] = deadLetter(polled.get(i), verdict[i]);
+            dead[i] = deadLetter(polled.get(i), verdict[i]);
         }
         for (int i = 0; i < stop && refused == null; i++) {
-            if (sent[i] != null) {
+            if (dead[i] != null) {
                 try {
-                    parts.deadLetters().await(sent[i]);
+                    parts.deadLetters().await(dead[i]);
                 } catch (RuntimeException e) {
                     refused = e; // settled up to here, then the delivery fails and rewinds
                     stop = i;
@@ -209,7 +210,7 @@ final class UnorderedStrategy implements OrderingStrategy {
         }
         for (int i = 0; i < stop; i++) {
             Envelope again = reappendOf(polled.get(i), verdict[i]);
-            sent[i] = again == null ? sent[i] : reappends.start(partition, again);
+            sent[i] = again == null ? null : reappends.start(partition, again);
         }
         for (int i = 0; i < stop; i++) {
             Polled p = polled.get(i);
@@ -234,7 +235,7 @@ final class UnorderedStrategy implements OrderingStrategy {
     }
 
     /** The dead letter the record is settled by, started; null if it is not one. */
-    private Future<?> deadLetter(Polled p, Verdict verdict) {
+    private DeadLetterWriter.Pending deadLetter(Polled p, Verdict verdict) {
         ConsumerRecord<byte[], byte[]> record = p.record();
         if (p.decoded().entry() == null) {
             return parts.deadLetters()

@@ -75,6 +75,14 @@ class KeyOrderedStrategyTest {
         assertThat(rig.applied).containsExactly("a", "a", "a", "a");
         assertThat(rig.strategy.held()).isZero();
         assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L));
+        assertThat(rig.indexed).singleElement().satisfies(i -> {
+            assertThat(i.letter().attempts()).isEqualTo(3);
+            assertThat(i.letter().firstErrorMessage()).isEqualTo("1");
+            assertThat(i.letter().errorMessage()).isEqualTo("3");
+            assertThat(i.p0CommittableUpTo())
+                    .as("reported before its source (offset 0) may be committed")
+                    .isZero();
+        });
     }
 
     @Test

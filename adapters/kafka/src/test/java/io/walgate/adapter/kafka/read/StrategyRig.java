@@ -2,6 +2,7 @@ package io.walgate.adapter.kafka.read;
 
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.AppendReceipt;
+import io.walgate.adapter.spi.DeadLettered;
 import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.EntryHandler;
 import io.walgate.adapter.spi.HandClock;
@@ -83,6 +84,11 @@ final class StrategyRig {
     final List<Integer> batches = new ArrayList<>();
     /** Entries re-appended to the log, in order. */
     final List<Envelope> reappended = new ArrayList<>();
+    /** Dead letters reported for the index, each with how far partition 0 could be committed then. */
+    final List<Indexed> indexed = new ArrayList<>();
+
+    record Indexed(DeadLettered letter, long p0CommittableUpTo) {}
+
     /** How many re-appends were tried. */
     int appendCalls;
     /** The log takes no append at all (while set), as when it is down. */
@@ -118,8 +124,13 @@ final class StrategyRig {
         consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
         consumer.seekToBeginning(List.of(p0, p1));
 
-        DeliveryProgress progress = new DeliveryProgress() {};
-        DeadLetterWriter deadLetters = new DeadLetterWriter(dlq, namespace, "local", clock);
+        DeliveryProgress progress = new DeliveryProgress() {
+            @Override
+            public void deadLettered(DeadLettered letter) {
+                indexed.add(new Indexed(letter, committable().getOrDefault(p0, 0L)));
+            }
+        };
+        DeadLetterWriter deadLetters = new DeadLetterWriter(dlq, namespace, "local", clock, progress);
         Reappender reappender = new Reappender(namespace, appender(), deadLetters, progress);
         EntryHandler handler = handler();
         var parts = new OrderingStrategy.Parts(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.walgate.adapter.kafka.KafkaDelayTiers;
 import io.walgate.adapter.kafka.read.StrategyRig.Outcome;
 import io.walgate.adapter.spi.AppendException;
+import io.walgate.adapter.spi.DeadLettered;
 import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.entry.Envelope;
@@ -103,6 +104,37 @@ class UnorderedStrategyTest {
                     .isEqualTo("no such table");
         });
         assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 1L));
+    }
+
+    @Test
+    void aDeadLetterIsReportedWithWhereItSitsBeforeItsSourceIsSettled() {
+        rig.script("a", Outcome.permanent("HTTP_400", "no such table"));
+        Envelope a = rig.due("a");
+
+        rig.deliver(List.of(rig.record(rig.p0, 0, a)));
+
+        assertThat(rig.indexed).singleElement().satisfies(i -> {
+            assertThat(i.letter().entryId()).isEqualTo(a.id().toString());
+            assertThat(i.letter().targetKey()).isEqualTo("a");
+            assertThat(i.letter().errorCode()).isEqualTo("HTTP_400");
+            assertThat(i.letter().attempts()).isEqualTo(1);
+            assertThat(i.letter().at())
+                    .isEqualTo(DeadLettered.Place.kafka(rig.namespace.backend().topic() + ".dlq", 0, 0));
+            assertThat(i.p0CommittableUpTo())
+                    .as("reported before its source (offset 0) may be committed")
+                    .isZero();
+        });
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 1L));
+    }
+
+    @Test
+    void aDeadLetterTheBrokerRefusedIsNotReported() {
+        rig.script("a", Outcome.permanent("HTTP_400", "no such table"));
+        rig.dlq.sendException = new IllegalStateException("broker says no");
+
+        assertThatThrownBy(() -> rig.deliver(List.of(rig.record(rig.p0, 0, rig.due("a")))));
+
+        assertThat(rig.indexed).isEmpty();
     }
 
     @Test

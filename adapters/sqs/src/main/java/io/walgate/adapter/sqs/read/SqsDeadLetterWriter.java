@@ -1,10 +1,13 @@
 package io.walgate.adapter.sqs.read;
 
 import io.walgate.adapter.spi.DeadLetterHeaders;
+import io.walgate.adapter.spi.DeadLettered;
+import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.contract.entry.Envelope;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -20,6 +23,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *       deleted: it comes back after its visibility timeout.
  *   <li>Attribute values are cut to 1 KiB: they count against the message's 256 KiB, and an error
  *       message need not be long.
+ *   <li>A dead letter SQS acknowledged is reported with its message id ({@link
+ *       DeliveryProgress#deadLettered}) before the write returns, so before its source is deleted.
  * </ol>
  */
 final class SqsDeadLetterWriter {
@@ -30,12 +35,14 @@ final class SqsDeadLetterWriter {
     private final String namespace;
     private final String region;
     private final Clock clock;
+    private final DeliveryProgress progress;
 
-    SqsDeadLetterWriter(SqsClient sqs, String namespace, String region, Clock clock) {
+    SqsDeadLetterWriter(SqsClient sqs, String namespace, String region, Clock clock, DeliveryProgress progress) {
         this.sqs = sqs;
         this.namespace = namespace;
         this.region = region;
         this.clock = clock;
+        this.progress = progress;
     }
 
     /**
@@ -44,21 +51,43 @@ final class SqsDeadLetterWriter {
      * @return whether the DLQ has it
      */
     boolean write(String deadLetterUrl, String body, Envelope entry, String code, String message) {
+        Instant at = clock.instant();
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        DeadLetterHeaders.of(entry, code, message, region, clock.instant())
+        DeadLetterHeaders.of(entry, code, message, region, at)
                 .forEach((name, value) -> attributes.put(
                         name,
                         MessageAttributeValue.builder()
                                 .dataType("String")
                                 .stringValue(truncate(value))
                                 .build()));
+        String messageId;
         try {
-            sqs.sendMessage(b -> b.queueUrl(deadLetterUrl).messageBody(body).messageAttributes(attributes));
-            return true;
+            messageId = sqs.sendMessage(
+                            b -> b.queueUrl(deadLetterUrl).messageBody(body).messageAttributes(attributes))
+                    .messageId();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not dead-letter an entry of {0}: {1}", namespace, e.getMessage());
             return false;
         }
+        try {
+            progress.deadLettered(DeadLettered.of(
+                    namespace,
+                    region,
+                    entry,
+                    code,
+                    message,
+                    at,
+                    DeadLettered.Place.sqs(queueName(deadLetterUrl), messageId)));
+        } catch (RuntimeException e) {
+            // The DLQ has it: a report that fails must not keep the source, to be dead-lettered again.
+            LOG.log(Level.WARNING, "dead letter of {0} not reported for the index: {1}", namespace, e.toString());
+        }
+        return true;
+    }
+
+    /** The queue's name: the last segment of its URL. */
+    static String queueName(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     }
 
     private static String truncate(String value) {

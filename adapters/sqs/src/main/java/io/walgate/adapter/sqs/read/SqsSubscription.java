@@ -95,7 +95,7 @@ final class SqsSubscription implements SubscriptionThread.Loop {
         this.clock = clock;
         this.waitSeconds = Math.max(1, Math.min(20, waitSeconds));
         this.visibility = new SqsVisibility(sqs, namespace.name());
-        this.deadLetters = new SqsDeadLetterWriter(sqs, namespace.name(), region, clock);
+        this.deadLetters = new SqsDeadLetterWriter(sqs, namespace.name(), region, clock, progress);
     }
 
     @Override

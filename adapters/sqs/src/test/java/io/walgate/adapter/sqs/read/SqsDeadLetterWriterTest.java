@@ -2,6 +2,8 @@ package io.walgate.adapter.sqs.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walgate.adapter.spi.DeadLettered;
+import io.walgate.adapter.spi.DeliveryProgress;
 import io.walgate.adapter.spi.HandClock;
 import io.walgate.adapter.spi.TestEntries;
 import io.walgate.contract.entry.Envelope;
@@ -40,7 +42,14 @@ class SqsDeadLetterWriterTest {
         public void close() {}
     };
 
-    private final SqsDeadLetterWriter writer = new SqsDeadLetterWriter(sqs, "orders", "eu", clock);
+    private final List<DeadLettered> indexed = new ArrayList<>();
+    private final SqsDeadLetterWriter writer =
+            new SqsDeadLetterWriter(sqs, "orders", "eu", clock, new DeliveryProgress() {
+                @Override
+                public void deadLettered(DeadLettered letter) {
+                    indexed.add(letter);
+                }
+            });
 
     @Test
     void aDeadLetterCarriesTheBodyAsItCameAndItsFailureAsAttributes() {
@@ -64,6 +73,23 @@ class SqsDeadLetterWriterTest {
     }
 
     @Test
+    void aDeadLetterSqsTookIsReportedWithItsMessageId() {
+        Envelope entry = TestEntries.dueAt(clock.instant()).withFailure("HTTP_503", "busy", clock.instant());
+
+        writer.write(DLQ, "the body", entry, "HTTP_400", "bad request");
+
+        assertThat(indexed).singleElement().satisfies(letter -> {
+            assertThat(letter.namespace()).isEqualTo("orders");
+            assertThat(letter.region()).isEqualTo("eu");
+            assertThat(letter.entryId()).isEqualTo(entry.id().toString());
+            assertThat(letter.firstErrorCode()).isEqualTo("HTTP_503");
+            assertThat(letter.errorCode()).isEqualTo("HTTP_400");
+            assertThat(letter.deadAt()).isEqualTo(clock.instant());
+            assertThat(letter.at()).isEqualTo(DeadLettered.Place.sqs("orders-dlq", "m-1"));
+        });
+    }
+
+    @Test
     void aLongErrorMessageIsCutSoTheDeadLetterStillFitsInAMessage() {
         String huge = "é".repeat(10_000);
 
@@ -82,5 +108,8 @@ class SqsDeadLetterWriterTest {
 
         assertThat(writer.write(DLQ, "body", null, "MALFORMED_ENVELOPE", "not an envelope"))
                 .isFalse();
+        assertThat(indexed)
+                .as("nothing to index: the source stays in its queue")
+                .isEmpty();
     }
 }
