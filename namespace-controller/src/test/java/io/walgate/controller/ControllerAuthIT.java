@@ -152,7 +152,8 @@ class ControllerAuthIT {
         given().baseUri(controller.endpoint())
                 .auth()
                 .oauth2(operator)
-                .delete(one + "?reason=replayed%20by%20hand")
+                .queryParam("reason", "replayed by hand")
+                .delete(one)
                 .then()
                 .statusCode(200)
                 .body("discarded", equalTo(1));

@@ -144,15 +144,19 @@ class DeadLetterApiIT {
     @Test
     void badFiltersAreRefusedNamingTheParameter() {
         String name = ready(Specs.kafka(unique("dlq-bad"), 1));
-        for (String query : List.of(
-                "?since=yesterday",
-                "?pageSize=0",
-                "?pageSize=501",
-                "?region=EU%20West",
-                "?errorCode=http%20400",
-                "?pageToken=garbage",
-                "?key=a%00b")) {
-            given().get(dl(name) + query).then().statusCode(400).body("code", equalTo("MALFORMED_REQUEST"));
+        for (Map<String, String> query : List.of(
+                Map.of("since", "yesterday"),
+                Map.of("pageSize", "0"),
+                Map.of("pageSize", "501"),
+                Map.of("region", "EU West"),
+                Map.of("errorCode", "http 400"),
+                Map.of("pageToken", "garbage"),
+                Map.of("key", "a\u0000b"))) {
+            var refused = given().queryParams(query).get(dl(name));
+            assertThat(refused.statusCode())
+                    .as(query + ": " + refused.asString())
+                    .isEqualTo(400);
+            assertThat(refused.jsonPath().getString("code")).isEqualTo("MALFORMED_REQUEST");
         }
         given().get(dl(name) + "/not-an-entry-id")
                 .then()
@@ -195,7 +199,8 @@ class DeadLetterApiIT {
         var b = shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "b", "HTTP_400"), "local", T0);
 
         given().delete(dl(name) + "/" + a.id()).then().statusCode(400).body("code", equalTo("MISSING_FIELD"));
-        given().delete(dl(name) + "/" + a.id() + "?reason=bad%20data%20from%20the%20import")
+        given().queryParam("reason", "bad data from the import")
+                .delete(dl(name) + "/" + a.id())
                 .then()
                 .statusCode(200)
                 .body("discarded", equalTo(1));
@@ -264,7 +269,8 @@ class DeadLetterApiIT {
                 .isEqualTo("{\"key\":\"b\"}");
         assertThat(visible(queue)).as("shown again after reading").isEqualTo(2);
 
-        given().delete(dl(name) + "/" + a.id() + "?reason=duplicate")
+        given().queryParam("reason", "duplicate")
+                .delete(dl(name) + "/" + a.id())
                 .then()
                 .statusCode(200)
                 .body("discarded", equalTo(1))

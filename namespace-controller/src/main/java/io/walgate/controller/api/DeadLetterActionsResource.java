@@ -18,9 +18,11 @@ import java.util.List;
  * Actions on a namespace's dead letters as a whole, {@code POST
  * /v1/namespaces/{name}/dead-letters:ACTION}: {@code purge} (discard what a filter matches, or
  * count it with {@code dryRun}) and {@code reindex} (rebuild the index from the DLQ). A root of its
- * own: its path is no sub-path of the dead-letter collection.
+ * own: its path is no sub-path of the dead-letter collection. The action's value arrives decoded
+ * ({@code :purge}).
  */
-@Path("/v1/namespaces/{name}/dead-letters:{action}")
+// The colon as a regex: paths are matched before they are decoded, and clients may send it as %3A.
+@Path("/v1/namespaces/{name}/dead-letters{action: (:|%3[Aa])[a-z]+}")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterActionsResource {
     private final Operated operated;
@@ -37,7 +39,7 @@ public class DeadLetterActionsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Uni<Object> act(@PathParam("name") String name, @PathParam("action") String action, byte[] body) {
-        return operated.namespace(name).chain(ns -> switch (action) {
+        return operated.namespace(name).chain(ns -> switch (action.substring(1)) {
             case "purge" -> purge(ns, body).map(Object.class::cast);
             case "reindex" -> service.reindex(ns.spec(), ns.caller().name()).map(Object.class::cast);
             default ->
