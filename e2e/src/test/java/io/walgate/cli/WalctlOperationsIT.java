@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.walgate.devstack.Ports;
 import io.walgate.e2e.FullStack;
 import io.walgate.e2e.FullStackExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,6 +55,59 @@ class WalctlOperationsIT {
                 walctl.walctl("status", "status-ns", "--worker", "http://127.0.0.1:" + Ports.free());
         assertThat(noWorker.exit()).as("the controller's answer still counts").isZero();
         assertThat(noWorker.out()).contains("not reported by the worker at http://127.0.0.1:");
+    }
+
+    @Test
+    void anOperatorListsShowsAndPurgesDeadLettersWithWalctl() throws Exception {
+        Path file = Files.writeString(
+                walctl.work().resolve("dlq.yaml"),
+                "name: dlq-ns\nowner: a\nbackend: {type: kafka, partitions: 2}\nretry: {maxAttempts: 1}\n"
+                        + "target: {type: http, regions: {local: {url: 'http://127.0.0.1:9'}}}\n");
+        assertThat(walctl.walctl("apply", "-f", file.toString()).exit()).isZero();
+        walctl.awaitReady("dlq-ns");
+        for (int i = 0; i < 3; i++) {
+            WalctlRunner.Run write = walctl.walctl("write", "dlq-ns", "--data", "doomed " + i, "--key", "k" + i);
+            assertThat(write.exit()).as(write.err()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> walctl.walctl("dlq", "ls", "dlq-ns", "-o", "json")
+                                .json()
+                                .size()
+                        == 3);
+
+        JsonNode k1 = walctl.walctl("dlq", "ls", "dlq-ns", "--key", "k1", "-o", "json")
+                .json();
+        assertThat(k1).hasSize(1);
+        String id = k1.get(0).path("entryId").asText();
+        WalctlRunner.Run shown = walctl.walctl("dlq", "show", "dlq-ns", id, "--payload");
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out())
+                .contains(id)
+                .contains(
+                        "(base64) " + Base64.getEncoder().encodeToString("doomed 1".getBytes(StandardCharsets.UTF_8)));
+        assertThat(walctl.walctl("status", "dlq-ns").out()).containsPattern("dead letters \\(local\\)\\s+3, oldest");
+
+        WalctlRunner.Run unsure = walctl.walctl("dlq", "purge", "dlq-ns", "--reason", "x");
+        assertThat(unsure.exit()).as("no --yes").isEqualTo(CliException.USAGE);
+        assertThat(walctl.walctl("dlq", "purge", "dlq-ns", "--dry-run", "-o", "json")
+                        .json()
+                        .path("matched")
+                        .asInt())
+                .isEqualTo(3);
+        WalctlRunner.Run discarded = walctl.walctl("dlq", "discard", "dlq-ns", id, "--reason", "handled by hand");
+        assertThat(discarded.exit()).as(discarded.err()).isZero();
+        WalctlRunner.Run purged =
+                walctl.walctl("dlq", "purge", "dlq-ns", "--yes", "--reason", "endpoint retired", "-o", "json");
+        assertThat(purged.exit()).as(purged.err()).isZero();
+        assertThat(purged.json().path("discarded").asInt()).isEqualTo(2);
+        assertThat(walctl.walctl("dlq", "ls", "dlq-ns", "-o", "json").json()).isEmpty();
+        assertThat(walctl.walctl("dlq", "show", "dlq-ns", id).exit()).isEqualTo(CliException.NOT_FOUND);
+        assertThat(walctl.walctl("dlq", "reindex", "dlq-ns", "-o", "json")
+                        .json()
+                        .path("added")
+                        .asInt())
+                .as("discarded ones stay discarded")
+                .isZero();
     }
 
     @Test
