@@ -5,7 +5,11 @@ import static io.walgate.cli.NsCmd.encode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -127,8 +131,8 @@ final class DlqCmd {
 
     @Command(
             name = "show",
-            description = "One entry's dead letter with its history; its contents (payload, headers, target) with"
-                    + " --payload.",
+            description = "One entry's dead letter with its history; with --payload also its payload (as text when"
+                    + " its content type is JSON or text/*, else base64).",
             mixinStandardHelpOptions = true)
     static final class Show implements Runnable {
         @Mixin
@@ -192,7 +196,19 @@ final class DlqCmd {
             if (entry.path("record").isTextual()) {
                 return "not an envelope (base64): " + entry.path("record").asText();
             }
-            return "(base64) " + entry.path("payload").asText("");
+            String payload = entry.path("payload").asText("");
+            String type = entry.path("contentType").asText("");
+            if (type.startsWith("application/json") || type.startsWith("text/")) {
+                try {
+                    return StandardCharsets.UTF_8
+                            .newDecoder()
+                            .decode(ByteBuffer.wrap(Base64.getDecoder().decode(payload)))
+                            .toString();
+                } catch (CharacterCodingException | IllegalArgumentException e) {
+                    // not text after all: shown as it came
+                }
+            }
+            return "(base64) " + payload;
         }
     }
 

@@ -85,7 +85,23 @@ class WalctlOperationsIT {
                 .contains(id)
                 .contains(
                         "(base64) " + Base64.getEncoder().encodeToString("doomed 1".getBytes(StandardCharsets.UTF_8)));
-        assertThat(walctl.walctl("status", "dlq-ns").out()).containsPattern("dead letters \\(local\\)\\s+3, oldest");
+        WalctlRunner.Run json = walctl.walctl(
+                "write", "dlq-ns", "--data", "{\"n\": 1}", "--key", "k3", "--content-type", "application/json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> walctl.walctl("dlq", "ls", "dlq-ns", "--key", "k3", "-o", "json")
+                                .json()
+                                .size()
+                        == 1);
+        String k3 = walctl.walctl("dlq", "ls", "dlq-ns", "--key", "k3", "-o", "json")
+                .json()
+                .get(0)
+                .path("entryId")
+                .asText();
+        assertThat(walctl.walctl("dlq", "show", "dlq-ns", k3, "--payload").out())
+                .as("JSON is shown as text")
+                .contains("{\"n\": 1}");
+        assertThat(walctl.walctl("status", "dlq-ns").out()).containsPattern("dead letters \\(local\\)\\s+4, oldest");
 
         WalctlRunner.Run unsure = walctl.walctl("dlq", "purge", "dlq-ns", "--reason", "x");
         assertThat(unsure.exit()).as("no --yes").isEqualTo(CliException.USAGE);
@@ -93,13 +109,13 @@ class WalctlOperationsIT {
                         .json()
                         .path("matched")
                         .asInt())
-                .isEqualTo(3);
+                .isEqualTo(4);
         WalctlRunner.Run discarded = walctl.walctl("dlq", "discard", "dlq-ns", id, "--reason", "handled by hand");
         assertThat(discarded.exit()).as(discarded.err()).isZero();
         WalctlRunner.Run purged =
                 walctl.walctl("dlq", "purge", "dlq-ns", "--yes", "--reason", "endpoint retired", "-o", "json");
         assertThat(purged.exit()).as(purged.err()).isZero();
-        assertThat(purged.json().path("discarded").asInt()).isEqualTo(2);
+        assertThat(purged.json().path("discarded").asInt()).isEqualTo(3);
         assertThat(walctl.walctl("dlq", "ls", "dlq-ns", "-o", "json").json()).isEmpty();
         assertThat(walctl.walctl("dlq", "show", "dlq-ns", id).exit()).isEqualTo(CliException.NOT_FOUND);
         assertThat(walctl.walctl("dlq", "reindex", "dlq-ns", "-o", "json")
