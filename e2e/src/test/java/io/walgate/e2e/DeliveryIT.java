@@ -3,10 +3,17 @@ package io.walgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,6 +77,63 @@ class DeliveryIT {
             });
             assertThat(profiles.get("r0")).as("region databases are apart").isNull();
         }
+    }
+
+    @Test
+    void aRetryInOneRegionIsNotAppliedAgainInTheOthers() throws Exception {
+        // Region local's upstream refuses each path once (503: retried), west's takes everything.
+        Map<String, AtomicInteger> localCalls = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> westCalls = new ConcurrentHashMap<>();
+        HttpServer local = upstream(path ->
+                localCalls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet() == 1 ? 503 : 200);
+        HttpServer west = upstream(path -> {
+            westCalls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            return 200;
+        });
+        try {
+            walgate.createNamespace(
+                    "{\"name\":\"retried\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":2},"
+                            + "\"retry\":{\"maxAttempts\":3,\"initialBackoff\":\"PT1S\"},"
+                            + "\"target\":{\"type\":\"http\",\"regions\":{"
+                            + "\"local\":{\"url\":\"http://127.0.0.1:"
+                            + local.getAddress().getPort() + "/items\"},"
+                            + "\"west\":{\"url\":\"http://127.0.0.1:"
+                            + west.getAddress().getPort() + "/items\"}}}}");
+            walgate.awaitWritable("retried");
+            for (int i = 0; i < 5; i++) {
+                walgate.write("retried", "k" + i, Integer.toString(i));
+            }
+            // Local applies each entry at its second attempt; west at its first, and never the retry.
+            String localMetrics = stack.worker().endpoint() + "/q/metrics";
+            String westMetrics = stack.westWorker().endpoint() + "/q/metrics";
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() ->
+                            assertThat(WalgateClient.get(localMetrics)).containsPattern(Metrics.applied("retried", 6)));
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(WalgateClient.get(westMetrics)).containsPattern(Metrics.applied("retried", 6)));
+            for (int i = 0; i < 5; i++) {
+                assertThat(westCalls.get("/items/k" + i)).as("west k%d", i).hasValue(1);
+                assertThat(localCalls.get("/items/k" + i)).as("local k%d", i).hasValue(2);
+            }
+        } finally {
+            local.stop(0);
+            west.stop(0);
+        }
+    }
+
+    /** An HTTP upstream on a free port answering each request with the status {@code answer} gives its path. */
+    private static HttpServer upstream(ToIntFunction<String> answer) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(
+                    answer.applyAsInt(exchange.getRequestURI().getPath()), -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @Test

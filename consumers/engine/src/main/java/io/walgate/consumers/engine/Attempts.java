@@ -241,8 +241,9 @@ public final class Attempts implements EntryHandler {
         if (failed.transientFailure() && entry.attempt() < maxAttempts) {
             events.attempted(entry, "retried", failed.code(), took, lateness);
             Duration backoff = namespace.retry().backoff(entry.attempt(), random.getAsDouble());
-            return new Verdict.Retry(
-                    entry.withFailure(failed.code(), failed.message(), now).retryAt(now.plus(backoff)));
+            return new Verdict.Retry(entry.withFailure(failed.code(), failed.message(), now)
+                    .retryAt(now.plus(backoff))
+                    .forRegion(region)); // the other regions applied it, or retry it themselves
         }
         events.attempted(entry, "dead_lettered", failed.code(), took, lateness);
         String why = failed.transientFailure() ? "attempts exhausted (" + maxAttempts + ")" : "permanent failure";

@@ -75,6 +75,9 @@ class AttemptsTest {
             assertThat(retry.again().attempt()).isEqualTo(2);
             assertThat(retry.again().deliverAt()).isEqualTo(clock.instant().plusMillis(1_500));
             assertThat(retry.again().history().lastErrorCode()).isEqualTo("HTTP_503");
+            assertThat(retry.again().region())
+                    .as("for the region whose attempt failed: the others read the same log")
+                    .isEqualTo("eu");
         });
     }
 

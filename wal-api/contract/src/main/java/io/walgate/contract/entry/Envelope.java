@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param payload the opaque bytes; empty when {@code payloadRef} is set
  * @param payloadRef where the payload is when it was too large for the log; null when inline
  * @param history the failures of earlier attempts; null before the first failure
+ * @param region the only region that applies it (a retry is for the region whose attempt failed:
+ *     every region's workers read the same log); null for every region
  */
 public record Envelope(
         EntryId id,
@@ -40,7 +42,44 @@ public record Envelope(
         TargetOverride target,
         byte[] payload,
         PayloadRef payloadRef,
-        DeliveryHistory history) {
+        DeliveryHistory history,
+        String region) {
+
+    /** An entry for every region of its namespace. */
+    public Envelope(
+            EntryId id,
+            String namespace,
+            int attempt,
+            Instant deliverAt,
+            Instant acceptedAt,
+            Instant originalWriteTime,
+            String partitionKey,
+            String idempotencyKey,
+            String contentType,
+            String traceparent,
+            Map<String, String> headers,
+            TargetOverride target,
+            byte[] payload,
+            PayloadRef payloadRef,
+            DeliveryHistory history) {
+        this(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                history,
+                null);
+    }
 
     /** An entry that has not failed yet. */
     public Envelope(
@@ -142,7 +181,8 @@ public record Envelope(
                 target,
                 new byte[0],
                 Objects.requireNonNull(ref, "ref"),
-                history);
+                history,
+                region);
     }
 
     /** The same entry with its stored payload brought back inline (by the reader, after checking it). */
@@ -162,7 +202,8 @@ public record Envelope(
                 target,
                 bytes,
                 null,
-                history);
+                history,
+                region);
     }
 
     /** The same entry with one more failed attempt in its history. */
@@ -182,7 +223,8 @@ public record Envelope(
                 target,
                 payload,
                 payloadRef,
-                DeliveryHistory.after(history, code, message, at));
+                DeliveryHistory.after(history, code, message, at),
+                region);
     }
 
     /**
@@ -225,7 +267,34 @@ public record Envelope(
                 target,
                 payload,
                 payloadRef,
-                history);
+                history,
+                region);
+    }
+
+    /** The same entry, for region {@code region} only (null: for every region). */
+    public Envelope forRegion(String region) {
+        return new Envelope(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                history,
+                region);
+    }
+
+    /** Whether a worker of {@code region} applies it: it is for every region, or for that one. */
+    public boolean isFor(String region) {
+        return this.region == null || this.region.equals(region);
     }
 
     /** The key at the target: the override's key, else the partition key; may be null. */

@@ -62,6 +62,9 @@ public final class EnvelopeCodec {
         if (e.traceparent() != null) {
             b.setTraceparent(e.traceparent());
         }
+        if (e.region() != null) {
+            b.setRegion(e.region());
+        }
         if (e.payloadRef() != null) {
             b.setPayloadRef(io.walgate.api.v1.PayloadRef.newBuilder()
                     .setStore(e.payloadRef().store())
@@ -129,7 +132,8 @@ public final class EnvelopeCodec {
                                     m.getHistory().getLastErrorCode(),
                                     m.getHistory().getLastErrorMessage(),
                                     instant(m.getHistory().getLastFailedAt()))
-                            : null);
+                            : null,
+                    m.hasRegion() ? m.getRegion() : null);
         } catch (RuntimeException e) {
             // Whatever the fields' own checks throw (a timestamp past Instant's range throws
             // DateTimeException, an id IllegalArgumentException): the record is not an entry this

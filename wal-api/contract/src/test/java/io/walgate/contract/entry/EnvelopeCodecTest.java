@@ -108,6 +108,21 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void aRetryForOneRegionStaysForThatRegion() {
+        Envelope westOnly = full().withFailure("HTTP_503", "busy", T).retryAt(T).forRegion("west");
+
+        Envelope read = EnvelopeCodec.decode(EnvelopeCodec.encode(westOnly));
+
+        assertThat(read.region()).isEqualTo("west");
+        assertThat(read.isFor("west")).isTrue();
+        assertThat(read.isFor("local")).isFalse();
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(full())).region())
+                .as("absent: every region")
+                .isNull();
+        assertThat(full().isFor("local")).isTrue();
+    }
+
+    @Test
     void bytesThatAreNotAnEnvelopeAreRefusedNotGuessed() {
         assertThatThrownBy(() -> EnvelopeCodec.decode("hello".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EnvelopeCodec.MalformedEnvelopeException.class);

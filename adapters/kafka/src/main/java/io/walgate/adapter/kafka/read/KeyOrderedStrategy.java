@@ -56,10 +56,13 @@ final class KeyOrderedStrategy implements OrderingStrategy {
 
     /** @return false when the partition was paused at this record (not due yet, or not appended) */
     private boolean deliver(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-        Decoded decoded = Decoded.of(record);
+        Decoded decoded = Decoded.of(record, parts.region());
         if (decoded.entry() == null) {
             parts.deadLetters().write(record.key(), record.value(), null, "MALFORMED_ENVELOPE", decoded.malformed());
             return true;
+        }
+        if (decoded.elsewhere()) {
+            return true; // another region's retry: settled, not applied
         }
         Envelope entry = decoded.entry();
         Instant now = parts.clock().instant();

@@ -115,7 +115,8 @@ final class NamespaceDelivery implements Subscription {
         this.pauses = new Pauses(consumer);
         var writer = new DeadLetterWriter(deadLetters, namespace, region, clock, progress);
         var reappender = new Reappender(namespace, retries, writer, progress);
-        var parts = new OrderingStrategy.Parts(lanes, ladder, pauses, ledger, reappender, writer, clock, () -> running);
+        var parts = new OrderingStrategy.Parts(
+                region, lanes, ladder, pauses, ledger, reappender, writer, clock, () -> running);
         this.strategy = namespace.delivery().ordering() == Ordering.KEY
                 ? new KeyOrderedStrategy(parts)
                 : new UnorderedStrategy(parts);

@@ -93,6 +93,7 @@ interface OrderingStrategy {
 
     /** What a strategy settles records with; shared with the delivery that owns it. */
     record Parts(
+            String region,
             Lanes lanes,
             DelayLadder ladder,
             Pauses pauses,
@@ -102,13 +103,17 @@ interface OrderingStrategy {
             Clock clock,
             BooleanSupplier running) {}
 
-    /** A record's envelope, or a reason it is none. */
-    record Decoded(Envelope entry, String malformed) {
-        static Decoded of(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * A record's envelope, or a reason it is none; {@code elsewhere} when the entry is for another
+     * region only (another region's retry): it is settled as it is, neither applied nor moved.
+     */
+    record Decoded(Envelope entry, String malformed, boolean elsewhere) {
+        static Decoded of(ConsumerRecord<byte[], byte[]> record, String region) {
             try {
-                return new Decoded(EnvelopeCodec.decode(record.value()), null);
+                Envelope entry = EnvelopeCodec.decode(record.value());
+                return new Decoded(entry, null, !entry.isFor(region));
             } catch (EnvelopeCodec.MalformedEnvelopeException e) {
-                return new Decoded(null, e.getMessage());
+                return new Decoded(null, e.getMessage(), false);
             }
         }
     }

@@ -43,7 +43,7 @@ final class UnorderedStrategy implements OrderingStrategy {
     /** A record of this poll: its envelope (or why it has none), and whether it only moves. */
     private record Polled(ConsumerRecord<byte[], byte[]> record, Decoded decoded, boolean move) {
         boolean applied() {
-            return decoded.entry() != null && !move;
+            return decoded.entry() != null && !move && !decoded.elsewhere();
         }
     }
 
@@ -83,8 +83,8 @@ final class UnorderedStrategy implements OrderingStrategy {
             List<Polled> polled = new ArrayList<>();
             Waiting waiting = null;
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                Decoded decoded = Decoded.of(record);
-                if (decoded.entry() == null) {
+                Decoded decoded = Decoded.of(record, parts.region());
+                if (decoded.entry() == null || decoded.elsewhere()) {
                     polled.add(new Polled(record, decoded, false));
                     continue;
                 }

@@ -7,6 +7,7 @@ import io.walgate.adapter.kafka.read.StrategyRig.Outcome;
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
+import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.namespace.Ordering;
 import java.time.Duration;
@@ -56,6 +57,17 @@ class KeyOrderedStrategyTest {
         assertThat(rig.applied).containsExactly("a", "b", "a", "a");
         assertThat(rig.strategy.held()).isZero();
         assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 3L));
+    }
+
+    @Test
+    void anotherRegionsRetryIsSettledAndHoldsNoKey() {
+        Envelope westRetry = rig.dueIn("a", Duration.ofSeconds(5)).forRegion("west");
+
+        rig.deliver(List.of(rig.record(rig.p0, 0, westRetry), rig.record(rig.p0, 1, rig.due("a"))));
+
+        assertThat(rig.applied).containsExactly("a");
+        assertThat(rig.reappended).isEmpty();
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L));
     }
 
     @Test

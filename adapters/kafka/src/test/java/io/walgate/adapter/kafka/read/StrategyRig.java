@@ -134,6 +134,7 @@ final class StrategyRig {
         Reappender reappender = new Reappender(namespace, appender(), deadLetters, progress);
         EntryHandler handler = handler();
         var parts = new OrderingStrategy.Parts(
+                "local",
                 new Lanes(() -> handler, lanes, applies, applies),
                 new DelayLadder(namespace.backend().topic()),
                 pauses,

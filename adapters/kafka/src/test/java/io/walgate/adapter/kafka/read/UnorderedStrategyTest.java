@@ -128,6 +128,17 @@ class UnorderedStrategyTest {
     }
 
     @Test
+    void anotherRegionsRetryIsSettledNeitherAppliedNorMovedNorWaitedFor() {
+        Envelope westRetry = rig.dueIn("a", Duration.ofSeconds(5)).forRegion("west");
+
+        rig.deliver(List.of(rig.record(rig.p0, 0, westRetry), rig.record(rig.p0, 1, rig.due("b"))));
+
+        assertThat(rig.applied).containsExactly("b");
+        assertThat(rig.reappended).isEmpty();
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L));
+    }
+
+    @Test
     void aDeadLetterTheBrokerRefusedIsNotReported() {
         rig.script("a", Outcome.permanent("HTTP_400", "no such table"));
         rig.dlq.sendException = new IllegalStateException("broker says no");
