@@ -2,13 +2,16 @@ package io.walgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -44,6 +47,29 @@ final class Api {
 
     Reply get(String path) {
         return send("GET", path, null, null);
+    }
+
+    /**
+     * The items of a paged listing ({@code {"items": [...], "nextPageToken": "…"}}) at {@code path}
+     * (with its query), page after page, up to {@code limit}.
+     */
+    ArrayNode pages(String path, int limit) {
+        ArrayNode all = JSON.createArrayNode();
+        String next = path.contains("?") ? "&pageToken=" : "?pageToken=";
+        String token = null;
+        do {
+            JsonNode page = get(token == null ? path : path + next + URLEncoder.encode(token, StandardCharsets.UTF_8))
+                    .body();
+            for (JsonNode item : page.path("items")) {
+                if (all.size() < limit) {
+                    all.add(item);
+                }
+            }
+            token = page.path("nextPageToken").isTextual()
+                    ? page.path("nextPageToken").asText()
+                    : null;
+        } while (token != null && all.size() < limit);
+        return all;
     }
 
     Reply send(String method, String path, JsonNode body, String ifMatch) {

@@ -110,19 +110,8 @@ final class DlqCmd {
 
         @Override
         public void run() {
-            Api controller = global.controller();
-            ArrayNode all = Api.JSON.createArrayNode();
-            String token = null;
-            do {
-                int size = Math.min(500, limit - all.size());
-                String query =
-                        "?pageSize=" + size + filters.query() + (token == null ? "" : "&pageToken=" + encode(token));
-                JsonNode page = controller.get(path(namespace) + query).body();
-                page.path("items").forEach(all::add);
-                token = page.path("nextPageToken").isTextual()
-                        ? page.path("nextPageToken").asText()
-                        : null;
-            } while (token != null && all.size() < limit);
+            ArrayNode all = global.controller()
+                    .pages(path(namespace) + "?pageSize=" + Math.min(500, Math.max(1, limit)) + filters.query(), limit);
             List<List<String>> rows = new ArrayList<>();
             all.forEach(d -> rows.add(row(d)));
             global.out().print(all, HEADERS, rows);

@@ -50,18 +50,10 @@ final class NsCmd {
 
         @Override
         public void run() {
-            Api controller = global.controller();
-            ArrayNode all = Api.JSON.createArrayNode();
-            String token = null;
-            do {
-                String query = "?pageSize=500" + (shard == null ? "" : "&shard=" + encode(shard))
-                        + (token == null ? "" : "&pageToken=" + encode(token));
-                JsonNode page = controller.get("/v1/namespaces" + query).body();
-                page.path("items").forEach(all::add);
-                token = page.path("nextPageToken").isTextual()
-                        ? page.path("nextPageToken").asText()
-                        : null;
-            } while (token != null);
+            ArrayNode all = global.controller()
+                    .pages(
+                            "/v1/namespaces?pageSize=500" + (shard == null ? "" : "&shard=" + encode(shard)),
+                            Integer.MAX_VALUE);
             List<List<String>> rows = new ArrayList<>();
             all.forEach(ns -> rows.add(row(ns)));
             global.out().print(all, HEADERS, rows);

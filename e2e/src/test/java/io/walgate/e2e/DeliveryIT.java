@@ -103,16 +103,24 @@ class DeliveryIT {
             for (int i = 0; i < 5; i++) {
                 walgate.write("retried", "k" + i, Integer.toString(i));
             }
+            // Delayed 7 s: it waits in the 5 s tier and is moved down the ladder, by each region for itself.
+            assertThat(walgate.writeRaw(
+                                    "retried",
+                                    "{\"json\":9,\"partitionKey\":\"late\",\"lifecycle\":{\"delay\":\"PT7S\"}}")
+                            .statusCode())
+                    .isEqualTo(201);
             // Local applies each entry at its second attempt; west at its first, and never the retry.
             String localMetrics = stack.worker().endpoint() + "/q/metrics";
             String westMetrics = stack.westWorker().endpoint() + "/q/metrics";
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() ->
-                            assertThat(WalgateClient.get(localMetrics)).containsPattern(Metrics.applied("retried", 6)));
-            await().during(Duration.ofSeconds(3))
-                    .atMost(Duration.ofSeconds(10))
+                            assertThat(WalgateClient.get(localMetrics)).containsPattern(Metrics.applied("retried", 7)));
+            await().during(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(15))
                     .untilAsserted(() ->
-                            assertThat(WalgateClient.get(westMetrics)).containsPattern(Metrics.applied("retried", 6)));
+                            assertThat(WalgateClient.get(westMetrics)).containsPattern(Metrics.applied("retried", 7)));
+            assertThat(westCalls.get("/items/late")).as("west late").hasValue(1);
+            assertThat(localCalls.get("/items/late")).as("local late").hasValue(2);
             for (int i = 0; i < 5; i++) {
                 assertThat(westCalls.get("/items/k" + i)).as("west k%d", i).hasValue(1);
                 assertThat(localCalls.get("/items/k" + i)).as("local k%d", i).hasValue(2);

@@ -345,7 +345,8 @@ public record Envelope(
                 && target.equals(other.target)
                 && Arrays.equals(payload, other.payload)
                 && Objects.equals(payloadRef, other.payloadRef)
-                && Objects.equals(history, other.history);
+                && Objects.equals(history, other.history)
+                && Objects.equals(region, other.region);
     }
 
     @Override
@@ -358,6 +359,7 @@ public record Envelope(
         // Payloads are never logged: print only their size.
         return "Envelope[id=" + id + ", namespace=" + namespace + ", attempt=" + attempt + ", deliverAt=" + deliverAt
                 + ", partitionKey=" + partitionKey + ", target=" + target + ", payload="
-                + (payloadRef != null ? payloadRef : payload.length + " bytes") + "]";
+                + (payloadRef != null ? payloadRef : payload.length + " bytes")
+                + (region == null ? "" : ", region=" + region) + "]";
     }
 }

@@ -72,7 +72,8 @@ final class KeyOrderedStrategy implements OrderingStrategy {
             return false;
         }
         if (step instanceof DelayLadder.Step.Move) {
-            return reappend(partition, record, entry); // down the ladder
+            // Down the ladder, as this region's copy: every region reads the tier and moves its own.
+            return reappend(partition, record, entry.forRegion(parts.region()));
         }
         String key = entry.partitionKey();
         if (holds.blocks(key)) {

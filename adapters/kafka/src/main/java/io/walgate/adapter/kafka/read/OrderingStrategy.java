@@ -21,9 +21,11 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li>Called on the delivery's thread only, one poll at a time; applies may run on {@link Lanes},
  *       but settling is always done here, by {@link #deliver} or {@link #collect}.
- *   <li>Every record it settles (applied, re-appended, dead-lettered, held) goes to the {@link
- *       OffsetLedger}, in offset order per partition; a record it does not settle has its partition
- *       paused at it ({@link Pauses}), so it is read again.
+ *   <li>Every record it settles (applied, re-appended, dead-lettered, held, or passed over as
+ *       another region's) goes to the {@link OffsetLedger}, in offset order per partition; a record
+ *       it does not settle has its partition paused at it ({@link Pauses}), so it is read again.
+ *   <li>What it puts back onto the log (a retry, a move down the ladder) is this region's only
+ *       ({@code Envelope.region}): every region reads the same topics.
  *   <li>Records held in memory are reported by {@link #firstHeld}: the commit stops at them.
  *   <li>Once {@code running} turns false it starts nothing new; {@link #finish} settles what is under
  *       way, and what it settled is committed. {@link #forget} waits for what is under way on the

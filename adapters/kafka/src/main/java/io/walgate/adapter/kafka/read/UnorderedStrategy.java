@@ -249,16 +249,21 @@ final class UnorderedStrategy implements OrderingStrategy {
         return verdict instanceof Verdict.Dead dead ? parts.deadLetters().start(record.key(), dead) : null;
     }
 
-    /** What the record is settled by putting back onto the log (a move down the ladder, a retry), if anything. */
-    private static Envelope reappendOf(Polled p, Verdict verdict) {
+    /**
+     * What the record is settled by putting back onto the log (a move down the ladder, a retry), if
+     * anything. A move is this region's: every region reads the tier, and each moves its own copy.
+     */
+    private Envelope reappendOf(Polled p, Verdict verdict) {
         if (p.decoded().entry() == null) {
             return null;
         }
-        return p.move() ? p.decoded().entry() : verdict instanceof Verdict.Retry retry ? retry.again() : null;
+        return p.move()
+                ? p.decoded().entry().forRegion(parts.region())
+                : verdict instanceof Verdict.Retry retry ? retry.again() : null;
     }
 
     /** Where a partition with no room for more pending re-appends stops: its first re-append. */
-    private static int firstReappend(List<Polled> polled, Verdict[] verdict) {
+    private int firstReappend(List<Polled> polled, Verdict[] verdict) {
         for (int i = 0; i < polled.size(); i++) {
             if (reappendOf(polled.get(i), verdict[i]) != null) {
                 return i;

@@ -60,6 +60,18 @@ class KeyOrderedStrategyTest {
     }
 
     @Test
+    void anotherRegionsDueRetryOfAHeldKeyIsNeitherAppliedNorHeld() {
+        rig.script("a", Outcome.retry("E", "1"));
+        rig.deliver(List.of(rig.record(rig.p0, 0, rig.due("a"))));
+        assertThat(rig.strategy.held()).as("a is held here").isEqualTo(1);
+
+        rig.deliver(List.of(rig.record(rig.p0, 1, rig.due("a").forRegion("west"))));
+
+        assertThat(rig.applied).containsExactly("a");
+        assertThat(rig.strategy.held()).as("west's retry is not held behind it").isEqualTo(1);
+    }
+
+    @Test
     void anotherRegionsRetryIsSettledAndHoldsNoKey() {
         Envelope westRetry = rig.dueIn("a", Duration.ofSeconds(5)).forRegion("west");
 

@@ -231,7 +231,8 @@ final class StrategyRig {
                 if (outcome.transientFailure()
                         && entry.attempt() < namespace.retry().maxAttempts()) {
                     return new Verdict.Retry(
-                            failed.retryAt(now.plus(namespace.retry().backoff(entry.attempt()))));
+                            failed.retryAt(now.plus(namespace.retry().backoff(entry.attempt())))
+                                    .forRegion("local")); // as the engine marks it
                 }
                 return new Verdict.Dead(failed, outcome.code(), outcome.message(), "scripted");
             }

@@ -63,14 +63,18 @@ class UnorderedStrategyTest {
     void anEntryReleasedFromItsTierButNotYetDueMovesDownTheLadderUnapplied() {
         String fiveSeconds = KafkaDelayTiers.topicName(rig.namespace.backend().topic(), Duration.ofSeconds(5));
         Envelope inAMinute = rig.dueIn("later", Duration.ofMinutes(1));
+        Envelope westsCopy = rig.dueIn("west", Duration.ofMinutes(1)).forRegion("west");
         var record = rig.bytes(fiveSeconds, 0, 0, EnvelopeCodec.encode(inAMinute), "later");
+        var west = rig.bytes(fiveSeconds, 0, 1, EnvelopeCodec.encode(westsCopy), "west");
         rig.clock.advance(Duration.ofSeconds(5));
 
-        rig.deliver(List.of(record));
+        rig.deliver(List.of(record, west));
 
         assertThat(rig.applied).isEmpty();
-        assertThat(rig.reappended).containsExactly(inAMinute);
-        assertThat(rig.committable()).containsEntry(new TopicPartition(fiveSeconds, 0), 1L);
+        assertThat(rig.reappended)
+                .as("every region reads the tier: each moves its own copy, and only its own, so copies never multiply")
+                .containsExactly(inAMinute.forRegion("local"));
+        assertThat(rig.committable()).containsEntry(new TopicPartition(fiveSeconds, 0), 2L);
     }
 
     @Test
@@ -125,6 +129,15 @@ class UnorderedStrategyTest {
                     .isZero();
         });
         assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 1L));
+    }
+
+    @Test
+    void anotherRegionsDueRetryIsNotAppliedHere() {
+        rig.deliver(
+                List.of(rig.record(rig.p0, 0, rig.due("a").forRegion("west")), rig.record(rig.p0, 1, rig.due("b"))));
+
+        assertThat(rig.applied).containsExactly("b");
+        assertThat(rig.committable()).isEqualTo(Map.of(rig.p0, 2L));
     }
 
     @Test
