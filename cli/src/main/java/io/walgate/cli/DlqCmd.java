@@ -179,8 +179,9 @@ final class DlqCmd {
             if (entry.path("missing").isTextual()) {
                 return entry.path("missing").asText();
             }
-            if (entry.path("payloadRef").isObject()) {
-                return "stored aside (" + entry.path("payloadRef").path("size").asText() + " bytes)";
+            if (entry.path("payloadRef").isObject() && !entry.path("payload").isTextual()) {
+                return "stored aside (" + entry.path("payloadRef").path("size").asText() + " bytes): "
+                        + entry.path("payloadUnavailable").asText("not shown");
             }
             if (entry.path("record").isTextual()) {
                 return "not an envelope (base64): " + entry.path("record").asText();

@@ -6,13 +6,19 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.walgate.devstack.WalgateServices;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +65,13 @@ class DeadLetterToolsIT {
         for (int i = 0; i < 3; i++) {
             walgate.write("refused", "k" + i, "{\"n\":" + i + "}");
         }
+        // Too large for a Kafka record (inline limit 960 KiB): stored aside in the gateway's database.
+        byte[] big = new byte[1_000_000];
+        new Random(42).nextBytes(big);
+        HttpResponse<String> large = walgate.writeRaw(
+                "refused",
+                "{\"payload\":\"" + Base64.getEncoder().encodeToString(big) + "\",\"partitionKey\":\"big\"}");
+        assertThat(large.statusCode()).as(large.body()).isEqualTo(201);
         String deadLetters = stack.controllerUrl() + "/v1/namespaces/refused/dead-letters";
 
         // Every write dead-letters: the three and the warm-up write(s) of awaitWritable.
@@ -69,7 +82,7 @@ class DeadLetterToolsIT {
             JsonNode items = JSON.readTree(WalgateClient.get(deadLetters)).path("items");
             items.forEach(d -> keys.add(d.path("partitionKey").asText()));
             listed[0] = items.size();
-            assertThat(keys).contains("k0", "k1", "k2", "warm-up");
+            assertThat(keys).contains("k0", "k1", "k2", "big", "warm-up");
         });
 
         JsonNode k1 = JSON.readTree(WalgateClient.get(deadLetters + "?key=k1"))
@@ -86,6 +99,16 @@ class DeadLetterToolsIT {
                                 .decode(shown.path("entry").path("payload").asText()),
                         StandardCharsets.UTF_8))
                 .isEqualTo("{\"n\":1}");
+        JsonNode bigOne = JSON.readTree(WalgateClient.get(deadLetters + "?key=big"))
+                .path("items")
+                .get(0);
+        JsonNode bigShown = JSON.readTree(WalgateClient.get(
+                        deadLetters + "/" + bigOne.path("entryId").asText() + "?include=payload"))
+                .path("entry");
+        assertThat(bigShown.path("payloadRef").path("size").asInt()).isEqualTo(big.length);
+        assertThat(Base64.getDecoder().decode(bigShown.path("payload").asText()))
+                .as("the claim check redeemed from the gateway's database")
+                .isEqualTo(big);
         assertThat(WalgateClient.get(stack.worker().managementEndpoint() + "/q/metrics"))
                 .as("every dead letter made it into the index")
                 .contains("walgate_dead_letter_index_failures_total 0.0");
@@ -95,5 +118,19 @@ class DeadLetterToolsIT {
         assertThat(purged.statusCode()).as(purged.body()).isEqualTo(200);
         assertThat(JSON.readTree(purged.body()).path("discarded").asInt()).isEqualTo(listed[0]);
         assertThat(JSON.readTree(WalgateClient.get(deadLetters)).path("items")).isEmpty();
+        try (Connection gatewayDb = stack.devstack().postgres().connect(WalgateServices.GATEWAY_DATABASE);
+                PreparedStatement q = gatewayDb.prepareStatement(
+                        "SELECT cardinality(regions_pending), released_at IS NOT NULL FROM payloads WHERE entry_id = ?")) {
+            q.setObject(1, UUID.fromString(bigOne.path("entryId").asText()));
+            try (ResultSet row = q.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getInt(1))
+                        .as("no region waits for a discarded entry")
+                        .isZero();
+                assertThat(row.getBoolean(2))
+                        .as("its payload is released, to be purged later")
+                        .isTrue();
+            }
+        }
     }
 }

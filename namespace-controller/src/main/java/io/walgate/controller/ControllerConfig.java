@@ -8,6 +8,7 @@ import io.walgate.support.config.SettingNames;
 import io.walgate.support.config.SqsSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The controller's settings, all under {@code walgate.controller}. */
@@ -44,6 +45,14 @@ public interface ControllerConfig {
      */
     @WithDefault("walgate-feed")
     String feedRole();
+
+    /**
+     * The gateway's database, where payloads too large for the log are kept (claim checks), e.g.
+     * {@code jdbc:postgresql://127.0.0.1:5433/walgate_gateway?user=postgres}: a dead letter shown
+     * with its payload has it redeemed from there. Without it, such payloads are shown by reference.
+     */
+    @WithName(SettingNames.PAYLOAD_STORE_JDBC_URL)
+    Optional<String> payloadStoreJdbcUrl();
 
     @WithName(SettingNames.KAFKA)
     Kafka kafka();

@@ -36,6 +36,8 @@ import java.util.Set;
  *       found in a scan that did not see the whole queue, stays in the index as dead, counted as
  *       {@code notRemoved}; one that a whole scan did not find is gone, and marked so.
  *   <li>Every discard and purge is in the audit log: actor, action, filter, counts and reason.
+ *   <li>A discarded dead letter's payload stored aside (claim check) is released, as an applied
+ *       entry's is ({@link ClaimChecks#release}).
  *   <li>DLQ calls block; they run on a worker thread, the index's on the event loop.
  *   <li>A purge takes at most {@link #MAX_PURGE} dead letters per call: the rest stay for the next.
  * </ol>
@@ -49,19 +51,22 @@ public class DeadLetterService {
     private final Provisioners backends;
     private final Vertx vertx;
     private final ObjectMapper json;
+    private final ClaimChecks claimChecks;
 
-    DeadLetterService(DeadLetterStore store, Provisioners backends, Vertx vertx, ObjectMapper json) {
+    DeadLetterService(
+            DeadLetterStore store, Provisioners backends, Vertx vertx, ObjectMapper json, ClaimChecks claimChecks) {
         this.store = store;
         this.backends = backends;
         this.vertx = vertx;
         this.json = json;
+        this.claimChecks = claimChecks;
     }
 
     /**
      * A dead letter of {@code entryId} and, when {@code contents}, the record its DLQ holds (null
-     * when retention deleted it).
+     * when retention deleted it) and, for a claim-checked payload, what redeeming it gave.
      */
-    public record Shown(DeadLetterRow row, boolean contents, byte[] record) {}
+    public record Shown(DeadLetterRow row, boolean contents, byte[] record, ClaimChecks.Redeemed stored) {}
 
     /** What a purge did. */
     public record Purged(int matched, int discarded, int notRemoved) {}
@@ -78,11 +83,14 @@ public class DeadLetterService {
             }
             DeadLetterRow row = rows.get(0);
             if (!contents) {
-                return Uni.createFrom().item(new Shown(row, false, null));
+                return Uni.createFrom().item(new Shown(row, false, null, null));
             }
             Place place = place(row);
-            return vertx.executeBlocking(() -> queue(row).read(row.dlq, List.of(place)))
-                    .map(found -> new Shown(row, true, sameEntry(row, found.get(place))));
+            return vertx.executeBlocking(() -> {
+                byte[] record =
+                        sameEntry(row, queue(row).read(row.dlq, List.of(place)).get(place));
+                return new Shown(row, true, record, stored(row, record));
+            });
         });
     }
 
@@ -105,7 +113,17 @@ public class DeadLetterService {
                 }
                 int notRemoved = rows.size() - ids.size();
                 AuditRow audit = audit(namespace, actor, action, filter, reason, rows.size(), ids.size(), notRemoved);
+                Map<String, List<String>> released = new LinkedHashMap<>();
+                Set<Long> kept = new HashSet<>(ids);
+                rows.stream()
+                        .filter(row -> row.entryId != null && kept.contains(row.id))
+                        .forEach(row -> released.computeIfAbsent(row.region, r -> new ArrayList<>())
+                                .add(row.entryId));
                 return store.discard(ids, actor, reason, audit)
+                        .call(() -> vertx.executeBlocking(() -> {
+                            claimChecks.release(released);
+                            return null;
+                        }))
                         .map(discarded -> new Purged(rows.size(), discarded, notRemoved));
             });
         });
@@ -146,6 +164,19 @@ public class DeadLetterService {
         }
         try {
             return row.entryId.equals(EnvelopeCodec.decode(record).id().toString()) ? record : null;
+        } catch (RuntimeException notAnEnvelope) {
+            return null;
+        }
+    }
+
+    /** The payload a claim-checked {@code record} left in the gateway's database; null when it is inline. */
+    private ClaimChecks.Redeemed stored(DeadLetterRow row, byte[] record) {
+        if (record == null || row.entryId == null) {
+            return null;
+        }
+        try {
+            var ref = EnvelopeCodec.decode(record).payloadRef();
+            return ref == null ? null : claimChecks.redeem(row.entryId, ref);
         } catch (RuntimeException notAnEnvelope) {
             return null;
         }

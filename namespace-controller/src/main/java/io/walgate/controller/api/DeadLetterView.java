@@ -31,8 +31,10 @@ public record DeadLetterView(
     /**
      * The dead letter's contents as its DLQ holds them.
      *
-     * @param payload base64; absent when it is stored aside ({@code payloadRef}) or gone
+     * @param payload base64; for a payload stored aside ({@code payloadRef}), redeemed from the
+     *     gateway's database when it can be
      * @param payloadRef where a large payload is stored (claim check), and its size
+     * @param payloadUnavailable why a payload stored aside is not shown
      * @param record the record's bytes in base64, when they are no envelope
      * @param missing why there is nothing: the DLQ no longer holds the record (retention)
      */
@@ -45,6 +47,7 @@ public record DeadLetterView(
             String traceparent,
             String payload,
             PayloadRef payloadRef,
+            String payloadUnavailable,
             String record,
             String missing) {}
 

@@ -2,6 +2,7 @@ package io.walgate.controller.api;
 
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
+import io.walgate.controller.ClaimChecks;
 import io.walgate.controller.DeadLetterService;
 import io.walgate.controller.store.DeadLetterRow;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,7 @@ class DeadLetterViews {
 
     /** A dead letter with its contents, if they were asked for. */
     DeadLetterView of(DeadLetterService.Shown shown) {
-        return view(shown.row(), shown.contents() ? contents(shown.record()) : null);
+        return view(shown.row(), shown.contents() ? contents(shown.record(), shown.stored()) : null);
     }
 
     private static DeadLetterView view(DeadLetterRow row, DeadLetterView.Contents contents) {
@@ -35,9 +36,10 @@ class DeadLetterViews {
                 contents);
     }
 
-    private static DeadLetterView.Contents contents(byte[] record) {
+    private static DeadLetterView.Contents contents(byte[] record, ClaimChecks.Redeemed stored) {
         if (record == null) {
             return new DeadLetterView.Contents(
+                    null,
                     null,
                     null,
                     null,
@@ -53,8 +55,10 @@ class DeadLetterViews {
         try {
             e = EnvelopeCodec.decode(record);
         } catch (RuntimeException notAnEnvelope) {
-            return new DeadLetterView.Contents(null, null, null, null, null, null, null, null, base64(record), null);
+            return new DeadLetterView.Contents(
+                    null, null, null, null, null, null, null, null, null, base64(record), null);
         }
+        boolean aside = e.payloadRef() != null;
         return new DeadLetterView.Contents(
                 e.contentType(),
                 e.headers(),
@@ -67,11 +71,12 @@ class DeadLetterViews {
                 e.deliverAt(),
                 e.idempotencyKey(),
                 e.traceparent(),
-                e.payloadRef() == null ? base64(e.payload()) : null,
-                e.payloadRef() == null
-                        ? null
-                        : new DeadLetterView.PayloadRef(
-                                e.payloadRef().store(), e.payloadRef().size()),
+                !aside ? base64(e.payload()) : stored == null ? null : base64(stored.payload()),
+                aside
+                        ? new DeadLetterView.PayloadRef(
+                                e.payloadRef().store(), e.payloadRef().size())
+                        : null,
+                aside && stored != null ? stored.unavailable() : null,
                 null,
                 null);
     }
