@@ -3,6 +3,8 @@ package io.walgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class WalgateClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern READY = Pattern.compile("\"phase\"\\s*:\\s*\"READY\"");
 
     private final String controllerUrl;
@@ -95,6 +99,31 @@ public final class WalgateClient {
                 send("POST", entriesUrl(namespace) + "/batch", "{\"entries\":[" + String.join(",", entries) + "]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body().split("\"durable\":\"TRUE\"", -1)).as(r.body()).hasSize(entries.size() + 1);
+    }
+
+    /**
+     * Writes one batch as a careful client does: every entry carries an idempotency key, and those
+     * answered other than {@code TRUE} (an {@code UNKNOWN} when the broker is slow to confirm) are
+     * sent again under the same key until durable, at most five rounds. Asserts all durable.
+     *
+     * @param entries JSON objects, each with a unique {@code "idempotencyKey"}
+     */
+    public void writeBatchUntilDurable(String namespace, List<String> entries) throws Exception {
+        List<String> pending = entries;
+        for (int round = 0; round < 5 && !pending.isEmpty(); round++) {
+            HttpResponse<String> r =
+                    send("POST", entriesUrl(namespace) + "/batch", "{\"entries\":[" + String.join(",", pending) + "]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode results = JSON.readTree(r.body()); // one answer per entry, in order
+            List<String> again = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                if (!"TRUE".equals(results.path(i).path("durable").asText())) {
+                    again.add(pending.get(i));
+                }
+            }
+            pending = again;
+        }
+        assertThat(pending).as("entries still not durable after five rounds").isEmpty();
     }
 
     private String entriesUrl(String namespace) {

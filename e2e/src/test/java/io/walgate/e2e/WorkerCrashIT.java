@@ -45,9 +45,12 @@ class WorkerCrashIT {
                     String key = "acct-" + i;
                     String value = "{\"n\":" + i + ",\"v\":" + random.nextInt(1_000_000) + "}";
                     expected.put(key, value);
-                    entries.add("{\"json\":" + value + ",\"partitionKey\":\"" + key + "\"}");
+                    entries.add("{\"json\":" + value + ",\"partitionKey\":\"" + key + "\",\"idempotencyKey\":\"" + key
+                            + "\"}");
                 }
-                walgate.writeBatch("ledger", entries);
+                // A slow broker may leave a write UNKNOWN (KAFKA-15591 for a partition's first batch):
+                // sent again under its idempotency key, as a client does; still applied once.
+                walgate.writeBatchUntilDurable("ledger", entries);
                 if (!killed && batch >= 30) {
                     // Mid-delivery: some applied, most not yet written.
                     await().atMost(Duration.ofSeconds(60)).until(() -> applied(db) >= 500);
