@@ -57,6 +57,34 @@ public interface ControllerConfig {
     @WithName(SettingNames.KAFKA)
     Kafka kafka();
 
+    /** Operators' replay jobs (docs/operations.md). */
+    Replays replay();
+
+    interface Replays {
+        /** The highest rate a job may ask for, entries per second. */
+        @WithDefault("5000")
+        int maxRate();
+
+        /** The rate of a job that asks for none, entries per second. */
+        @WithDefault("50")
+        int defaultRate();
+
+        /**
+         * How long a controller holds a job without renewing: after it died, another takes the job
+         * over this long after its last batch.
+         */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /** How often a controller looks for jobs to run. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** Jobs one controller runs at once (of different namespaces; one per namespace). */
+        @WithDefault("4")
+        int maxRunning();
+    }
+
     /** Where the queues of SQS namespaces are created. */
     @WithName(SettingNames.SQS)
     SqsSettings sqs();

@@ -149,6 +149,43 @@ class ControllerAuthIT {
                 .delete(one + "?reason=mine")
                 .then()
                 .statusCode(403);
+        String replays = "/v1/namespaces/" + name + "/replays";
+        String logReplays = "/v1/namespaces/" + name + "/log-replays";
+        String logBody = "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\",\"dryRun\":true}";
+        for (String path : List.of(replays, logReplays)) {
+            String body = path.equals(replays) ? "{\"dryRun\":true}" : logBody;
+            given().baseUri(controller.endpoint())
+                    .auth()
+                    .oauth2(writer)
+                    .body(body)
+                    .post(path)
+                    .then()
+                    .statusCode(403)
+                    .body("code", equalTo("FORBIDDEN"));
+            given().baseUri(controller.endpoint())
+                    .auth()
+                    .oauth2(stranger)
+                    .body(body)
+                    .post(path)
+                    .then()
+                    .statusCode(404)
+                    .body("code", equalTo("NAMESPACE_NOT_FOUND"));
+        }
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(writer)
+                .get(replays)
+                .then()
+                .statusCode(403);
+        given().baseUri(controller.endpoint())
+                .auth()
+                .oauth2(operator)
+                .body("{\"dryRun\":true}")
+                .post(replays)
+                .then()
+                .statusCode(200)
+                .body("matched", equalTo(1))
+                .body("actor", equalTo("user:oncall"));
         given().baseUri(controller.endpoint())
                 .auth()
                 .oauth2(operator)

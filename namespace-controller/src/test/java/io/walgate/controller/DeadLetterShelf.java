@@ -56,10 +56,10 @@ final class DeadLetterShelf implements AutoCloseable {
         }
     }
 
-    /** An entry of {@code namespace} for target key {@code key} with a JSON payload naming it. */
-    static Envelope entry(String namespace, String key, String errorCode) {
+    /** An entry of {@code namespace} for target key {@code key}, as the gateway logs it: never failed. */
+    static Envelope fresh(String namespace, String key) {
         Instant now = Instant.now();
-        Envelope e = new Envelope(
+        return new Envelope(
                 IDS.next(),
                 namespace,
                 1,
@@ -74,7 +74,12 @@ final class DeadLetterShelf implements AutoCloseable {
                 new TargetOverride(key, TargetOp.PUT, Map.of()),
                 ("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8),
                 null);
-        return e.withFailure(errorCode, "refused: " + key, now);
+    }
+
+    /** An entry of {@code namespace} for target key {@code key} with a JSON payload naming it, failed once. */
+    static Envelope entry(String namespace, String key, String errorCode) {
+        Envelope e = fresh(namespace, key);
+        return e.withFailure(errorCode, "refused: " + key, e.acceptedAt());
     }
 
     /** Shelves {@code entry} in Kafka DLQ topic {@code dlq}, dead in {@code region} at {@code deadAt}. */

@@ -5,6 +5,7 @@ import io.walgate.contract.namespace.Caller;
 import io.walgate.contract.namespace.NamespaceSpec;
 import io.walgate.controller.SpecCodec;
 import io.walgate.controller.security.AccessPolicy;
+import io.walgate.controller.store.NamespaceRow;
 import io.walgate.controller.store.NamespaceStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,7 +26,8 @@ class Operated {
         this.codec = codec;
     }
 
-    record Namespace(Caller caller, NamespaceSpec spec) {}
+    /** @param row as stored: its state (paused?) and phase (ready? being deleted?) */
+    record Namespace(Caller caller, NamespaceSpec spec, NamespaceRow row) {}
 
     Uni<Namespace> namespace(String name) {
         return access.caller()
@@ -33,7 +35,7 @@ class Operated {
                 .chain(caller -> store.get(name).map(row -> {
                     NamespaceSpec spec = codec.spec(row.spec);
                     access.mustOperate(caller, spec);
-                    return new Namespace(caller, spec);
+                    return new Namespace(caller, spec, row);
                 }));
     }
 }

@@ -2,8 +2,10 @@ package io.walgate.controller.provision;
 
 import io.walgate.adapter.kafka.KafkaAdapters;
 import io.walgate.adapter.kafka.KafkaDeadLetterQueue;
+import io.walgate.adapter.kafka.KafkaLogHistory;
 import io.walgate.adapter.kafka.KafkaTopicSettings;
 import io.walgate.adapter.spi.DeadLetterQueue;
+import io.walgate.adapter.spi.LogAppender;
 import io.walgate.adapter.spi.LogProvisioner;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.adapter.sqs.SqsDeadLetterQueue;
@@ -23,13 +25,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The controller's clients of each backend, built lazily from configuration and closed at shutdown:
- * one {@link LogProvisioner} and one {@link DeadLetterQueue} per backend.
+ * one {@link LogProvisioner}, one {@link DeadLetterQueue} and one {@link LogAppender} (for replays)
+ * per backend.
  */
 @ApplicationScoped
 public class Provisioners {
+    /** Threads sending replayed entries to SQS: enough for a job at the highest rate allowed. */
+    private static final int APPEND_SENDERS = 4;
+
     private final ControllerConfig config;
     private final Map<BackendType, LogProvisioner> provisioners = new EnumMap<>(BackendType.class);
     private final Map<BackendType, DeadLetterQueue> deadLetters = new EnumMap<>(BackendType.class);
+    private final Map<BackendType, LogAppender> appenders = new EnumMap<>(BackendType.class);
     private SqsClient sqs;
 
     Provisioners(ControllerConfig config) {
@@ -46,6 +53,19 @@ public class Provisioners {
             case KAFKA -> KafkaDeadLetterQueue.of(kafkaClient());
             case SQS -> new SqsDeadLetterQueue(sqsClient());
         });
+    }
+
+    /** What puts replayed entries back on the logs of {@code type}. */
+    public synchronized LogAppender appender(BackendType type) {
+        return appenders.computeIfAbsent(type, t -> switch (t) {
+            case KAFKA -> KafkaAdapters.appender(kafkaClient());
+            case SQS -> SqsAdapters.appender(sqsClient(), APPEND_SENDERS);
+        });
+    }
+
+    /** A reader of Kafka logs by time, for one log replay; the caller closes it. */
+    public KafkaLogHistory logHistory() {
+        return KafkaLogHistory.of(kafkaClient());
     }
 
     private LogProvisioner create(BackendType type) {
@@ -98,6 +118,7 @@ public class Provisioners {
 
     @PreDestroy
     synchronized void close() {
+        appenders.values().forEach(LogAppender::close);
         provisioners.values().forEach(LogProvisioner::close);
         deadLetters.values().forEach(DeadLetterQueue::close);
         if (sqs != null) {

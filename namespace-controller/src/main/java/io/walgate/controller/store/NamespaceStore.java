@@ -213,7 +213,7 @@ public class NamespaceStore {
 
     /**
      * Forgets a deleted namespace whose resources are gone, and releases its resource names; its
-     * dead-letter index goes with its DLQ.
+     * dead-letter index goes with its DLQ, its replay jobs with it (a job still running ends).
      */
     public Uni<Boolean> remove(String name, long version) {
         return sessions.withTransaction(s -> s.createMutationQuery(
@@ -227,6 +227,9 @@ public class NamespaceStore {
                         : ReservedNames.release(s, name)
                                 .chain(() -> s.createMutationQuery(
                                                 "delete from DeadLetterRow d where d.namespace = :name")
+                                        .setParameter("name", name)
+                                        .executeUpdate())
+                                .chain(() -> s.createNativeQuery("DELETE FROM replay_jobs WHERE namespace = :name")
                                         .setParameter("name", name)
                                         .executeUpdate())
                                 .replaceWith(true)));

@@ -59,6 +59,18 @@ public enum ErrorCode {
     ENTRY_NOT_FOUND(404, "NOT_FOUND"),
     /** No dead letter of that entry in the namespace's index (never dead-lettered, or discarded). */
     DEAD_LETTER_NOT_FOUND(404, "NOT_FOUND"),
+    /** No replay job of that id in the namespace. */
+    REPLAY_NOT_FOUND(404, "NOT_FOUND"),
+    /** The namespace has a replay job that has not ended; the message names it. One at a time. */
+    REPLAY_IN_PROGRESS(409, "FAILED_PRECONDITION"),
+    /** The replay job has ended: it can no longer be paused, resumed or cancelled. */
+    REPLAY_ENDED(409, "FAILED_PRECONDITION"),
+    /** A replay's rate is below 1 or above the controller's ceiling; the message says the ceiling. */
+    INVALID_RATE(400, "INVALID_ARGUMENT"),
+    /** A time range that ends before it begins ({@code since} after {@code until}, {@code from} after {@code to}). */
+    INVALID_TIME_RANGE(400, "INVALID_ARGUMENT"),
+    /** The namespace's backend cannot do this: a log replay needs a log that keeps history (Kafka). */
+    UNSUPPORTED_FOR_BACKEND(422, "FAILED_PRECONDITION"),
     /** The idempotency key was used for a different request inside the dedup window. */
     IDEMPOTENCY_KEY_REUSED(422, "INVALID_ARGUMENT"),
     /**

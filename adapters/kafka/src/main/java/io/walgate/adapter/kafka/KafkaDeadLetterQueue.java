@@ -15,7 +15,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +33,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * consumer, assigned and positioned, in no group: it commits nothing and disturbs no delivery).
  *
  * <ol>
- *   <li>Calls take turns (one consumer); each read waits at most {@link #READ_TIMEOUT} per record.
+ *   <li>Calls take turns (one consumer); a read passes once over each partition's records between
+ *       the first and the last place asked for (skipping gaps wider than a poll), waiting at most
+ *       {@link #READ_TIMEOUT} per {@value #MAX_POLL} places.
  *   <li>A record retention has deleted is left out of the answer.
  *   <li>{@link #remove} removes nothing: a topic keeps its records until retention deletes them.
  *   <li>{@link #scan} reads every partition up to the end it had when the scan began, at most its
@@ -40,6 +45,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaDeadLetterQueue implements DeadLetterQueue {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     static final Duration SCAN_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_POLL = 500;
 
     private final Consumer<byte[], byte[]> consumer;
 
@@ -58,7 +64,10 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "walgate-dead-letter-reader");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // Reads jump from place to place: a fetch the broker holds open at the end of a partition
+        // (500 ms by default) would hold up the next read, which waits for it.
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaDeadLetterQueue(new KafkaConsumer<>(c));
@@ -66,46 +75,55 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
 
     @Override
     public synchronized Map<Place, byte[]> read(String queue, Collection<Place> places) {
+        Map<Integer, TreeSet<Long>> wanted = new TreeMap<>();
+        places.forEach(
+                p -> wanted.computeIfAbsent(p.partition(), k -> new TreeSet<>()).add(p.offset()));
         Map<Place, byte[]> found = new LinkedHashMap<>();
         try {
-            for (Place place : places) {
-                byte[] value = readOne(queue, place);
-                if (value != null) {
-                    found.put(place, value);
-                }
-            }
+            wanted.forEach((partition, offsets) -> readPartition(queue, new TopicPartition(queue, partition), offsets)
+                    .forEach((offset, value) -> found.put(Place.kafka(queue, partition, offset), value)));
         } finally {
             consumer.unsubscribe();
         }
         return found;
     }
 
-    /** The value at {@code place}, or null when retention deleted it (or the offset holds no record). */
-    private byte[] readOne(String queue, Place place) {
-        TopicPartition partition = new TopicPartition(queue, place.partition());
+    /**
+     * The values at {@code offsets} of {@code partition}, read in one pass (dead letters of one
+     * namespace mostly sit together), seeking over gaps wider than a poll. Offsets retention deleted,
+     * past the end (a topic made again under the same name) or that hold no record (a transaction
+     * marker) are left out.
+     */
+    private Map<Long, byte[]> readPartition(String queue, TopicPartition partition, TreeSet<Long> offsets) {
         consumer.assign(List.of(partition));
         long first =
                 consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).getOrDefault(partition, Long.MAX_VALUE);
-        if (place.offset() < first) {
-            return null;
-        }
-        consumer.seek(partition, place.offset());
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        long end = consumer.endOffsets(List.of(partition), READ_TIMEOUT).getOrDefault(partition, 0L);
+        NavigableSet<Long> left = new TreeSet<>(offsets.subSet(first, true, end, false));
+        Map<Long, byte[]> values = new HashMap<>();
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos() * (1 + left.size() / MAX_POLL);
         try {
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() == place.offset()) {
-                        return r.value();
+            while (!left.isEmpty()) {
+                long position = left.first();
+                consumer.seek(partition, position);
+                while (!left.isEmpty() && left.first() < position + MAX_POLL) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("reading " + queue + " did not answer within " + READ_TIMEOUT);
                     }
-                }
-                if (consumer.position(partition, READ_TIMEOUT) > place.offset()) {
-                    return null; // past it: the offset held no record (a transaction marker)
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (left.remove(r.offset())) {
+                            values.put(r.offset(), r.value());
+                        }
+                    }
+                    position = consumer.position(partition, READ_TIMEOUT);
+                    // Passed without a record there: the offset held none.
+                    left.headSet(position, false).clear();
                 }
             }
         } catch (OffsetOutOfRangeException e) {
-            return null; // retention deleted it meanwhile
+            // Retention deleted the rest meanwhile.
         }
-        throw new IllegalStateException("reading " + queue + " did not answer within " + READ_TIMEOUT);
+        return values;
     }
 
     @Override

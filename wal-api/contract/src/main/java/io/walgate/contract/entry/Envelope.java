@@ -2,7 +2,9 @@ package io.walgate.contract.entry;
 
 import io.walgate.contract.EntryId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,6 +28,8 @@ import java.util.Objects;
  * @param history the failures of earlier attempts; null before the first failure
  * @param region the only region that applies it (a retry is for the region whose attempt failed:
  *     every region's workers read the same log); null for every region
+ * @param replays the operators' replays that put it back on the log, oldest first (at most {@link
+ *     #MAX_REPLAYS}, the newest); empty when it never was
  */
 public record Envelope(
         EntryId id,
@@ -43,7 +47,49 @@ public record Envelope(
         byte[] payload,
         PayloadRef payloadRef,
         DeliveryHistory history,
-        String region) {
+        String region,
+        List<Replay> replays) {
+
+    /** At most this many replays are kept in an entry's history: the newest. */
+    public static final int MAX_REPLAYS = 10;
+
+    /** An entry never replayed. */
+    public Envelope(
+            EntryId id,
+            String namespace,
+            int attempt,
+            Instant deliverAt,
+            Instant acceptedAt,
+            Instant originalWriteTime,
+            String partitionKey,
+            String idempotencyKey,
+            String contentType,
+            String traceparent,
+            Map<String, String> headers,
+            TargetOverride target,
+            byte[] payload,
+            PayloadRef payloadRef,
+            DeliveryHistory history,
+            String region) {
+        this(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                history,
+                region,
+                List.of());
+    }
 
     /** An entry for every region of its namespace. */
     public Envelope(
@@ -159,6 +205,7 @@ public record Envelope(
             throw new IllegalArgumentException("attempts count from 1: " + attempt);
         }
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        replays = replays == null ? List.of() : List.copyOf(replays);
         if (payloadRef != null && payload.length > 0) {
             throw new IllegalArgumentException("a claim-checked entry carries no inline payload");
         }
@@ -182,7 +229,8 @@ public record Envelope(
                 new byte[0],
                 Objects.requireNonNull(ref, "ref"),
                 history,
-                region);
+                region,
+                replays);
     }
 
     /** The same entry with its stored payload brought back inline (by the reader, after checking it). */
@@ -203,7 +251,8 @@ public record Envelope(
                 bytes,
                 null,
                 history,
-                region);
+                region,
+                replays);
     }
 
     /** The same entry with one more failed attempt in its history. */
@@ -224,7 +273,8 @@ public record Envelope(
                 payload,
                 payloadRef,
                 DeliveryHistory.after(history, code, message, at),
-                region);
+                region,
+                replays);
     }
 
     /**
@@ -268,7 +318,37 @@ public record Envelope(
                 payload,
                 payloadRef,
                 history,
-                region);
+                region,
+                replays);
+    }
+
+    /**
+     * The same entry put back on the log by an operator's replay: due {@code at}, for {@code region}
+     * only (null: every region), its attempts counted afresh or not, and {@code replay} added to its
+     * history (the oldest dropped past {@link #MAX_REPLAYS}). The id stays: targets that record
+     * applied ids apply it once.
+     */
+    public Envelope replayed(Replay replay, String region, boolean resetAttempts) {
+        List<Replay> more = new ArrayList<>(replays);
+        more.add(Objects.requireNonNull(replay, "replay"));
+        return new Envelope(
+                id,
+                namespace,
+                resetAttempts ? 1 : attempt,
+                replay.at(),
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                history,
+                region,
+                more.subList(Math.max(0, more.size() - MAX_REPLAYS), more.size()));
     }
 
     /** The same entry, for region {@code region} only (null: for every region). */
@@ -289,7 +369,8 @@ public record Envelope(
                 payload,
                 payloadRef,
                 history,
-                region);
+                region,
+                replays);
     }
 
     /** Whether a worker of {@code region} applies it: it is for every region, or for that one. */
@@ -346,7 +427,8 @@ public record Envelope(
                 && Arrays.equals(payload, other.payload)
                 && Objects.equals(payloadRef, other.payloadRef)
                 && Objects.equals(history, other.history)
-                && Objects.equals(region, other.region);
+                && Objects.equals(region, other.region)
+                && replays.equals(other.replays);
     }
 
     @Override
@@ -360,6 +442,7 @@ public record Envelope(
         return "Envelope[id=" + id + ", namespace=" + namespace + ", attempt=" + attempt + ", deliverAt=" + deliverAt
                 + ", partitionKey=" + partitionKey + ", target=" + target + ", payload="
                 + (payloadRef != null ? payloadRef : payload.length + " bytes")
-                + (region == null ? "" : ", region=" + region) + "]";
+                + (region == null ? "" : ", region=" + region)
+                + (replays.isEmpty() ? "" : ", replays=" + replays) + "]";
     }
 }

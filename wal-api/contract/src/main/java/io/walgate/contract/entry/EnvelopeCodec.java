@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import io.walgate.api.v1.EntryReplay;
 import io.walgate.api.v1.LogEnvelope;
 import io.walgate.api.v1.Op;
 import io.walgate.api.v1.Target;
@@ -81,6 +82,12 @@ public final class EnvelopeCodec {
                     .setLastErrorMessage(h.lastErrorMessage())
                     .setLastFailedAt(timestamp(h.lastFailedAt())));
         }
+        for (Replay r : e.replays()) {
+            b.addReplays(EntryReplay.newBuilder()
+                    .setJobId(r.job())
+                    .setActor(r.actor())
+                    .setAt(timestamp(r.at())));
+        }
         return b.build();
     }
 
@@ -133,7 +140,10 @@ public final class EnvelopeCodec {
                                     m.getHistory().getLastErrorMessage(),
                                     instant(m.getHistory().getLastFailedAt()))
                             : null,
-                    m.hasRegion() ? m.getRegion() : null);
+                    m.hasRegion() ? m.getRegion() : null,
+                    m.getReplaysList().stream()
+                            .map(r -> new Replay(r.getJobId(), r.getActor(), instant(r.getAt())))
+                            .toList());
         } catch (RuntimeException e) {
             // Whatever the fields' own checks throw (a timestamp past Instant's range throws
             // DateTimeException, an id IllegalArgumentException): the record is not an entry this

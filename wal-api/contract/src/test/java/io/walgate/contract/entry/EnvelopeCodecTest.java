@@ -108,6 +108,34 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void aReplayKeepsTheIdAndTheFailuresAddsItselfToTheHistoryAndKeepsOnlyTheNewestTen() {
+        Envelope dead = full().withFailure("HTTP_503", "busy", T).retryAt(T).retryAt(T);
+        Envelope replayed = dead.replayed(new Replay("job-1", "op@checkout", T.plusSeconds(60)), "west", true);
+
+        Envelope read = EnvelopeCodec.decode(EnvelopeCodec.encode(replayed));
+
+        assertThat(read.id()).isEqualTo(dead.id());
+        assertThat(read.attempt()).as("attempts counted afresh").isEqualTo(1);
+        assertThat(read.deliverAt()).isEqualTo(T.plusSeconds(60));
+        assertThat(read.region()).isEqualTo("west");
+        assertThat(read.history()).isEqualTo(dead.history());
+        assertThat(read.replays()).containsExactly(new Replay("job-1", "op@checkout", T.plusSeconds(60)));
+        assertThat(dead.replayed(new Replay("job-2", "op", T), null, false).attempt())
+                .as("attempts kept")
+                .isEqualTo(dead.attempt())
+                .isGreaterThan(1);
+
+        Envelope often = dead;
+        for (int i = 1; i <= 12; i++) {
+            often = often.replayed(new Replay("job-" + i, "op", T.plusSeconds(i)), null, true);
+        }
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(often)).replays())
+                .extracting(Replay::job)
+                .containsExactly(
+                        "job-3", "job-4", "job-5", "job-6", "job-7", "job-8", "job-9", "job-10", "job-11", "job-12");
+    }
+
+    @Test
     void aRetryForOneRegionStaysForThatRegion() {
         Envelope westOnly = full().withFailure("HTTP_503", "busy", T).retryAt(T).forRegion("west");
 

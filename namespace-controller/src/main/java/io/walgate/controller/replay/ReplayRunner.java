@@ -1,0 +1,216 @@
+package io.walgate.controller.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.walgate.contract.namespace.NamespaceState;
+import io.walgate.controller.ControllerConfig;
+import io.walgate.controller.SpecCodec;
+import io.walgate.controller.provision.Provisioners;
+import io.walgate.controller.replay.ReplayJob.State;
+import io.walgate.controller.store.Phase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs replay jobs: every {@code poll-interval} it claims the pending and running jobs whose lease
+ * is free or has run out, up to {@code max-running} at once, and works each on a thread of its own
+ * under a lease it renews between batches.
+ *
+ * <ol>
+ *   <li>Any controller replica may run any job; the lease in PostgreSQL makes one do it at a time.
+ *       A replica that dies (kill -9) stops renewing: after {@code lease} another, or the same one
+ *       restarted, takes the job and goes on from the position last recorded.
+ *   <li>A replica shutting down gives its leases up, so that the others take over at once; so does
+ *       one whose job was paused, so that it may resume anywhere at once.
+ *   <li>A job that throws fails, with the error as its message; the letters it did not reach stay
+ *       dead.
+ * </ol>
+ */
+@ApplicationScoped
+public class ReplayRunner {
+    private static final Logger LOG = Logger.getLogger(ReplayRunner.class);
+    private static final Duration DB_WAIT = Duration.ofSeconds(30);
+
+    private final ReplayJobStore jobs;
+    private final Pool pool;
+    private final SpecCodec codec;
+    private final ObjectMapper json;
+    private final ControllerConfig.Replays config;
+    private final DeadLetterReplay deadLetters;
+    private final LogReplay logs;
+    private final String owner = "controller-" + UUID.randomUUID();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService poller;
+    private ExecutorService workers;
+    private volatile boolean stopping;
+
+    ReplayRunner(
+            ReplayJobStore jobs,
+            Pool pool,
+            SpecCodec codec,
+            ObjectMapper json,
+            ControllerConfig config,
+            Provisioners backends,
+            LogPositions positions) {
+        this.jobs = jobs;
+        this.pool = pool;
+        this.codec = codec;
+        this.json = json;
+        this.config = config.replay();
+        this.deadLetters =
+                new DeadLetterReplay(pool, jobs, backends::deadLetters, backends::appender, Clock.systemUTC());
+        this.logs = new LogReplay(jobs, backends, positions, Clock.systemUTC());
+    }
+
+    void start(@Observes StartupEvent event) {
+        poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replay-poller"));
+        workers = Executors.newFixedThreadPool(config.maxRunning(), r -> new Thread(r, "replay-job"));
+        long every = config.pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (poller != null) {
+            poller.shutdownNow();
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void poll() {
+        try {
+            for (String id : jobs.claimable().await().atMost(DB_WAIT)) {
+                if (stopping || running.size() >= config.maxRunning()) {
+                    return;
+                }
+                if (!running.contains(id)) {
+                    jobs.claim(id, owner, config.lease())
+                            .await()
+                            .atMost(DB_WAIT)
+                            .ifPresent(job -> {
+                                running.add(job.id());
+                                workers.execute(() -> work(job));
+                            });
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("looking for replay jobs failed, trying again: %s", e.toString());
+        }
+    }
+
+    private void work(ReplayJob job) {
+        Lease lease = new Lease(job);
+        try {
+            LOG.infof("replay job %s of namespace '%s' runs here (%s)", job.id(), job.namespace(), job.kind());
+            ReplayRequest request = json.readValue(job.request(), ReplayRequest.class);
+            switch (job.kind()) {
+                case DEAD_LETTERS -> deadLetters.run(lease, request.filter(), request.resetAttempts());
+                case LOG -> logs.run(lease, request);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf(e, "replay job %s of namespace '%s' failed", job.id(), job.namespace());
+            if (!stopping) {
+                lease.finish(State.FAILED, e.toString());
+            }
+        } finally {
+            // Paused, cancelled, ended or shutting down: a resumed job may be claimed at once.
+            try {
+                jobs.release(job.id(), owner).await().atMost(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warnf("could not give up the lease of replay job %s: %s", job.id(), e.toString());
+            }
+            running.remove(job.id());
+        }
+    }
+
+    /** The lease this controller holds on one job. */
+    private final class Lease implements JobLease {
+        private final ReplayJob job;
+
+        Lease(ReplayJob job) {
+            this.job = job;
+        }
+
+        @Override
+        public ReplayJob job() {
+            return job;
+        }
+
+        @Override
+        public String owner() {
+            return owner;
+        }
+
+        @Override
+        public Optional<ReplayJob> renew() {
+            return stopping
+                    ? Optional.empty()
+                    : jobs.renew(job.id(), owner, config.lease()).await().atMost(DB_WAIT);
+        }
+
+        @Override
+        public Optional<Namespace> namespace() {
+            var rows = pool.preparedQuery("SELECT state, phase, spec FROM namespaces WHERE name = $1")
+                    .execute(Tuple.of(job.namespace()))
+                    .await()
+                    .atMost(DB_WAIT)
+                    .iterator();
+            if (!rows.hasNext()) {
+                return Optional.empty();
+            }
+            Row r = rows.next();
+            if (Phase.DELETING.name().equals(r.getString("phase"))
+                    || NamespaceState.DELETED.name().equals(r.getString("state"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Namespace(
+                    codec.spec(r.getString("spec")).withDefaults(),
+                    NamespaceState.PAUSED.name().equals(r.getString("state")),
+                    Phase.READY.name().equals(r.getString("phase"))));
+        }
+
+        @Override
+        public void finish(State state, String message) {
+            jobs.finish(job.id(), owner, state, message)
+                    .await()
+                    .atMost(DB_WAIT)
+                    .ifPresent(j -> LOG.infof(
+                            "replay job %s of namespace '%s' ended %s: %d matched, %d replayed, %d skipped, %d failed",
+                            j.id(), j.namespace(), j.state(), j.matched(), j.replayed(), j.skipped(), j.failed()));
+        }
+
+        @Override
+        public boolean await(Duration pause) {
+            try {
+                Thread.sleep(pause.toMillis());
+                return !stopping;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+}
