@@ -20,14 +20,17 @@ import picocli.CommandLine.Parameters;
 /** {@code walctl dlq}: a namespace's dead letters, for its operators (docs/operations.md). */
 @Command(
         name = "dlq",
-        description = "A namespace's dead letters: list, show, discard and purge them; rebuild their index.",
+        description = "A namespace's dead letters: list, show, discard, purge and replay them; rebuild their index.",
         mixinStandardHelpOptions = true,
         subcommands = {
             DlqCmd.Ls.class,
             DlqCmd.Show.class,
             DlqCmd.Discard.class,
             DlqCmd.Purge.class,
-            DlqCmd.Reindex.class
+            DlqCmd.Reindex.class,
+            ReplayCmd.Replay.class,
+            ReplayCmd.Jobs.class,
+            ReplayCmd.Job.class
         })
 final class DlqCmd {
     private DlqCmd() {}

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             WriteCmd.class,
             StatusCmd.class,
             DlqCmd.class,
+            ReplayCmd.Log.class,
             ConfigCmd.class,
             AutoComplete.GenerateCompletion.class
         })

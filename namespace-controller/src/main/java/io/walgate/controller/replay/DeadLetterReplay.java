@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * The work of a dead-letter replay job: its letters, oldest recorded first, read from their DLQ,
@@ -39,12 +38,13 @@ import org.jboss.logging.Logger;
  *       id, which a target that records applied ids applies once. No letter is skipped.
  *   <li>A letter whose record is gone (retention), not an envelope, or another entry's, is skipped
  *       and stays in the index as it is.
- *   <li>An append that fails stops the batch; the batch is tried again after a pause, and the job
- *       fails after {@link #MAX_FAILED_BATCHES} failed batches in a row, the letters left dead.
+ *   <li>An append that fails, or a DLQ that does not answer, fails the batch: it is tried again
+ *       after a pause, and the job fails after {@link #MAX_FAILED_BATCHES} failed batches in a row,
+ *       the letters left dead. A batch stops short when the lease is lost (see {@link
+ *       JobLease#held()}).
  * </ol>
  */
 final class DeadLetterReplay {
-    private static final Logger LOG = Logger.getLogger(DeadLetterReplay.class);
     static final int MAX_FAILED_BATCHES = 6;
     private static final Duration APPEND_WAIT = Duration.ofSeconds(60);
 
@@ -86,9 +86,7 @@ final class DeadLetterReplay {
                 lease.finish(State.SUCCEEDED, null);
                 return;
             }
-            long t0 = System.nanoTime();
             Batch batch = replay(lease, ns.get(), letters, pacer, resetAttempts);
-            long t1 = System.nanoTime();
             long reached =
                     batch.failure == null ? letters.get(letters.size() - 1).id() : position;
             boolean recorded = jobs.progress(
@@ -98,9 +96,6 @@ final class DeadLetterReplay {
                     batch.skipped,
                     Long.toString(reached),
                     c -> LetterQueries.replayed(c, job.id(), batch.replayedIds()));
-            LOG.debugf(
-                    "replay job %s: batch of %d in %d ms, recorded in %d ms",
-                    job.id(), letters.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             if (!recorded) {
                 return; // another controller has the job now; it appends what was not recorded
             }
@@ -109,9 +104,7 @@ final class DeadLetterReplay {
             if (batch.failure == null) {
                 failedBatches = 0;
             } else if (++failedBatches >= MAX_FAILED_BATCHES) {
-                lease.finish(
-                        State.FAILED,
-                        "the log refused entries " + failedBatches + " times in a row, the last: " + batch.failure);
+                lease.finish(State.FAILED, "failed " + failedBatches + " times in a row, the last: " + batch.failure);
                 return;
             } else if (!lease.await(Duration.ofSeconds(1L << failedBatches))) {
                 return;
@@ -129,16 +122,23 @@ final class DeadLetterReplay {
     private Batch replay(
             JobLease lease, JobLease.Namespace ns, List<Letter> letters, Pacer pacer, boolean resetAttempts)
             throws InterruptedException {
-        long t0 = System.nanoTime();
-        Map<Place, byte[]> records = read(letters);
-        LOG.debugf(
-                "replay job %s: read %d letters in %d ms",
-                lease.job().id(), letters.size(), (System.nanoTime() - t0) / 1_000_000);
+        Map<Place, byte[]> records;
+        try {
+            records = read(letters);
+        } catch (RuntimeException e) {
+            // A DLQ that did not answer: tried again, as a log that refused.
+            return new Batch(List.of(), 0, "reading the DLQ failed: " + e.getMessage());
+        }
         ReplayJob job = lease.job();
         LogAppender appender = appenders.apply(ns.spec().backend().type());
         Map<Letter, CompletableFuture<?>> appends = new LinkedHashMap<>();
         int skipped = 0;
+        String failure = null;
         for (Letter letter : letters) {
+            if (!lease.held()) {
+                failure = "stopped: the job is no longer this controller's to run";
+                break;
+            }
             Envelope entry = entry(letter, records.get(letter.place()));
             if (entry == null) {
                 skipped++;
@@ -150,7 +150,6 @@ final class DeadLetterReplay {
             appends.put(letter, appender.append(ns.spec(), again).toCompletableFuture());
         }
         List<Letter> replayed = new ArrayList<>();
-        String failure = null;
         for (Map.Entry<Letter, CompletableFuture<?>> append : appends.entrySet()) {
             try {
                 append.getValue().get(APPEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);

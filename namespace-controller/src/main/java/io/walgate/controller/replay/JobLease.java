@@ -22,6 +22,12 @@ interface JobLease {
      */
     Optional<ReplayJob> renew();
 
+    /**
+     * Whether the lease is still this controller's as far as it knows: a batch stops putting entries
+     * back as soon as it is not (paused, cancelled, taken over, shutting down).
+     */
+    boolean held();
+
     /** The namespace as it is now: empty when gone or being deleted. */
     Optional<Namespace> namespace();
 

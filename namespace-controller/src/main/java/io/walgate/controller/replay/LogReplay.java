@@ -72,8 +72,16 @@ final class LogReplay {
                 }
                 String topic = ns.get().spec().backend().topic();
                 LogPositions.Position from = new LogPositions.Position(position.next(), position.end());
-                List<Logged> records =
-                        history.read(topic, from.next(), from.end(), Math.min(BATCH, job.ratePerSecond()));
+                List<Logged> records;
+                try {
+                    records = history.read(topic, from.next(), from.end(), Math.min(BATCH, job.ratePerSecond()));
+                } catch (RuntimeException e) {
+                    // The log did not answer: tried again, as a log that refused.
+                    if (!failed(lease, ++failedBatches, "reading the log failed: " + e.getMessage())) {
+                        return;
+                    }
+                    continue;
+                }
                 if (records.isEmpty()) {
                     // Nothing left, or only markers: record where it ended, then it is done.
                     jobs.progress(job.id(), lease.owner(), 0, 0, positions.write(from), c -> noMore());
@@ -85,6 +93,9 @@ final class LogReplay {
                 Set<String> ids = new LinkedHashSet<>();
                 int skipped = 0;
                 for (Logged record : records) {
+                    if (!lease.held()) {
+                        return; // appended but not recorded: whoever runs the job next puts them back again
+                    }
                     Envelope entry = entry(record, request.region());
                     String id = entry == null ? null : entry.id().toString();
                     if (entry == null || skip.contains(id) || done.contains(id) || ids.contains(id)) {
@@ -106,16 +117,20 @@ final class LogReplay {
                         return;
                     }
                     position = from;
-                } else if (++failedBatches >= DeadLetterReplay.MAX_FAILED_BATCHES) {
-                    lease.finish(
-                            State.FAILED,
-                            "the log refused entries " + failedBatches + " times in a row, the last: " + failure);
-                    return;
-                } else if (!lease.await(Duration.ofSeconds(1L << failedBatches))) {
+                } else if (!failed(lease, ++failedBatches, failure)) {
                     return;
                 }
             }
         }
+    }
+
+    /** After the {@code failedBatches}-th failed batch in a row: a pause, or the job's end; false to stop. */
+    private static boolean failed(JobLease lease, int failedBatches, String failure) {
+        if (failedBatches >= DeadLetterReplay.MAX_FAILED_BATCHES) {
+            lease.finish(State.FAILED, "failed " + failedBatches + " times in a row, the last: " + failure);
+            return false;
+        }
+        return lease.await(Duration.ofSeconds(1L << failedBatches));
     }
 
     private static Uni<Void> noMore() {

@@ -6,6 +6,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
+import io.walgate.contract.ErrorCode;
+import io.walgate.contract.WalException;
 import io.walgate.controller.replay.ReplayJob.State;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -71,7 +73,16 @@ public class ReplayJobStore {
                         .call(() -> audit(c, job.namespace(), job.actor(), "replays.start", auditDetails)))
                 .map(done -> Optional.<ReplayJob>empty())
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
-                .recoverWithUni(() -> live(job.namespace()));
+                .recoverWithUni(() -> live(job.namespace()).map(live -> {
+                    if (live.isEmpty()) {
+                        // The other job ended between the two statements: the caller may try again.
+                        throw new WalException(
+                                ErrorCode.REPLAY_IN_PROGRESS,
+                                "another replay job of namespace '" + job.namespace() + "' was starting or ending"
+                                        + " at the same time; look at its jobs, and try again");
+                    }
+                    return live;
+                }));
     }
 
     /** The live job of {@code namespace}, if any. */

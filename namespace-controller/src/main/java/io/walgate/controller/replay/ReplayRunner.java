@@ -24,13 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Runs replay jobs: every {@code poll-interval} it claims the pending and running jobs whose lease
  * is free or has run out, up to {@code max-running} at once, and works each on a thread of its own
- * under a lease it renews between batches.
+ * under a lease it renews between batches and every third of the lease (a slow batch keeps it).
  *
  * <ol>
  *   <li>Any controller replica may run any job; the lease in PostgreSQL makes one do it at a time.
@@ -88,13 +89,17 @@ public class ReplayRunner {
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         if (poller != null) {
-            poller.shutdownNow();
-            workers.shutdownNow();
+            workers.shutdown();
             try {
-                workers.awaitTermination(10, TimeUnit.SECONDS);
+                // Jobs stop at their next step and give their leases up; then the rest are cut short.
+                if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                    workers.shutdownNow();
+                    workers.awaitTermination(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            poller.shutdownNow();
         }
     }
 
@@ -121,6 +126,10 @@ public class ReplayRunner {
 
     private void work(ReplayJob job) {
         Lease lease = new Lease(job);
+        // Renewed between batches and, so that a slow batch never outlives it, every third of it.
+        long every = Math.max(1, config.lease().toMillis() / 3);
+        ScheduledFuture<?> heartbeat =
+                poller.scheduleWithFixedDelay(lease::heartbeat, every, every, TimeUnit.MILLISECONDS);
         try {
             LOG.infof("replay job %s of namespace '%s' runs here (%s)", job.id(), job.namespace(), job.kind());
             ReplayRequest request = json.readValue(job.request(), ReplayRequest.class);
@@ -136,6 +145,8 @@ public class ReplayRunner {
                 lease.finish(State.FAILED, e.toString());
             }
         } finally {
+            heartbeat.cancel(false);
+            Thread.interrupted(); // so that the release below is not refused for a shutdown's interrupt
             // Paused, cancelled, ended or shutting down: a resumed job may be claimed at once.
             try {
                 jobs.release(job.id(), owner).await().atMost(Duration.ofSeconds(5));
@@ -149,6 +160,7 @@ public class ReplayRunner {
     /** The lease this controller holds on one job. */
     private final class Lease implements JobLease {
         private final ReplayJob job;
+        private volatile boolean lost;
 
         Lease(ReplayJob job) {
             this.job = job;
@@ -166,9 +178,25 @@ public class ReplayRunner {
 
         @Override
         public Optional<ReplayJob> renew() {
-            return stopping
+            Optional<ReplayJob> now = stopping || lost
                     ? Optional.empty()
                     : jobs.renew(job.id(), owner, config.lease()).await().atMost(DB_WAIT);
+            lost = now.isEmpty();
+            return now;
+        }
+
+        @Override
+        public boolean held() {
+            return !lost && !stopping;
+        }
+
+        void heartbeat() {
+            try {
+                renew();
+            } catch (RuntimeException e) {
+                // The database did not answer: the next beat, or the next batch, tries again.
+                LOG.warnf("could not renew the lease of replay job %s: %s", job.id(), e.toString());
+            }
         }
 
         @Override

@@ -102,10 +102,10 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
         NavigableSet<Long> left = new TreeSet<>(offsets.subSet(first, true, end, false));
         Map<Long, byte[]> values = new HashMap<>();
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos() * (1 + left.size() / MAX_POLL);
-        try {
-            while (!left.isEmpty()) {
-                long position = left.first();
-                consumer.seek(partition, position);
+        while (!left.isEmpty()) {
+            long position = left.first();
+            consumer.seek(partition, position);
+            try {
                 while (!left.isEmpty() && left.first() < position + MAX_POLL) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("reading " + queue + " did not answer within " + READ_TIMEOUT);
@@ -119,9 +119,12 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
                     // Passed without a record there: the offset held none.
                     left.headSet(position, false).clear();
                 }
+            } catch (OffsetOutOfRangeException e) {
+                // Retention deleted some meanwhile: those are gone, the rest are still there.
+                long kept = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT)
+                        .getOrDefault(partition, Long.MAX_VALUE);
+                left.headSet(kept, false).clear();
             }
-        } catch (OffsetOutOfRangeException e) {
-            // Retention deleted the rest meanwhile.
         }
         return values;
     }

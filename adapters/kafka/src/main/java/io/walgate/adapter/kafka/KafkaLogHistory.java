@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -121,18 +123,21 @@ public final class KafkaLogHistory implements AutoCloseable {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
             while (found.isEmpty() && System.nanoTime() < deadline) {
+                Set<Integer> returned = new HashSet<>();
                 for (ConsumerRecord<byte[], byte[]> r : poll()) {
                     int p = r.partition();
+                    returned.add(p);
+                    // A record past max is left for the next call: next stays before it.
                     if (r.offset() < end.get(p) && r.offset() >= next.get(p) && found.size() < max) {
                         found.add(new Logged(p, r.offset(), r.value()));
                         next.put(p, r.offset() + 1);
                     }
                 }
                 for (TopicPartition p : open) {
-                    // Past the last record asked for (the range may end in a transaction marker).
+                    // A partition that returned nothing and moved on passed offsets with no record
+                    // (transaction markers) or deleted by retention.
                     long position = consumer.position(p, TIMEOUT);
-                    if (found.stream().noneMatch(l -> l.partition() == p.partition())
-                            && position > next.get(p.partition())) {
+                    if (!returned.contains(p.partition()) && position > next.get(p.partition())) {
                         next.put(p.partition(), Math.min(position, end.get(p.partition())));
                     }
                 }
