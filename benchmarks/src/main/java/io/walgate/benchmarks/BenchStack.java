@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * only. Also the namespace set-up every benchmark starts with.
  */
 final class BenchStack implements AutoCloseable {
+    static final int MAX_REPLAY_RATE = 1_000_000;
+
     private final Devstack devstack;
     private final JavaService controller;
     private final JavaService gateway;
@@ -42,6 +44,8 @@ final class BenchStack implements AutoCloseable {
             devstack.start();
             Map<String, String> c = WalgateServices.controllerSettings(devstack, WalgateServices.CONTROLLER_DATABASE);
             c.put(SettingNames.AUTH_ENABLED, "false");
+            // R1 measures replays unthrottled: a rate ceiling above anything they reach.
+            c.put(SettingNames.key(SettingNames.CONTROLLER, "replay.max-rate"), Integer.toString(MAX_REPLAY_RATE));
             controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
             Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
             g.put(SettingNames.AUTH_ENABLED, "false");

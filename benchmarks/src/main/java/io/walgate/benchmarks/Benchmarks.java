@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Runs the benchmarks of docs/benchmarks.md against the packaged services, each group on a devstack
- * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2), {@code
+ * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2, R1), {@code
  * delivery} (C1, E1, D1; N1 only when named in {@code bench.only}) or {@code all}; {@code -Dbench.only=W1,E1} narrows further.
  *
  * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl benchmarks -am && ./mvnw -B -q -pl benchmarks
@@ -21,11 +21,11 @@ public final class Benchmarks {
             System.err.println("-Dbench must be write, delivery or all, not " + group);
             System.exit(2);
         }
-        String only = System.getProperty("bench.only", "W1,W2,C1,E1,D1");
+        String only = System.getProperty("bench.only", "W1,W2,R1,C1,E1,D1");
         // Client threads (Kafka, gRPC, the JDK's HTTP server) would keep exec:java's JVM waiting,
         // and it reports an exception only once they end: both ways out exit here.
         try {
-            if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2"))) {
+            if (!group.equals("delivery") && (only.contains("W1") || only.contains("W2") || only.contains("R1"))) {
                 WriteSetup.run(only);
             }
             if (!group.equals("write")

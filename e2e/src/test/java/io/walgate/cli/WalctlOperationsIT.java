@@ -124,6 +124,48 @@ class WalctlOperationsIT {
                         .asInt())
                 .as("discarded ones stay discarded")
                 .isZero();
+
+        // A replay, waited for: the endpoint still refuses, so the letter dies again, the replay in its history.
+        WalctlRunner.Run again = walctl.walctl("write", "dlq-ns", "--data", "once more", "--key", "k9");
+        assertThat(again.exit()).as(again.err()).isZero();
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> walctl.walctl("dlq", "ls", "dlq-ns", "-o", "json")
+                                .json()
+                                .size()
+                        == 1);
+        assertThat(walctl.walctl("dlq", "replay", "dlq-ns", "--dry-run", "-o", "json")
+                        .json()
+                        .path("matched")
+                        .asInt())
+                .isEqualTo(1);
+        WalctlRunner.Run replayed = walctl.walctl("dlq", "replay", "dlq-ns", "--rate", "5", "--wait", "-o", "json");
+        assertThat(replayed.exit()).as(replayed.err()).isZero();
+        assertThat(replayed.json().path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(replayed.json().path("replayed").asInt()).isEqualTo(1);
+        String job = replayed.json().path("id").asText();
+        assertThat(walctl.walctl("dlq", "jobs", "dlq-ns").out()).contains(job).contains("SUCCEEDED");
+        assertThat(walctl.walctl("dlq", "job", "dlq-ns", job, "--cancel").exit())
+                .as("an ended job cannot be cancelled")
+                .isEqualTo(CliException.CONFLICT);
+        await().atMost(Duration.ofSeconds(90))
+                .alias("dead again, after its attempt")
+                .until(() -> walctl.walctl("dlq", "ls", "dlq-ns", "--key", "k9", "-o", "json")
+                                .json()
+                                .size()
+                        == 1);
+        String k9 = walctl.walctl("dlq", "ls", "dlq-ns", "--key", "k9", "-o", "json")
+                .json()
+                .get(0)
+                .path("entryId")
+                .asText();
+        assertThat(walctl.walctl("dlq", "show", "dlq-ns", k9, "--payload", "-o", "json")
+                        .json()
+                        .path("entry")
+                        .path("replays")
+                        .path(0)
+                        .path("job")
+                        .asText())
+                .isEqualTo(job);
     }
 
     @Test

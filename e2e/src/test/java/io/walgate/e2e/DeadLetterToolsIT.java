@@ -14,18 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,31 +56,13 @@ class DeadLetterToolsIT {
 
     @Test
     void afterTheTargetRecoversAReplayDeliversEveryDeadLetterOnceAtTheAskedRate() throws Exception {
-        // An upstream that refuses until it is fixed, then records what it is sent, and when.
-        AtomicBoolean fixed = new AtomicBoolean();
-        Map<String, List<String>> received = new ConcurrentHashMap<>();
-        List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
-        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.createContext("/", exchange -> {
-            byte[] sent = exchange.getRequestBody().readAllBytes();
-            int status = 400;
-            if (fixed.get()) {
-                String path = exchange.getRequestURI().getPath();
-                received.computeIfAbsent(path.substring(path.lastIndexOf('/') + 1), k -> new CopyOnWriteArrayList<>())
-                        .add(new String(sent, StandardCharsets.UTF_8));
-                arrivals.add(System.nanoTime());
-                status = 204;
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        upstream.start();
-        try {
+        try (Upstream upstream = new Upstream()) {
+            upstream.refuse(true);
             WalgateClient walgate = stack.client();
             walgate.createNamespace(
                     "{\"name\":\"mended\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\",\"partitions\":2},"
-                            + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"http://127.0.0.1:"
-                            + upstream.getAddress().getPort() + "/items\"}}}}");
+                            + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"" + upstream.url()
+                            + "\"}}}}");
             walgate.awaitWritable("mended");
             int n = 100;
             for (int i = 0; i < n; i++) {
@@ -100,7 +75,7 @@ class DeadLetterToolsIT {
                                     .size()
                             >= n);
 
-            fixed.set(true);
+            upstream.refuse(false);
             HttpResponse<String> started = WalgateClient.send("POST", base + "/replays", "{\"ratePerSecond\":50}");
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             String job = JSON.readTree(started.body()).path("id").asText();
@@ -108,27 +83,26 @@ class DeadLetterToolsIT {
                     .until(
                             () -> JSON.readTree(WalgateClient.get(base + "/replays/" + job)),
                             j -> j.path("state").asText().equals("SUCCEEDED"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> received.keySet().containsAll(keys(n)));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> upstream.values().keySet().containsAll(keys(n)));
 
-            assertThat(done.path("replayed").asLong()).isGreaterThanOrEqualTo(n);
+            assertThat(done.path("replayed").asLong()).isEqualTo(upstream.applied());
             for (int i = 0; i < n; i++) {
-                assertThat(received.get("k" + i))
-                        .as("k" + i + " once, as written")
-                        .containsExactly("{\"n\":" + i + "}");
+                assertThat(upstream.values().get("k" + i))
+                        .as("k" + i + " as written")
+                        .isEqualTo("{\"n\":" + i + "}");
             }
-            List<Long> times = new ArrayList<>(arrivals);
-            Collections.sort(times);
-            double rate = (times.size() - 1) * 1e9 / (times.get(times.size() - 1) - times.get(0));
-            assertThat(rate).as("applied per second at the target").isBetween(40.0, 60.0);
+            assertThat(upstream.deliveries()).as("each sent once").isEqualTo(upstream.applied());
+            assertThat(upstream.applyRate())
+                    .as("applied per second at the target")
+                    .isBetween(40.0, 60.0);
             assertThat(JSON.readTree(WalgateClient.get(base + "/dead-letters")).path("items"))
                     .as("nothing died again")
                     .isEmpty();
-        } finally {
-            upstream.stop(0);
         }
     }
 
-    private static Set<String> keys(int n) {
+    static Set<String> keys(int n) {
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < n; i++) {
             keys.add("k" + i);

@@ -39,6 +39,8 @@ public final class FullStack implements AutoCloseable {
         c.put(SettingNames.AUTH_ENABLED, "false");
         // Namespaces become READY within a second or so, not the production interval.
         c.put(SettingNames.key(SettingNames.CONTROLLER, SettingNames.RECONCILE_INTERVAL), "PT1S");
+        // A replay job left by a killed controller is taken over after 5 s, not the production 30.
+        c.put(SettingNames.key(SettingNames.CONTROLLER, "replay.lease"), "PT5S");
         controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put(SettingNames.AUTH_ENABLED, "false");
@@ -81,6 +83,11 @@ public final class FullStack implements AutoCloseable {
 
     public String controllerUrl() {
         return controller.endpoint();
+    }
+
+    /** The controller: a process to kill (a test that does starts it again, on the same port). */
+    public JavaService controller() {
+        return controller;
     }
 
     public String gatewayUrl() {

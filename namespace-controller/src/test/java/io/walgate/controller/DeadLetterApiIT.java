@@ -1,6 +1,10 @@
 package io.walgate.controller;
 
 import static io.restassured.RestAssured.given;
+import static io.walgate.controller.TestNamespaces.kafkaDlq;
+import static io.walgate.controller.TestNamespaces.ready;
+import static io.walgate.controller.TestNamespaces.sqsDlq;
+import static io.walgate.controller.TestNamespaces.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,11 +14,8 @@ import static org.hamcrest.Matchers.nullValue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.walgate.adapter.sqs.SqsAdapters;
-import io.walgate.contract.namespace.BackendType;
-import io.walgate.contract.namespace.ResourceNames;
 import io.walgate.devstack.SqsServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @QuarkusTestResource(ControllerDevstack.class)
 @TestSecurity(user = "alice", roles = "walgate-admin")
 class DeadLetterApiIT {
-    private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private static SqsClient sqs;
     private static DeadLetterShelf shelf;
@@ -56,32 +55,6 @@ class DeadLetterApiIT {
     static void close() throws Exception {
         shelf.close();
         sqs.close();
-    }
-
-    private static String ready(Map<String, Object> spec) {
-        String name = (String) spec.get("name");
-        given().contentType(ContentType.JSON)
-                .body(spec)
-                .post("/v1/namespaces")
-                .then()
-                .statusCode(201);
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .untilAsserted(
-                        () -> given().get("/v1/namespaces/" + name).then().body("status.phase", equalTo("READY")));
-        return name;
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + SEQ.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
-    }
-
-    private static String kafkaDlq(String name) {
-        return ResourceNames.deadLetterName(BackendType.KAFKA, ResourceNames.defaultLogName(BackendType.KAFKA, name));
-    }
-
-    private static String sqsDlq(String name) {
-        return ResourceNames.deadLetterName(BackendType.SQS, ResourceNames.defaultLogName(BackendType.SQS, name));
     }
 
     private static String dl(String name) {

@@ -1,6 +1,10 @@
 package io.walgate.controller;
 
 import static io.restassured.RestAssured.given;
+import static io.walgate.controller.TestNamespaces.kafkaDlq;
+import static io.walgate.controller.TestNamespaces.ready;
+import static io.walgate.controller.TestNamespaces.sqsDlq;
+import static io.walgate.controller.TestNamespaces.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -35,7 +39,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +60,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @QuarkusTestResource(ControllerDevstack.class)
 @TestSecurity(user = "alice", roles = "walgate-admin")
 class ReplayApiIT {
-    private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private static SqsClient sqs;
     private static DeadLetterShelf shelf;
@@ -81,10 +83,10 @@ class ReplayApiIT {
         String name = ready(Specs.kafka(unique("replay"), 2));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            ids.add(shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0)
+            ids.add(shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0)
                     .id());
         }
-        var other = shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "other", "HTTP_400"), "local", T0);
+        var other = shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "other", "HTTP_400"), "local", T0);
 
         JsonPath job = given().contentType(ContentType.JSON)
                 .body(Map.of("errorCode", "HTTP_503", "ratePerSecond", 20))
@@ -130,7 +132,7 @@ class ReplayApiIT {
     @Test
     void aDryRunChangesNothingAndAFilterThatMatchesNothingIsAClearZero() throws Exception {
         String name = ready(Specs.kafka(unique("replay-dry"), 1));
-        var a = shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "a", "HTTP_503"), "local", T0);
+        var a = shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "a", "HTTP_503"), "local", T0);
 
         given().contentType(ContentType.JSON)
                 .body(Map.of("dryRun", true))
@@ -158,7 +160,7 @@ class ReplayApiIT {
     void aJobIsPausedResumedAndCancelledAndHoldsItsNamespaceUntilItEnds() throws Exception {
         String name = ready(Specs.kafka(unique("replay-ctl"), 1));
         for (int i = 0; i < 40; i++) {
-            shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0);
+            shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0);
         }
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("ratePerSecond", 5))
@@ -214,7 +216,7 @@ class ReplayApiIT {
         String name = ready(Specs.kafka(unique("replay-resume"), 1));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ids.add(shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0)
+            ids.add(shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "k" + i, "HTTP_503"), "local", T0)
                     .id());
         }
         String job = UUID.randomUUID().toString();
@@ -290,7 +292,7 @@ class ReplayApiIT {
     void badRequestsAreRefusedEachWithItsCodeAndNothingStarts() throws Exception {
         String name = ready(Specs.kafka(unique("replay-bad"), 1));
         String sqsName = ready(Specs.sqs(unique("replay-bad-sqs")));
-        shelf.kafka(dlq(name), DeadLetterShelf.entry(name, "a", "HTTP_503"), "local", T0);
+        shelf.kafka(kafkaDlq(name), DeadLetterShelf.entry(name, "a", "HTTP_503"), "local", T0);
         Map<String, Object> bodies = Map.of(
                 "{\"ratePerSecond\":0}", "INVALID_RATE",
                 "{\"ratePerSecond\":100000}", "INVALID_RATE",
@@ -471,32 +473,6 @@ class ReplayApiIT {
             rows.next();
             return rows.getLong(1);
         }
-    }
-
-    private static String ready(Map<String, Object> spec) {
-        String name = (String) spec.get("name");
-        given().contentType(ContentType.JSON)
-                .body(spec)
-                .post("/v1/namespaces")
-                .then()
-                .statusCode(201);
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .untilAsserted(
-                        () -> given().get("/v1/namespaces/" + name).then().body("status.phase", equalTo("READY")));
-        return name;
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + SEQ.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
-    }
-
-    private static String dlq(String name) {
-        return ResourceNames.deadLetterName(BackendType.KAFKA, ResourceNames.defaultLogName(BackendType.KAFKA, name));
-    }
-
-    private static String sqsDlq(String name) {
-        return ResourceNames.deadLetterName(BackendType.SQS, ResourceNames.defaultLogName(BackendType.SQS, name));
     }
 
     private static String replays(String name) {

@@ -1,6 +1,8 @@
 package io.walgate.controller.api;
 
+import io.walgate.contract.entry.Replay;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +39,8 @@ public record DeadLetterView(
      * @param payloadUnavailable why a payload stored aside is not shown
      * @param record the record's bytes in base64, when they are no envelope
      * @param missing why there is nothing: the DLQ no longer holds the record (retention)
+     * @param replays the replays that put it back on the log before it died this time (job, actor,
+     *     time), oldest first; absent when none did
      */
     public record Contents(
             String contentType,
@@ -49,7 +53,8 @@ public record DeadLetterView(
             PayloadRef payloadRef,
             String payloadUnavailable,
             String record,
-            String missing) {}
+            String missing,
+            List<Replay> replays) {}
 
     public record Target(String key, String op, Map<String, String> options) {}
 

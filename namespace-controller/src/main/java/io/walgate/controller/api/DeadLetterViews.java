@@ -49,14 +49,15 @@ class DeadLetterViews {
                     null,
                     null,
                     null,
-                    "the DLQ no longer holds it (its retention ended, or it was removed)");
+                    "the DLQ no longer holds it (its retention ended, or it was removed)",
+                    null);
         }
         Envelope e;
         try {
             e = EnvelopeCodec.decode(record);
         } catch (RuntimeException notAnEnvelope) {
             return new DeadLetterView.Contents(
-                    null, null, null, null, null, null, null, null, null, base64(record), null);
+                    null, null, null, null, null, null, null, null, null, base64(record), null, null);
         }
         boolean aside = e.payloadRef() != null;
         return new DeadLetterView.Contents(
@@ -78,7 +79,8 @@ class DeadLetterViews {
                         : null,
                 aside && stored != null ? stored.unavailable() : null,
                 null,
-                null);
+                null,
+                e.replays().isEmpty() ? null : e.replays());
     }
 
     private static String base64(byte[] bytes) {

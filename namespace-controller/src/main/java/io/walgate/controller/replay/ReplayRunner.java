@@ -2,6 +2,7 @@ package io.walgate.controller.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Runs replay jobs: every {@code poll-interval} it claims the pending and running jobs whose lease
@@ -45,7 +45,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ReplayRunner {
-    private static final Logger LOG = Logger.getLogger(ReplayRunner.class);
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
 
     private final ReplayJobStore jobs;
@@ -120,7 +119,7 @@ public class ReplayRunner {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warnf("looking for replay jobs failed, trying again: %s", e.toString());
+            Log.warnf("looking for replay jobs failed, trying again: %s", e.toString());
         }
     }
 
@@ -131,7 +130,7 @@ public class ReplayRunner {
         ScheduledFuture<?> heartbeat =
                 poller.scheduleWithFixedDelay(lease::heartbeat, every, every, TimeUnit.MILLISECONDS);
         try {
-            LOG.infof("replay job %s of namespace '%s' runs here (%s)", job.id(), job.namespace(), job.kind());
+            Log.infof("replay job %s of namespace '%s' runs here (%s)", job.id(), job.namespace(), job.kind());
             ReplayRequest request = json.readValue(job.request(), ReplayRequest.class);
             switch (job.kind()) {
                 case DEAD_LETTERS -> deadLetters.run(lease, request.filter(), request.resetAttempts());
@@ -140,7 +139,7 @@ public class ReplayRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JsonProcessingException | RuntimeException e) {
-            LOG.errorf(e, "replay job %s of namespace '%s' failed", job.id(), job.namespace());
+            Log.errorf(e, "replay job %s of namespace '%s' failed", job.id(), job.namespace());
             if (!stopping) {
                 lease.finish(State.FAILED, e.toString());
             }
@@ -151,7 +150,7 @@ public class ReplayRunner {
             try {
                 jobs.release(job.id(), owner).await().atMost(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                LOG.warnf("could not give up the lease of replay job %s: %s", job.id(), e.toString());
+                Log.warnf("could not give up the lease of replay job %s: %s", job.id(), e.toString());
             }
             running.remove(job.id());
         }
@@ -195,7 +194,7 @@ public class ReplayRunner {
                 renew();
             } catch (RuntimeException e) {
                 // The database did not answer: the next beat, or the next batch, tries again.
-                LOG.warnf("could not renew the lease of replay job %s: %s", job.id(), e.toString());
+                Log.warnf("could not renew the lease of replay job %s: %s", job.id(), e.toString());
             }
         }
 
@@ -225,7 +224,7 @@ public class ReplayRunner {
             jobs.finish(job.id(), owner, state, message)
                     .await()
                     .atMost(DB_WAIT)
-                    .ifPresent(j -> LOG.infof(
+                    .ifPresent(j -> Log.infof(
                             "replay job %s of namespace '%s' ended %s: %d matched, %d replayed, %d skipped, %d failed",
                             j.id(), j.namespace(), j.state(), j.matched(), j.replayed(), j.skipped(), j.failed()));
         }

@@ -124,13 +124,21 @@ public final class KafkaLogHistory implements AutoCloseable {
         try {
             while (found.isEmpty() && System.nanoTime() < deadline) {
                 Set<Integer> returned = new HashSet<>();
+                Set<Integer> full = new HashSet<>();
                 for (ConsumerRecord<byte[], byte[]> r : poll()) {
                     int p = r.partition();
                     returned.add(p);
-                    // A record past max is left for the next call: next stays before it.
-                    if (r.offset() < end.get(p) && r.offset() >= next.get(p) && found.size() < max) {
-                        found.add(new Logged(p, r.offset(), r.value()));
-                        next.put(p, r.offset() + 1);
+                    if (r.offset() >= end.get(p)) {
+                        if (!full.contains(p)) {
+                            next.put(p, end.get(p)); // past the range, every record before it taken
+                        }
+                    } else if (r.offset() >= next.get(p)) {
+                        if (found.size() < max) {
+                            found.add(new Logged(p, r.offset(), r.value()));
+                            next.put(p, r.offset() + 1);
+                        } else {
+                            full.add(p); // left for the next call: next stays before it
+                        }
                     }
                 }
                 for (TopicPartition p : open) {
