@@ -46,6 +46,12 @@ final class BenchStack implements AutoCloseable {
             c.put(SettingNames.AUTH_ENABLED, "false");
             // R1 measures replays unthrottled: a rate ceiling above anything they reach.
             c.put(SettingNames.key(SettingNames.CONTROLLER, "replay.max-rate"), Integer.toString(MAX_REPLAY_RATE));
+            // -Dbench.controller-log.io.walgate.controller.replay=DEBUG: one category's level.
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("bench.controller-log."))
+                    .forEach(k -> c.put(
+                            "quarkus.log.category.\"" + k.substring("bench.controller-log.".length()) + "\".level",
+                            System.getProperty(k)));
             controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
             Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
             g.put(SettingNames.AUTH_ENABLED, "false");

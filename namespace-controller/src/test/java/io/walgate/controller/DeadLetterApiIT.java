@@ -227,6 +227,20 @@ class DeadLetterApiIT {
     }
 
     @Test
+    void aPurgeOfMoreLettersThanOneStatementCanBindDiscardsThemAll() throws Exception {
+        String name = ready(Specs.kafka(unique("dlq-many"), 1));
+        shelf.indexMany(name, "local", 70_000); // PostgreSQL binds at most 65 535 parameters per statement
+
+        given().body("{\"errorCode\":\"HTTP_503\",\"reason\":\"load test leftovers\"}")
+                .post(dl(name) + ":purge")
+                .then()
+                .statusCode(200)
+                .body("matched", equalTo(70_000))
+                .body("discarded", equalTo(70_000));
+        given().get(dl(name) + "/summary").then().body("size()", equalTo(0));
+    }
+
+    @Test
     void onSqsADiscardDeletesTheMessageAndTheContentsComeFromTheQueue() throws Exception {
         String name = ready(Specs.sqs(unique("dlq-sqs")));
         String queue = sqsDlq(name);

@@ -137,6 +137,20 @@ final class DeadLetterShelf implements AutoCloseable {
         index(entry, region, deadAt, "nowhere", 0, 0, null);
     }
 
+    /** Indexes {@code n} dead letters of {@code namespace} in {@code region} at once, with no record behind them. */
+    void indexMany(String namespace, String region, int n) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO dead_letters (namespace, region, entry_id,"
+                + " partition_key, first_error_code, error_code, error_message, attempts, dead_at, dlq, dlq_partition,"
+                + " dlq_offset) SELECT ?, ?, gen_random_uuid()::text, 'pk-' || i, 'HTTP_503', 'HTTP_503', 'busy', 1,"
+                + " now(), ?, 0, i FROM generate_series(1, ?) AS i")) {
+            s.setString(1, namespace);
+            s.setString(2, region);
+            s.setString(3, "nowhere-" + namespace);
+            s.setInt(4, n);
+            s.executeUpdate();
+        }
+    }
+
     private void index(
             Envelope e, String region, Instant deadAt, String dlq, int partition, long offset, String messageId)
             throws SQLException {

@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.oneOf;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -25,6 +26,7 @@ import io.walgate.contract.namespace.ResourceNames;
 import io.walgate.devstack.PostgresServer;
 import io.walgate.devstack.SqsServer;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,6 +65,9 @@ class ReplayApiIT {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private static SqsClient sqs;
     private static DeadLetterShelf shelf;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @BeforeAll
     static void open() throws Exception {
@@ -121,6 +126,10 @@ class ReplayApiIT {
         long last = logged.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
         double rate = 29 * 1000.0 / (last - first);
         assertThat(rate).as("entries per second").isBetween(16.0, 24.0);
+        given().get(management + "metrics")
+                .then()
+                .body(containsString("walgate_replay_entries_total{kind=\"DEAD_LETTERS\",namespace=\"" + name
+                        + "\",outcome=\"replayed\"} 30.0"));
 
         given().get("/v1/namespaces/" + name + "/dead-letters").then().body("items.entryId", contains(other.id()));
         given().get("/v1/namespaces/" + name + "/audit")

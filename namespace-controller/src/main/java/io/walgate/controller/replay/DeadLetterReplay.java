@@ -1,5 +1,6 @@
 package io.walgate.controller.replay;
 
+import io.quarkus.logging.Log;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.DeadLetterQueue;
@@ -46,6 +47,9 @@ import java.util.function.Function;
  */
 final class DeadLetterReplay {
     static final int MAX_FAILED_BATCHES = 6;
+    /** Letters per batch: a fifth of a second's worth at the job's rate, at most this many. */
+    private static final int MAX_BATCH = 1000;
+
     private static final Duration APPEND_WAIT = Duration.ofSeconds(60);
 
     private final Pool pool;
@@ -70,7 +74,7 @@ final class DeadLetterReplay {
     void run(JobLease lease, DeadLetterFilter filter, boolean resetAttempts) throws InterruptedException {
         ReplayJob job = lease.job();
         long position = job.position() == null ? 0 : Long.parseLong(job.position());
-        int batchSize = Math.max(1, Math.min(200, job.ratePerSecond() / 5));
+        int batchSize = Math.max(1, Math.min(MAX_BATCH, job.ratePerSecond() / 5));
         Pacer pacer = Pacer.of(job.ratePerSecond());
         int failedBatches = 0;
         while (true) {
@@ -86,7 +90,9 @@ final class DeadLetterReplay {
                 lease.finish(State.SUCCEEDED, null);
                 return;
             }
+            long started = System.nanoTime();
             Batch batch = replay(lease, ns.get(), letters, pacer, resetAttempts);
+            long appended = System.nanoTime();
             long reached =
                     batch.failure == null ? letters.get(letters.size() - 1).id() : position;
             boolean recorded = jobs.progress(
@@ -99,6 +105,13 @@ final class DeadLetterReplay {
             if (!recorded) {
                 return; // another controller has the job now; it appends what was not recorded
             }
+            Log.debugf(
+                    "replay job %s: %d letters put back in %d ms, recorded in %d ms",
+                    job.id(),
+                    letters.size(),
+                    (appended - started) / 1_000_000,
+                    (System.nanoTime() - appended) / 1_000_000);
+            lease.counted(batch.replayed.size(), batch.skipped);
             removeFromSqs(batch.replayed);
             position = reached;
             if (batch.failure == null) {
@@ -123,8 +136,12 @@ final class DeadLetterReplay {
             JobLease lease, JobLease.Namespace ns, List<Letter> letters, Pacer pacer, boolean resetAttempts)
             throws InterruptedException {
         Map<Place, byte[]> records;
+        long started = System.nanoTime();
         try {
             records = read(letters);
+            Log.debugf(
+                    "replay job %s: %d letters read in %d ms",
+                    lease.job().id(), letters.size(), (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             // A DLQ that did not answer: tried again, as a log that refused.
             return new Batch(List.of(), 0, "reading the DLQ failed: " + e.getMessage());

@@ -31,6 +31,9 @@ interface JobLease {
     /** The namespace as it is now: empty when gone or being deleted. */
     Optional<Namespace> namespace();
 
+    /** Counts what a batch recorded as done, for the metrics. */
+    void counted(long replayed, long skipped);
+
     /** Ends the job (the lease goes with it). */
     void finish(State state, String message);
 

@@ -116,6 +116,7 @@ final class LogReplay {
                             job.id(), lease.owner(), ids.size(), skipped, positions.write(from), c -> noMore())) {
                         return;
                     }
+                    lease.counted(ids.size(), skipped);
                     position = from;
                 } else if (!failed(lease, ++failedBatches, failure)) {
                     return;

@@ -2,6 +2,9 @@ package io.walgate.controller.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,6 +59,7 @@ public class ReplayRunner {
     private final LogReplay logs;
     private final String owner = "controller-" + UUID.randomUUID();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry metrics;
     private ScheduledExecutorService poller;
     private ExecutorService workers;
     private volatile boolean stopping;
@@ -67,7 +71,12 @@ public class ReplayRunner {
             ObjectMapper json,
             ControllerConfig config,
             Provisioners backends,
-            LogPositions positions) {
+            LogPositions positions,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
+        Gauge.builder("walgate_replay_jobs_running", running, Set::size)
+                .description("Replay jobs this controller is running")
+                .register(metrics);
         this.jobs = jobs;
         this.pool = pool;
         this.codec = codec;
@@ -217,6 +226,15 @@ public class ReplayRunner {
                     codec.spec(r.getString("spec")).withDefaults(),
                     NamespaceState.PAUSED.name().equals(r.getString("state")),
                     Phase.READY.name().equals(r.getString("phase"))));
+        }
+
+        @Override
+        public void counted(long replayed, long skipped) {
+            Tags tags = Tags.of("namespace", job.namespace(), "kind", job.kind().name());
+            metrics.counter("walgate_replay_entries_total", tags.and("outcome", "replayed"))
+                    .increment(replayed);
+            metrics.counter("walgate_replay_entries_total", tags.and("outcome", "skipped"))
+                    .increment(skipped);
         }
 
         @Override

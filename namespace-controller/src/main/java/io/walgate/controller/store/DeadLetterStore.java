@@ -32,6 +32,9 @@ public class DeadLetterStore {
             + " dead_at, dlq, dlq_partition, dlq_offset, message_id)"
             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING";
 
+    /** Dead letters discarded per statement. */
+    static final int DISCARD_CHUNK = 1000;
+
     private final Mutiny.SessionFactory sessions;
     private final Pool pool;
     private final Clock clock = Clock.systemUTC();
@@ -137,18 +140,29 @@ public class DeadLetterStore {
     public Uni<Integer> discard(List<Long> ids, String actor, String reason, AuditRow audit) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         audit.at = now;
-        return sessions.withTransaction(s -> (ids.isEmpty()
-                        ? Uni.createFrom().item(0)
-                        : s.createMutationQuery(
-                                        "update DeadLetterRow d set d.state = 'DISCARDED', d.discardedAt = :now,"
-                                                + " d.discardedBy = :actor, d.discardReason = :reason"
-                                                + " where d.id in (:ids) and d.state = 'DEAD'")
-                                .setParameter("now", now)
-                                .setParameter("actor", actor)
-                                .setParameter("reason", reason)
-                                .setParameter("ids", ids)
-                                .executeUpdate())
-                .call(() -> s.persist(audit)));
+        return sessions.withTransaction(
+                s -> discard(s, ids, 0, now, actor, reason, 0).call(() -> s.persist(audit)));
+    }
+
+    /**
+     * Marks {@code ids} from {@code from} on discarded, {@link #DISCARD_CHUNK} at a time: one
+     * statement with them all would bind one parameter each, and PostgreSQL takes at most 65 535.
+     */
+    private static Uni<Integer> discard(
+            Mutiny.Session s, List<Long> ids, int from, Instant now, String actor, String reason, int done) {
+        if (from >= ids.size()) {
+            return Uni.createFrom().item(done);
+        }
+        List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + DISCARD_CHUNK));
+        return s.createMutationQuery("update DeadLetterRow d set d.state = 'DISCARDED', d.discardedAt = :now,"
+                        + " d.discardedBy = :actor, d.discardReason = :reason"
+                        + " where d.id in (:ids) and d.state = 'DEAD'")
+                .setParameter("now", now)
+                .setParameter("actor", actor)
+                .setParameter("reason", reason)
+                .setParameter("ids", chunk)
+                .executeUpdate()
+                .chain(n -> discard(s, ids, from + DISCARD_CHUNK, now, actor, reason, done + n));
     }
 
     /** Per region of {@code namespace}: how many dead letters, and when the oldest died. */

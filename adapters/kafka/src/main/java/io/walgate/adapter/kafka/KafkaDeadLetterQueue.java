@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,9 +32,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * consumer, assigned and positioned, in no group: it commits nothing and disturbs no delivery).
  *
  * <ol>
- *   <li>Calls take turns (one consumer); a read passes once over each partition's records between
- *       the first and the last place asked for (skipping gaps wider than a poll), waiting at most
- *       {@link #READ_TIMEOUT} per {@value #MAX_POLL} places.
+ *   <li>Calls take turns (one consumer); a read fetches every partition asked for at once, passing
+ *       once over each one's records between the first and the last place asked for (jumping over
+ *       gaps wider than a poll), waiting at most {@link #READ_TIMEOUT} per {@value #MAX_POLL} places.
  *   <li>A record retention has deleted is left out of the answer.
  *   <li>{@link #remove} removes nothing: a topic keeps its records until retention deletes them.
  *   <li>{@link #scan} reads every partition up to the end it had when the scan began, at most its
@@ -75,58 +74,81 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
 
     @Override
     public synchronized Map<Place, byte[]> read(String queue, Collection<Place> places) {
-        Map<Integer, TreeSet<Long>> wanted = new TreeMap<>();
-        places.forEach(
-                p -> wanted.computeIfAbsent(p.partition(), k -> new TreeSet<>()).add(p.offset()));
+        Map<TopicPartition, NavigableSet<Long>> left = new HashMap<>();
+        places.forEach(p -> left.computeIfAbsent(new TopicPartition(queue, p.partition()), k -> new TreeSet<>())
+                .add(p.offset()));
         Map<Place, byte[]> found = new LinkedHashMap<>();
+        if (left.isEmpty()) {
+            return found;
+        }
         try {
-            wanted.forEach((partition, offsets) -> readPartition(queue, new TopicPartition(queue, partition), offsets)
-                    .forEach((offset, value) -> found.put(Place.kafka(queue, partition, offset), value)));
+            consumer.assign(left.keySet());
+            keepHeld(
+                    left,
+                    consumer.beginningOffsets(left.keySet(), READ_TIMEOUT),
+                    consumer.endOffsets(left.keySet(), READ_TIMEOUT));
+            left.forEach((partition, offsets) -> {
+                if (!offsets.isEmpty()) {
+                    consumer.seek(partition, offsets.first());
+                }
+            });
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos() * (1 + places.size() / MAX_POLL);
+            while (left.values().stream().anyMatch(o -> !o.isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + queue + " did not answer within " + READ_TIMEOUT);
+                }
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+                        NavigableSet<Long> offsets = left.get(partition);
+                        if (offsets != null && offsets.remove(r.offset())) {
+                            found.put(Place.kafka(queue, r.partition(), r.offset()), r.value());
+                        }
+                    }
+                } catch (OffsetOutOfRangeException e) {
+                    // Retention deleted some meanwhile: those are gone, the rest are still there.
+                    keepHeld(left, consumer.beginningOffsets(e.partitions(), READ_TIMEOUT), Map.of());
+                    e.partitions().forEach(p -> {
+                        if (!left.get(p).isEmpty()) {
+                            consumer.seek(p, left.get(p).first());
+                        }
+                    });
+                    continue;
+                }
+                advance(left);
+            }
         } finally {
             consumer.unsubscribe();
         }
         return found;
     }
 
+    /** Drops the offsets before each partition's first record kept, and from its end on. */
+    private static void keepHeld(
+            Map<TopicPartition, NavigableSet<Long>> left,
+            Map<TopicPartition, Long> first,
+            Map<TopicPartition, Long> end) {
+        first.forEach((p, offset) -> left.get(p).headSet(offset, false).clear());
+        end.forEach((p, offset) -> left.get(p).tailSet(offset, true).clear());
+    }
+
     /**
-     * The values at {@code offsets} of {@code partition}, read in one pass (dead letters of one
-     * namespace mostly sit together), seeking over gaps wider than a poll. Offsets retention deleted,
-     * past the end (a topic made again under the same name) or that hold no record (a transaction
-     * marker) are left out.
+     * After a poll: offsets a partition moved past held no record (a transaction marker); a partition
+     * done is paused (no more fetches for it); one whose next place is more than a poll ahead jumps.
      */
-    private Map<Long, byte[]> readPartition(String queue, TopicPartition partition, TreeSet<Long> offsets) {
-        consumer.assign(List.of(partition));
-        long first =
-                consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).getOrDefault(partition, Long.MAX_VALUE);
-        long end = consumer.endOffsets(List.of(partition), READ_TIMEOUT).getOrDefault(partition, 0L);
-        NavigableSet<Long> left = new TreeSet<>(offsets.subSet(first, true, end, false));
-        Map<Long, byte[]> values = new HashMap<>();
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos() * (1 + left.size() / MAX_POLL);
-        while (!left.isEmpty()) {
-            long position = left.first();
-            consumer.seek(partition, position);
-            try {
-                while (!left.isEmpty() && left.first() < position + MAX_POLL) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("reading " + queue + " did not answer within " + READ_TIMEOUT);
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (left.remove(r.offset())) {
-                            values.put(r.offset(), r.value());
-                        }
-                    }
-                    position = consumer.position(partition, READ_TIMEOUT);
-                    // Passed without a record there: the offset held none.
-                    left.headSet(position, false).clear();
-                }
-            } catch (OffsetOutOfRangeException e) {
-                // Retention deleted some meanwhile: those are gone, the rest are still there.
-                long kept = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT)
-                        .getOrDefault(partition, Long.MAX_VALUE);
-                left.headSet(kept, false).clear();
+    private void advance(Map<TopicPartition, NavigableSet<Long>> left) {
+        left.forEach((partition, offsets) -> {
+            if (consumer.paused().contains(partition)) {
+                return;
             }
-        }
-        return values;
+            long position = consumer.position(partition, READ_TIMEOUT);
+            offsets.headSet(position, false).clear();
+            if (offsets.isEmpty()) {
+                consumer.pause(List.of(partition));
+            } else if (offsets.first() >= position + MAX_POLL) {
+                consumer.seek(partition, offsets.first());
+            }
+        });
     }
 
     @Override
