@@ -13,6 +13,7 @@ final class CliException extends RuntimeException {
     static final int UNAVAILABLE = 5;
     static final int INVALID = 6;
     static final int NOT_DURABLE = 7;
+    static final int JOB_FAILED = 8;
 
     private final int exitCode;
 

@@ -26,6 +26,8 @@ final class ReplayCmd {
     static final List<String> HEADERS = List.of(
             "JOB", "KIND", "STATE", "MATCHED", "REPLAYED", "SKIPPED", "FAILED", "RATE", "ACTOR", "CREATED", "MESSAGE");
     private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    /** How long {@code --wait} rides out a controller that does not answer. */
+    private static final Duration UNANSWERED = Duration.ofMinutes(2);
 
     static List<String> row(JsonNode j) {
         return List.of(
@@ -55,32 +57,53 @@ final class ReplayCmd {
     }
 
     static void started(Global global, String namespace, JsonNode job, boolean wait) {
-        if (wait && !ENDED.contains(job.path("state").asText())) {
+        boolean waited = wait && !ENDED.contains(job.path("state").asText()) && !isPaused(job);
+        if (waited) {
             job = waitFor(global, namespace, job);
         }
         global.out().print(job, HEADERS, List.of(row(job)));
         String state = job.path("state").asText();
-        if (state.equals("FAILED") || state.equals("CANCELLED")) {
+        if (waited && (state.equals("FAILED") || state.equals("CANCELLED"))) {
             throw new CliException(
-                    CliException.UNAVAILABLE, "replay job " + job.path("id").asText() + " ended " + state);
+                    CliException.JOB_FAILED,
+                    "replay job " + job.path("id").asText() + " ended " + state + ": "
+                            + job.path("message").asText("cancelled"));
         }
     }
 
-    /** Polls the job until it ends; on a terminal, a progress bar on stderr. */
+    private static boolean isPaused(JsonNode job) {
+        return job.path("state").asText().equals("PAUSED");
+    }
+
+    /**
+     * Polls the job until it ends or is paused; on a terminal, a progress bar on stderr. A controller
+     * that does not answer for a while (a restart: the job survives it) is waited for, up to {@link
+     * #UNANSWERED}.
+     */
     private static JsonNode waitFor(Global global, String namespace, JsonNode job) {
         String path = jobs(namespace) + "/" + job.path("id").asText();
         boolean terminal = System.console() != null;
         PrintStream err = System.err;
         Instant start = Instant.now();
+        Instant answered = start;
         long startCount = job.path("replayed").asLong() + job.path("skipped").asLong();
-        while (!ENDED.contains(job.path("state").asText())) {
+        while (!ENDED.contains(job.path("state").asText()) && !isPaused(job)) {
             try {
                 Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            job = global.controller().get(path).body();
+            try {
+                job = global.controller().get(path).body();
+                answered = Instant.now();
+            } catch (CliException e) {
+                if (e.exitCode() != CliException.UNAVAILABLE
+                        || Duration.between(answered, Instant.now()).compareTo(UNANSWERED) > 0) {
+                    throw e;
+                }
+                continue;
+            }
             if (terminal) {
                 err.print("\r" + progress(job, Duration.between(start, Instant.now()), startCount));
             }
@@ -206,7 +229,9 @@ final class ReplayCmd {
             boolean cancel;
         }
 
-        @Option(names = "--wait", description = "Wait for the job to end, showing its progress on a terminal.")
+        @Option(
+                names = "--wait",
+                description = "Wait for the job to end (or pause), showing its progress on a terminal.")
         boolean wait;
 
         @Override

@@ -64,7 +64,7 @@ class DeadLetterToolsIT {
                             + "\"target\":{\"type\":\"http\",\"regions\":{\"local\":{\"url\":\"" + upstream.url()
                             + "\"}}}}");
             walgate.awaitWritable("mended");
-            int n = 100;
+            int n = 150; // 3 s at 50/s: the rate is measured over that, at the target
             for (int i = 0; i < n; i++) {
                 walgate.write("mended", "k" + i, "{\"n\":" + i + "}");
             }

@@ -114,6 +114,9 @@ final class DeadLetterReplay {
             lease.counted(batch.replayed.size(), batch.skipped);
             removeFromSqs(batch.replayed);
             position = reached;
+            if (batch.failure == STOPPED) {
+                return; // paused, cancelled, taken over or shutting down: not a failure of the log
+            }
             if (batch.failure == null) {
                 failedBatches = 0;
             } else if (++failedBatches >= MAX_FAILED_BATCHES) {
@@ -124,6 +127,9 @@ final class DeadLetterReplay {
             }
         }
     }
+
+    /** A batch cut short because the lease is no longer held ({@link JobLease#held()}). */
+    private static final String STOPPED = "stopped: the job is no longer this controller's to run";
 
     /** What one batch did. */
     private record Batch(List<Letter> replayed, int skipped, String failure) {
@@ -153,7 +159,7 @@ final class DeadLetterReplay {
         String failure = null;
         for (Letter letter : letters) {
             if (!lease.held()) {
-                failure = "stopped: the job is no longer this controller's to run";
+                failure = STOPPED;
                 break;
             }
             Envelope entry = entry(letter, records.get(letter.place()));

@@ -61,6 +61,7 @@ public class ReplayRunner {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final MeterRegistry metrics;
     private ScheduledExecutorService poller;
+    private ScheduledExecutorService heartbeats;
     private ExecutorService workers;
     private volatile boolean stopping;
 
@@ -89,6 +90,8 @@ public class ReplayRunner {
 
     void start(@Observes StartupEvent event) {
         poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replay-poller"));
+        // Heartbeats apart from the poller, so that a slow claim does not hold a lease's renewal up.
+        heartbeats = Executors.newScheduledThreadPool(1, r -> new Thread(r, "replay-heartbeat"));
         workers = Executors.newFixedThreadPool(config.maxRunning(), r -> new Thread(r, "replay-job"));
         long every = config.pollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
@@ -97,6 +100,7 @@ public class ReplayRunner {
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         if (poller != null) {
+            poller.shutdownNow(); // no more claims
             workers.shutdown();
             try {
                 // Jobs stop at their next step and give their leases up; then the rest are cut short.
@@ -107,7 +111,7 @@ public class ReplayRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            poller.shutdownNow();
+            heartbeats.shutdownNow();
         }
     }
 
@@ -137,7 +141,7 @@ public class ReplayRunner {
         // Renewed between batches and, so that a slow batch never outlives it, every third of it.
         long every = Math.max(1, config.lease().toMillis() / 3);
         ScheduledFuture<?> heartbeat =
-                poller.scheduleWithFixedDelay(lease::heartbeat, every, every, TimeUnit.MILLISECONDS);
+                heartbeats.scheduleWithFixedDelay(lease::heartbeat, every, every, TimeUnit.MILLISECONDS);
         try {
             Log.infof("replay job %s of namespace '%s' runs here (%s)", job.id(), job.namespace(), job.kind());
             ReplayRequest request = json.readValue(job.request(), ReplayRequest.class);
@@ -186,10 +190,16 @@ public class ReplayRunner {
 
         @Override
         public Optional<ReplayJob> renew() {
+            return renew(DB_WAIT);
+        }
+
+        private Optional<ReplayJob> renew(Duration wait) {
             Optional<ReplayJob> now = stopping || lost
                     ? Optional.empty()
-                    : jobs.renew(job.id(), owner, config.lease()).await().atMost(DB_WAIT);
-            lost = now.isEmpty();
+                    : jobs.renew(job.id(), owner, config.lease()).await().atMost(wait);
+            if (now.isEmpty()) {
+                lost = true; // for good: a renewal answered before this one cannot bring it back
+            }
             return now;
         }
 
@@ -200,7 +210,8 @@ public class ReplayRunner {
 
         void heartbeat() {
             try {
-                renew();
+                // Waiting longer than the next beat is no use: it tries again then.
+                renew(config.lease().dividedBy(3));
             } catch (RuntimeException e) {
                 // The database did not answer: the next beat, or the next batch, tries again.
                 Log.warnf("could not renew the lease of replay job %s: %s", job.id(), e.toString());

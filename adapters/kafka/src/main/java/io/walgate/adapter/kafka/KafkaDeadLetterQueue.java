@@ -81,17 +81,19 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
         if (left.isEmpty()) {
             return found;
         }
+        // Offsets retention deleted, or past the end, are gone; a partition left with none is not
+        // assigned at all: with no position and no reset policy, a poll would throw for it.
+        keepHeld(
+                left,
+                consumer.beginningOffsets(left.keySet(), READ_TIMEOUT),
+                consumer.endOffsets(left.keySet(), READ_TIMEOUT));
+        left.values().removeIf(NavigableSet::isEmpty);
+        if (left.isEmpty()) {
+            return found;
+        }
         try {
             consumer.assign(left.keySet());
-            keepHeld(
-                    left,
-                    consumer.beginningOffsets(left.keySet(), READ_TIMEOUT),
-                    consumer.endOffsets(left.keySet(), READ_TIMEOUT));
-            left.forEach((partition, offsets) -> {
-                if (!offsets.isEmpty()) {
-                    consumer.seek(partition, offsets.first());
-                }
-            });
+            left.forEach((partition, offsets) -> consumer.seek(partition, offsets.first()));
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos() * (1 + places.size() / MAX_POLL);
             while (left.values().stream().anyMatch(o -> !o.isEmpty())) {
                 if (System.nanoTime() > deadline) {
@@ -109,7 +111,9 @@ public final class KafkaDeadLetterQueue implements DeadLetterQueue {
                     // Retention deleted some meanwhile: those are gone, the rest are still there.
                     keepHeld(left, consumer.beginningOffsets(e.partitions(), READ_TIMEOUT), Map.of());
                     e.partitions().forEach(p -> {
-                        if (!left.get(p).isEmpty()) {
+                        if (left.get(p).isEmpty()) {
+                            consumer.pause(List.of(p));
+                        } else {
                             consumer.seek(p, left.get(p).first());
                         }
                     });
