@@ -2,7 +2,6 @@ package io.walgate.controller.replay;
 
 import io.quarkus.logging.Log;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.DeadLetterQueue;
 import io.walgate.adapter.spi.DeadLettered.Place;
 import io.walgate.adapter.spi.LogAppender;
@@ -22,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -40,17 +36,14 @@ import java.util.function.Function;
  *   <li>A letter whose record is gone (retention), not an envelope, or another entry's, is skipped
  *       and stays in the index as it is.
  *   <li>An append that fails, or a DLQ that does not answer, fails the batch: it is tried again
- *       after a pause, and the job fails after {@link #MAX_FAILED_BATCHES} failed batches in a row,
+ *       after a pause, and the job fails after {@link Appends#MAX_FAILED_BATCHES} failed batches in a row,
  *       the letters left dead. A batch stops short when the lease is lost (see {@link
  *       JobLease#held()}).
  * </ol>
  */
 final class DeadLetterReplay {
-    static final int MAX_FAILED_BATCHES = 6;
     /** Letters per batch: a fifth of a second's worth at the job's rate, at most this many. */
     private static final int MAX_BATCH = 1000;
-
-    private static final Duration APPEND_WAIT = Duration.ofSeconds(60);
 
     private final Pool pool;
     private final ReplayJobStore jobs;
@@ -119,10 +112,7 @@ final class DeadLetterReplay {
             }
             if (batch.failure == null) {
                 failedBatches = 0;
-            } else if (++failedBatches >= MAX_FAILED_BATCHES) {
-                lease.finish(State.FAILED, "failed " + failedBatches + " times in a row, the last: " + batch.failure);
-                return;
-            } else if (!lease.await(Duration.ofSeconds(1L << failedBatches))) {
+            } else if (!Appends.backOff(lease, ++failedBatches, batch.failure)) {
                 return;
             }
         }
@@ -174,13 +164,11 @@ final class DeadLetterReplay {
         }
         List<Letter> replayed = new ArrayList<>();
         for (Map.Entry<Letter, CompletableFuture<?>> append : appends.entrySet()) {
-            try {
-                append.getValue().get(APPEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            String failed = Appends.failure(append.getValue());
+            if (failed == null) {
                 replayed.add(append.getKey());
-            } catch (ExecutionException e) {
-                failure = e.getCause() instanceof AppendException a ? a.getMessage() : String.valueOf(e.getCause());
-            } catch (TimeoutException e) {
-                failure = "no answer from the log within " + APPEND_WAIT;
+            } else {
+                failure = failed;
             }
         }
         return new Batch(replayed, failure == null ? skipped : 0, failure);

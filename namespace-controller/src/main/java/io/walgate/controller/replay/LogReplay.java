@@ -3,7 +3,6 @@ package io.walgate.controller.replay;
 import io.smallrye.mutiny.Uni;
 import io.walgate.adapter.kafka.KafkaLogHistory;
 import io.walgate.adapter.kafka.KafkaLogHistory.Logged;
-import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.LogAppender;
 import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
@@ -12,7 +11,6 @@ import io.walgate.contract.namespace.BackendType;
 import io.walgate.controller.provision.Provisioners;
 import io.walgate.controller.replay.ReplayJob.State;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -20,9 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The work of a log replay job: the entries a namespace's Kafka log holds between two times put on
@@ -43,7 +38,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class LogReplay {
     private static final int BATCH = 200;
-    private static final Duration APPEND_WAIT = Duration.ofSeconds(60);
 
     private final ReplayJobStore jobs;
     private final Provisioners backends;
@@ -77,7 +71,7 @@ final class LogReplay {
                     records = history.read(topic, from.next(), from.end(), Math.min(BATCH, job.ratePerSecond()));
                 } catch (RuntimeException e) {
                     // The log did not answer: tried again, as a log that refused.
-                    if (!failed(lease, ++failedBatches, "reading the log failed: " + e.getMessage())) {
+                    if (!Appends.backOff(lease, ++failedBatches, "reading the log failed: " + e.getMessage())) {
                         return;
                     }
                     continue;
@@ -118,37 +112,23 @@ final class LogReplay {
                     }
                     lease.counted(ids.size(), skipped);
                     position = from;
-                } else if (!failed(lease, ++failedBatches, failure)) {
+                } else if (!Appends.backOff(lease, ++failedBatches, failure)) {
                     return;
                 }
             }
         }
     }
 
-    /** After the {@code failedBatches}-th failed batch in a row: a pause, or the job's end; false to stop. */
-    private static boolean failed(JobLease lease, int failedBatches, String failure) {
-        if (failedBatches >= DeadLetterReplay.MAX_FAILED_BATCHES) {
-            lease.finish(State.FAILED, "failed " + failedBatches + " times in a row, the last: " + failure);
-            return false;
-        }
-        return lease.await(Duration.ofSeconds(1L << failedBatches));
-    }
-
     private static Uni<Void> noMore() {
         return Uni.createFrom().voidItem();
     }
 
-    /** The first failure among {@code appends}, or null when every one is durable. */
+    /** The last failure among {@code appends}, or null when every one is durable. */
     private static String await(List<CompletableFuture<?>> appends) throws InterruptedException {
         String failure = null;
         for (CompletableFuture<?> append : appends) {
-            try {
-                append.get(APPEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                failure = e.getCause() instanceof AppendException a ? a.getMessage() : String.valueOf(e.getCause());
-            } catch (TimeoutException e) {
-                failure = "no answer from the log within " + APPEND_WAIT;
-            }
+            String failed = Appends.failure(append);
+            failure = failed == null ? failure : failed;
         }
         return failure;
     }
