@@ -41,6 +41,8 @@ public final class FullStack implements AutoCloseable {
         c.put(SettingNames.key(SettingNames.CONTROLLER, SettingNames.RECONCILE_INTERVAL), "PT1S");
         // A replay job left by a killed controller is taken over after 5 s, not the production 30.
         c.put(SettingNames.key(SettingNames.CONTROLLER, "replay.lease"), "PT5S");
+        // A deleted namespace's name is free again after 2 s, not 30: Terraform's re-creations wait for it.
+        c.put(SettingNames.key(SettingNames.CONTROLLER, "delete-grace"), "PT2S");
         controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put(SettingNames.AUTH_ENABLED, "false");

@@ -40,7 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * with it, requires Terraform's, and names its own in the handshake line. The JDK's TLS is used:
  * OpenSSL's, as Netty would pick when present, refuses Terraform's P-521 client certificate.
  */
-final class AutoMtls {
+public final class AutoMtls {
     private final KeyPair keys;
     private final X509Certificate certificate;
     private final X509Certificate client;

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * terraform-provider-walgate's entry point: go-plugin's side of the handshake.
@@ -20,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *       ({@link AutoMtls}) when Terraform sends one, and prints exactly one line on stdout, {@code
  *       1|6|tcp|127.0.0.1:PORT|grpc|CERT}; nothing reaches stdout before it (logs go to stderr,
  *       which Terraform keeps in its log).
+ *   <li>With {@code --debug} it serves plaintext for as long as it runs and prints the {@code
+ *       TF_REATTACH_PROVIDERS} value that attaches Terraform to it (a debugger, a profiler).
  *   <li>It exits when Terraform asks ({@code plugin.GRPCController/Shutdown}); Terraform kills it
  *       otherwise. It never reads stdin, which may be the user's terminal.
  * </ol>
@@ -30,10 +33,49 @@ public final class ProviderMain {
 
     private ProviderMain() {}
 
+    /**
+     * Serves the provider on a free loopback port: over mutual TLS when {@code tls} is given,
+     * plaintext otherwise (a provider Terraform attaches to with {@code TF_REATTACH_PROVIDERS}).
+     *
+     * @param env the environment the provider's settings default from
+     * @param onShutdown what Terraform's {@code GRPCController/Shutdown} does
+     */
+    public static Server serve(Function<String, String> env, AutoMtls tls, Runnable onShutdown) throws Exception {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new ProviderService(env))
+                .addService(new GRPCControllerGrpc.GRPCControllerImplBase() {
+                    @Override
+                    public void shutdown(Empty request, StreamObserver<Empty> out) {
+                        out.onNext(Empty.getDefaultInstance());
+                        out.onCompleted();
+                        onShutdown.run();
+                    }
+                });
+        if (tls != null) {
+            builder.sslContext(tls.serverContext());
+        }
+        return builder.build().start();
+    }
+
+    /** The value of {@code TF_REATTACH_PROVIDERS} that attaches Terraform to a provider serving plaintext on {@code port}. */
+    public static String reattach(int port) {
+        return "{\"registry.terraform.io/walgate/walgate\":{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":"
+                + ProcessHandle.current().pid() + ",\"Test\":true,\"Addr\":{\"Network\":\"tcp\",\"String\":\"127.0.0.1:"
+                + port + "\"}}}";
+    }
+
     public static void main(String[] args) throws Exception {
         PrintStream stdout = System.out;
         // Whatever a library prints must not get in front of the handshake line.
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
+        if (args.length == 1 && args[0].equals("--debug")) {
+            Server server = serve(System::getenv, null, () -> {});
+            stdout.println("Provider started. To attach Terraform to it, set in Terraform's environment:");
+            stdout.println("TF_REATTACH_PROVIDERS='" + reattach(server.getPort()) + "'");
+            stdout.flush();
+            server.awaitTermination();
+            return;
+        }
         if (!MAGIC_COOKIE.equals(System.getenv(MAGIC_COOKIE_KEY))) {
             System.err.println("terraform-provider-walgate is a Terraform plugin: Terraform starts it. Declare it in a"
                     + " configuration's required_providers (source = \"walgate/walgate\") and run terraform; see"
@@ -47,24 +89,10 @@ public final class ProviderMain {
             System.exit(1);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new ProviderService(System::getenv))
-                .addService(new GRPCControllerGrpc.GRPCControllerImplBase() {
-                    @Override
-                    public void shutdown(Empty request, StreamObserver<Empty> out) {
-                        out.onNext(Empty.getDefaultInstance());
-                        out.onCompleted();
-                        stop.countDown();
-                    }
-                });
         String clientPem = System.getenv("PLUGIN_CLIENT_CERT");
-        String certificate = "";
-        if (clientPem != null && !clientPem.isBlank()) {
-            AutoMtls tls = AutoMtls.forClient(clientPem);
-            builder.sslContext(tls.serverContext());
-            certificate = tls.handshakeCertificate();
-        }
-        Server server = builder.build().start();
+        AutoMtls tls = clientPem == null || clientPem.isBlank() ? null : AutoMtls.forClient(clientPem);
+        Server server = serve(System::getenv, tls, stop::countDown);
+        String certificate = tls == null ? "" : tls.handshakeCertificate();
         stdout.println("1|6|tcp|127.0.0.1:" + server.getPort() + "|grpc|" + certificate);
         stdout.flush();
         stop.await();
