@@ -54,6 +54,7 @@ class ArchitectureTest {
                 "io.walgate.controller",
                 "io.walgate.worker",
                 "io.walgate.cli",
+                "io.walgate.terraform",
                 "io.walgate.devstack")) {
             assertThat(main.containPackage(pkg))
                     .as("compiled classes of %s under %s", pkg, folders)
@@ -317,6 +318,29 @@ class ArchitectureTest {
                         "io.walgate.controller..",
                         "io.walgate.worker..",
                         "io.walgate.devstack..")
+                .check(main);
+    }
+
+    @Test
+    void theTerraformProviderSpeaksHttpAndTakesOnlyTheControllerClientsTokens() {
+        // Terraform starts it 3 to 5 times per command: no framework, and no service's classes.
+        noClasses()
+                .that()
+                .resideInAPackage("io.walgate.terraform..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(Stream.concat(
+                                Stream.of(FRAMEWORKS),
+                                Stream.of(
+                                        "io.walgate.support..",
+                                        "io.walgate.adapter..",
+                                        "io.walgate.consumers..",
+                                        "io.walgate.gateway..",
+                                        "io.walgate.controller..",
+                                        "io.walgate.worker..",
+                                        "io.walgate.cli..",
+                                        "io.walgate.devstack.."))
+                        .toArray(String[]::new))
                 .check(main);
     }
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -96,7 +97,10 @@ public final class ProviderMain {
         stdout.println("1|6|tcp|127.0.0.1:" + server.getPort() + "|grpc|" + certificate);
         stdout.flush();
         stop.await();
-        server.shutdown();
-        System.exit(0);
+        // The Shutdown call's answer is sent once the calls in flight end; then nothing is left to
+        // do, and halting spares the JVM's orderly exit (0.3–0.5 s, paid on each of Terraform's 3–5
+        // starts per command). A class-data archive is still written at a halt.
+        server.shutdown().awaitTermination(2, TimeUnit.SECONDS);
+        Runtime.getRuntime().halt(0);
     }
 }
