@@ -26,7 +26,7 @@ resource "walgate_namespace" "profiles" {
   name  = "tf-profiles"
   shard = "default"
   owner = "team-profiles"
-  state = "ACTIVE"
+  # state = "PAUSED"   # left out, Terraform keeps whatever it is: it never resumes what an operator paused
 
   backend = {
     type       = "kafka"
@@ -81,6 +81,8 @@ data "walgate_namespace" "profiles" {
 
 data "walgate_namespaces" "default_shard" {
   shard = "default"
+  # Read after the namespace exists, so that the listing includes it.
+  depends_on = [walgate_namespace.profiles]
 }
 
 output "profiles_status" {

@@ -139,6 +139,34 @@ class TerraformIT {
     }
 
     @Test
+    void valuesOtherResourcesDecideAreCheckedWhenApplyKnowsThem() throws Exception {
+        // terraform_data's output is known only after apply: the plan cannot ask the controller.
+        TerraformRunner tf = terraform("unknowns");
+        String config = namespace("tf-unknowns", "limits = { writes_per_second = 2000 }")
+                        .replace("\"redis://127.0.0.1:6379/3\"", "terraform_data.url.output")
+                + "resource \"terraform_data\" \"url\" {\n  input = \"redis://127.0.0.1:6379/3\"\n}\n";
+        tf.config(config);
+        TerraformRunner.Run plan = tf.run("plan");
+        assertThat(plan.exit()).as(plan.all()).isZero();
+        assertThat(plan.out()).containsPattern("retry\\s+= \\(known after apply\\)");
+        TerraformRunner.Run apply = tf.run("apply", "-auto-approve");
+        assertThat(apply.exit()).as(apply.all()).isZero();
+        assertThat(tf.run("plan", "-detailed-exitcode").exit()).isZero();
+
+        // A new URL, unknown again, and a limit left to its default again: one apply, no surprise.
+        tf.config(config.replace("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/4")
+                .replace("limits = { writes_per_second = 2000 }", ""));
+        TerraformRunner.Run change = tf.run("apply", "-auto-approve");
+        assertThat(change.exit()).as(change.all()).isZero();
+        JsonNode ns = get("tf-unknowns");
+        assertThat(ns.path("spec").path("target").path("regions").path("local").path("url").asText())
+                .isEqualTo("redis://127.0.0.1:6379/4");
+        assertThat(ns.path("spec").path("limits").path("writesPerSecond").asInt()).isEqualTo(5000);
+        assertThat(tf.run("plan", "-detailed-exitcode").exit()).isZero();
+        assertThat(tf.run("destroy", "-auto-approve").exit()).isZero();
+    }
+
+    @Test
     void changingTheNameReplacesTheNamespace() throws Exception {
         TerraformRunner tf = terraform("rename");
         tf.config(namespace("tf-old-name", ""));

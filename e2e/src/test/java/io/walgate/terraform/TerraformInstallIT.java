@@ -40,8 +40,9 @@ class TerraformInstallIT {
         assertThat(p.exitValue())
                 .as(Files.readString(work.resolve("install.log")))
                 .isZero();
-        assertThat(home.resolve(".terraform.d/plugins/registry.terraform.io/walgate/walgate/0.1.0/linux_amd64/"
-                        + "terraform-provider-walgate_v0.1.0"))
+        String platform = "linux_" + (System.getProperty("os.arch").contains("aarch64") ? "arm64" : "amd64");
+        assertThat(home.resolve(".terraform.d/plugins/registry.terraform.io/walgate/walgate/0.1.0/" + platform
+                        + "/terraform-provider-walgate_v0.1.0"))
                 .isExecutable();
 
         TerraformRunner tf = new TerraformRunner(work.resolve("quickstart"))

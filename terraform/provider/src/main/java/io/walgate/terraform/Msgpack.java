@@ -159,7 +159,7 @@ final class Msgpack {
             case NUMBER ->
                 switch (next) {
                     case INTEGER -> new BigDecimal(u.unpackBigInteger());
-                    case FLOAT -> BigDecimal.valueOf(u.unpackDouble());
+                    case FLOAT -> new BigDecimal(u.unpackDouble()); // the float64's exact value, as Terraform holds it
                     case STRING -> new BigDecimal(u.unpackString());
                     default -> throw new IOException("a number was expected, got " + next);
                 };

@@ -15,6 +15,10 @@ final class NamespaceData {
 
     static Map<String, Object> namespace(ControllerClient controller, Map<?, ?> config, Diags diags) {
         String name = (String) config.get("name");
+        if (!NamespaceResource.validName(name)) {
+            diags.error("Invalid namespace name", "name: '" + name + "' is no namespace name", Diags.path("name"));
+            return null;
+        }
         try {
             Map<String, Object> state = NamespaceResource.stateOf(
                     controller.get("/v1/namespaces/" + name).body(), null);

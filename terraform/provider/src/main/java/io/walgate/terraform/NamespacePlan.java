@@ -26,7 +26,8 @@ import java.util.Map;
  *       changing them replaces the namespace. Fewer partitions fail the plan (Kafka cannot take
  *       partitions away).
  *   <li>When the configuration still holds unknown values (from other resources), the controller
- *       is not asked: what it would fill in is unknown until apply, where Terraform plans again.
+ *       is not asked: what it would fill in is unknown until apply, where Terraform plans again
+ *       (but for a left-out {@code state} and {@code backend.topic}, which keep what they are).
  * </ol>
  */
 final class NamespacePlan {
@@ -62,6 +63,9 @@ final class NamespacePlan {
                     a.name(),
                     fill(a, config.get(a.name()), get(normalized, a.name()), get(prior, a.name()), normalized != null));
         }
+        if (normalized == null && prior != null) {
+            keepTopic(prior, config, planned);
+        }
         if (config.get("state") == null) {
             planned.put(
                     "state",
@@ -87,6 +91,27 @@ final class NamespacePlan {
         return new Result(planned, replace, diags);
     }
 
+    /**
+     * Unasked, a left-out topic stays what it is while the name and backend type do (the default
+     * derives from them): planning it unknown would replace the namespace on every such plan.
+     */
+    private static void keepTopic(Map<?, ?> prior, Map<?, ?> config, Map<String, Object> planned) {
+        Object backend = planned.get("backend");
+        Object configuredBackend = config.get("backend");
+        if (!(backend instanceof Map<?, ?>)
+                || !(configuredBackend instanceof Map<?, ?> cb)
+                || cb.get("topic") != null) {
+            return;
+        }
+        boolean sameName = Values.same(Attr.find(Schemas.SPEC, "name"), config.get("name"), prior.get("name"));
+        Attr type = Attr.find(Attr.find(Schemas.SPEC, "backend").nested(), "type");
+        if (sameName && Values.same(type, cb.get("type"), get(get(prior, "backend"), "type"))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> b = (Map<String, Object>) backend;
+            b.put("topic", get(get(prior, "backend"), "topic"));
+        }
+    }
+
     /** The spec's part of a resource value (the attributes the controller stores). */
     static Map<String, Object> specOf(Map<?, ?> value) {
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -106,8 +131,8 @@ final class NamespacePlan {
                     ((Map<?, ?>) config)
                             .forEach((k, v) -> out.put(
                                     (String) k,
-                                    v == Unknown.VALUE
-                                            ? Unknown.VALUE
+                                    v == Unknown.VALUE || v == null
+                                            ? v
                                             : fillObject(
                                                     a.nested(),
                                                     (Map<?, ?>) v,
@@ -125,7 +150,9 @@ final class NamespacePlan {
         if (haveNormalized) {
             return Values.keepSpelling(a, prior, normalized);
         }
-        return prior != null ? prior : Unknown.VALUE;
+        // Not asked (the configuration holds unknowns): the default, or the prior value when the
+        // configuration left it out to get the default, is the controller's to say at apply.
+        return Unknown.VALUE;
     }
 
     private static Map<String, Object> fillObject(

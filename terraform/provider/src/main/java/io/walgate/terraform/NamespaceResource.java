@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  */
 final class NamespaceResource {
     static final Duration READY_WAIT = Duration.ofMinutes(3);
+    static final Duration FAILED_WAIT = Duration.ofSeconds(20);
+    private static volatile boolean stopping;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     private NamespaceResource() {}
@@ -59,15 +61,27 @@ final class NamespaceResource {
             JsonNode ns = controller.get("/v1/namespaces/" + prior.get("name")).body();
             return "DELETING".equals(ns.path("status").path("phase").asText()) ? null : stateOf(ns, prior);
         } catch (ControllerProblem p) {
-            if (p.status() == 404) {
+            // Only the controller's own "no such namespace" means gone: a 404 of a proxy or a
+            // wrong path must not make Terraform forget (and re-create) what exists.
+            if (p.status() == 404 && "NAMESPACE_NOT_FOUND".equals(p.code())) {
                 return null;
             }
             throw p;
         }
     }
 
+    /** Terraform asked the provider to stop (Ctrl-C): waits end at once. */
+    static void stop() {
+        stopping = true;
+    }
+
+    /** Whether {@code name} is a namespace name (and so safe in a path). */
+    static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches() && !name.equals("changes");
+    }
+
     static Map<String, Object> importByName(ControllerClient controller, String name, Diags diags) {
-        if (!NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             diags.error(
                     "Invalid import id",
                     "'" + name + "' is no namespace name: import a walgate_namespace by its name (1-64 of a-z, 0-9,"
@@ -109,6 +123,7 @@ final class NamespaceResource {
             diags.problem(prior == null ? "creating namespace " + name : "changing namespace " + name, p);
             return prior == null ? null : copy(prior);
         }
+        // From here the namespace exists as sent: whatever the wait meets, the state records it.
         ns = awaitReady(controller, name, ns, diags);
         Object settled = Values.settle(planned, stateOf(ns, planned));
         @SuppressWarnings("unchecked")
@@ -125,7 +140,15 @@ final class NamespaceResource {
                 if (p.status() != 409 || !"NAMESPACE_EXISTS".equals(p.code())) {
                     throw p;
                 }
-                JsonNode existing = controller.get("/v1/namespaces/" + name).body();
+                JsonNode existing;
+                try {
+                    existing = controller.get("/v1/namespaces/" + name).body();
+                } catch (ControllerProblem gone) {
+                    if (gone.status() == 404) {
+                        continue; // removed between the refusal and the look: create it now
+                    }
+                    throw gone;
+                }
                 if (!"DELETING".equals(existing.path("status").path("phase").asText())) {
                     throw new ControllerProblem(
                             409,
@@ -167,17 +190,23 @@ final class NamespaceResource {
 
     private static JsonNode awaitReady(ControllerClient controller, String name, JsonNode ns, Diags diags) {
         Instant deadline = Instant.now().plus(READY_WAIT);
+        Instant failedSince = null;
         JsonNode current = ns;
         while (true) {
             String phase = current.path("status").path("phase").asText();
             if ("READY".equals(phase)) {
                 return current;
             }
-            if ("FAILED".equals(phase)) {
-                diags.error(
+            // The controller retries a failed provisioning with backoff: a broker's blip heals by
+            // itself. Only a failure that lasts is reported, as a warning: the namespace exists
+            // as configured (no taint, no replacement that would drop what it holds).
+            failedSince = "FAILED".equals(phase) ? (failedSince == null ? Instant.now() : failedSince) : null;
+            if (failedSince != null && Instant.now().isAfter(failedSince.plus(FAILED_WAIT))) {
+                diags.warning(
                         "Namespace " + name + " failed to provision",
                         current.path("status").path("reason").asText("no reason given")
-                                + " (the controller retries with backoff; fix the cause and apply again)",
+                                + " (status FAILED for " + FAILED_WAIT.toSeconds() + " s; the controller keeps retrying"
+                                + " with backoff: fix the cause, then check with walctl ns get " + name + ")",
                         null);
                 return current;
             }
@@ -190,8 +219,21 @@ final class NamespaceResource {
                 return current;
             }
             pause(Duration.ofMillis(500));
-            current = controller.get("/v1/namespaces/" + name).body();
+            try {
+                current = controller.get("/v1/namespaces/" + name).body();
+            } catch (ControllerProblem p) {
+                diags.warning(
+                        "Could not wait for namespace " + name + " to be READY",
+                        "it was " + (prior(current)) + " when the controller stopped answering (" + p.getMessage()
+                                + "); it is recorded in the state as the controller last showed it",
+                        null);
+                return current;
+            }
         }
+    }
+
+    private static String prior(JsonNode ns) {
+        return ns.path("status").path("phase").asText("not READY yet");
     }
 
     private static boolean destroy(ControllerClient controller, Map<?, ?> prior, Diags diags) {
@@ -224,6 +266,9 @@ final class NamespaceResource {
     }
 
     private static void pause(Duration d) {
+        if (stopping) {
+            throw new ControllerProblem(0, "STOPPED", "Terraform stopped the provider (interrupted)", null);
+        }
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

@@ -75,7 +75,17 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
     public void configureProvider(ConfigureProvider.Request request, StreamObserver<ConfigureProvider.Response> out) {
         Diags diags = new Diags();
         guard(diags, () -> {
-            ProviderSettings settings = ProviderSettings.of(decode(Schemas.PROVIDER_TYPE, request.getConfig()), env);
+            Map<?, ?> config = decode(Schemas.PROVIDER_TYPE, request.getConfig());
+            if (config != null && Unknown.within(config)) {
+                // Falling back to the environment would plan against another controller.
+                diags.error(
+                        "Walgate provider settings not known yet",
+                        "endpoint, token, client_id, client_secret and token_url must be known at plan time (not"
+                                + " computed by a resource that does not exist yet)",
+                        null);
+                return;
+            }
+            ProviderSettings settings = ProviderSettings.of(config, env);
             settings.check(diags);
             if (!diags.hasErrors()) {
                 controller = settings.client();
@@ -105,7 +115,24 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void validateDataResourceConfig(
             ValidateDataResourceConfig.Request request, StreamObserver<ValidateDataResourceConfig.Response> out) {
-        reply(out, ValidateDataResourceConfig.Response.getDefaultInstance());
+        Diags diags = new Diags();
+        guard(diags, () -> {
+            if (Schemas.NAMESPACE.equals(request.getTypeName())) {
+                Object name =
+                        decode(Schemas.DATA_NAMESPACE_TYPE, request.getConfig()).get("name");
+                if (name instanceof String n && !NamespaceResource.validName(n)) {
+                    diags.error(
+                            "Invalid namespace name",
+                            "name: '" + n + "' is no namespace name (1-64 of a-z, 0-9, '_' and '-')",
+                            Diags.path("name"));
+                }
+            }
+        });
+        reply(
+                out,
+                ValidateDataResourceConfig.Response.newBuilder()
+                        .addAllDiagnostics(diags.list())
+                        .build());
     }
 
     @Override
@@ -206,6 +233,7 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
 
     @Override
     public void stopProvider(StopProvider.Request request, StreamObserver<StopProvider.Response> out) {
+        NamespaceResource.stop();
         reply(out, StopProvider.Response.getDefaultInstance());
     }
 

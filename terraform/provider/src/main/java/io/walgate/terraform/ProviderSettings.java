@@ -59,11 +59,26 @@ record ProviderSettings(
                     "endpoint: '" + endpoint + "' is no http(s) URL with a host, e.g. http://localhost:8081",
                     Diags.path("endpoint"));
         }
+        if (tokenUrl.isPresent() && !isHttpUrl(tokenUrl.get())) {
+            diags.error(
+                    "Invalid token endpoint",
+                    "token_url: '" + tokenUrl.get() + "' is no http(s) URL with a host",
+                    Diags.path("token_url"));
+        }
         if (token.isEmpty() && clientId.isPresent() && tokenUrl.isEmpty()) {
             diags.error(
                     "Missing token endpoint",
                     "client_id is set but neither token_url (WALGATE_TOKEN_URL) nor WALGATE_OIDC_ISSUER is",
                     Diags.path("token_url"));
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -154,35 +154,35 @@ final class Values {
     /** Whether two values of {@code a} mean the same to the controller. */
     static boolean same(Attr a, Object x, Object y) {
         if (x == null || y == null || x == Unknown.VALUE || y == Unknown.VALUE) {
-            return x == y;
+            return x == y && x != Unknown.VALUE;
         }
         return switch (a.nesting()) {
             case NONE -> samePlain(a, a.plainType(), x, y);
-            case SINGLE -> sameObject(a.nested(), (Map<?, ?>) x, (Map<?, ?>) y);
+            case SINGLE -> sameObject(a.nested(), x, y);
             case MAP -> {
                 Map<?, ?> mx = (Map<?, ?>) x;
                 Map<?, ?> my = (Map<?, ?>) y;
                 yield mx.keySet().equals(my.keySet())
-                        && mx.keySet().stream()
-                                .allMatch(k -> sameObject(a.nested(), (Map<?, ?>) mx.get(k), (Map<?, ?>) my.get(k)));
+                        && mx.keySet().stream().allMatch(k -> sameObject(a.nested(), mx.get(k), my.get(k)));
             }
             case LIST -> {
                 List<?> lx = (List<?>) x;
                 List<?> ly = (List<?>) y;
                 boolean same = lx.size() == ly.size();
                 for (int i = 0; same && i < lx.size(); i++) {
-                    same = sameObject(a.nested(), (Map<?, ?>) lx.get(i), (Map<?, ?>) ly.get(i));
+                    same = sameObject(a.nested(), lx.get(i), ly.get(i));
                 }
                 yield same;
             }
         };
     }
 
-    static boolean sameObject(List<Attr> attributes, Map<?, ?> x, Map<?, ?> y) {
-        if (x == null || y == null) {
-            return x == y;
+    /** Whether two objects of {@code attributes} mean the same; an unknown is never the same as anything. */
+    static boolean sameObject(List<Attr> attributes, Object x, Object y) {
+        if (!(x instanceof Map<?, ?> mx) || !(y instanceof Map<?, ?> my)) {
+            return x == y && x != Unknown.VALUE;
         }
-        return attributes.stream().allMatch(a -> same(a, x.get(a.name()), y.get(a.name())));
+        return attributes.stream().allMatch(a -> same(a, mx.get(a.name()), my.get(a.name())));
     }
 
     private static boolean samePlain(Attr a, TfType type, Object x, Object y) {
@@ -232,21 +232,24 @@ final class Values {
      * change still shows.
      */
     static Object keepSpelling(Attr a, Object prior, Object remote) {
-        if (prior == null || remote == null || prior == Unknown.VALUE) {
+        if (prior == null || remote == null || Unknown.within(prior)) {
             return remote;
         }
         if (same(a, prior, remote)) {
             return prior;
         }
         return switch (a.nesting()) {
-            case SINGLE -> keepSpelling(a.nested(), (Map<?, ?>) prior, (Map<?, ?>) remote);
+            case SINGLE ->
+                prior instanceof Map<?, ?> p && remote instanceof Map<?, ?> r ? keepSpelling(a.nested(), p, r) : remote;
             case MAP -> {
                 Map<?, ?> p = (Map<?, ?>) prior;
                 Map<String, Object> out = new LinkedHashMap<>();
                 ((Map<?, ?>) remote)
                         .forEach((k, v) -> out.put(
                                 (String) k,
-                                p.get(k) == null ? v : keepSpelling(a.nested(), (Map<?, ?>) p.get(k), (Map<?, ?>) v)));
+                                p.get(k) instanceof Map<?, ?> pk && v instanceof Map<?, ?> rv
+                                        ? keepSpelling(a.nested(), pk, rv)
+                                        : v));
                 yield out;
             }
             default -> remote;
