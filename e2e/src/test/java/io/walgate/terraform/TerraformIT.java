@@ -159,9 +159,15 @@ class TerraformIT {
         TerraformRunner.Run change = tf.run("apply", "-auto-approve");
         assertThat(change.exit()).as(change.all()).isZero();
         JsonNode ns = get("tf-unknowns");
-        assertThat(ns.path("spec").path("target").path("regions").path("local").path("url").asText())
+        assertThat(ns.path("spec")
+                        .path("target")
+                        .path("regions")
+                        .path("local")
+                        .path("url")
+                        .asText())
                 .isEqualTo("redis://127.0.0.1:6379/4");
-        assertThat(ns.path("spec").path("limits").path("writesPerSecond").asInt()).isEqualTo(5000);
+        assertThat(ns.path("spec").path("limits").path("writesPerSecond").asInt())
+                .isEqualTo(5000);
         assertThat(tf.run("plan", "-detailed-exitcode").exit()).isZero();
         assertThat(tf.run("destroy", "-auto-approve").exit()).isZero();
     }
