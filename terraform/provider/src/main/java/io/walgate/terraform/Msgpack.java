@@ -3,7 +3,6 @@ package io.walgate.terraform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,9 +163,5 @@ final class Msgpack {
                     default -> throw new IOException("a number was expected, got " + next);
                 };
         };
-    }
-
-    static BigDecimal of(long n) {
-        return new BigDecimal(BigInteger.valueOf(n));
     }
 }

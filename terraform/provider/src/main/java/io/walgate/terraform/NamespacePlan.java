@@ -105,10 +105,17 @@ final class NamespacePlan {
         }
         boolean sameName = Values.same(Attr.find(Schemas.SPEC, "name"), config.get("name"), prior.get("name"));
         Attr type = Attr.find(Attr.find(Schemas.SPEC, "backend").nested(), "type");
-        if (sameName && Values.same(type, cb.get("type"), get(get(prior, "backend"), "type"))) {
+        Object priorTopic = get(get(prior, "backend"), "topic");
+        // Only a default topic stays: one set before and now left out becomes the default, a replacement.
+        String derived = String.valueOf(cb.get("type")).equalsIgnoreCase("sqs")
+                ? "wal-" + prior.get("name")
+                : "wal." + prior.get("name");
+        if (sameName
+                && Values.same(type, cb.get("type"), get(get(prior, "backend"), "type"))
+                && derived.equals(priorTopic)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> b = (Map<String, Object>) backend;
-            b.put("topic", get(get(prior, "backend"), "topic"));
+            b.put("topic", priorTopic);
         }
     }
 
@@ -180,7 +187,7 @@ final class NamespacePlan {
             attr = Attr.find(attributes, step);
             attributes = attr.nested();
             before = get(before, step);
-            after = get(after, step);
+            after = after == Unknown.VALUE ? Unknown.VALUE : get(after, step);
         }
         if (after != Unknown.VALUE && after != null && before != null && !Values.same(attr, before, after)) {
             replace.add(Diags.path(path));

@@ -1,6 +1,7 @@
 package io.walgate.terraform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,10 @@ import java.util.regex.Pattern;
  *   <li>A change is sent with the version Terraform read ({@code If-Match}): a namespace changed by
  *       someone else since is reported, never overwritten.
  *   <li>Create and change wait until the namespace is {@code READY} (its topics or queues exist),
- *       at most {@link #READY_WAIT}: a service can write to it when apply returns. {@code FAILED}
- *       is an error, with the controller's reason; the namespace is kept in the state (tainted).
+ *       at most {@link #READY_WAIT}: a service can write to it when apply returns. A namespace
+ *       still {@code FAILED} after {@link #FAILED_WAIT} (the controller retries), a controller
+ *       that stops answering and Ctrl-C end the wait with a warning: once sent, the namespace is
+ *       in the state as the controller last showed it, never lost from it nor tainted.
  *   <li>Creating a namespace whose name a deleted one still holds (during the controller's delete
  *       grace, 30 s) waits for it to go, so that a replacement under the same name works.
  *   <li>A namespace that is gone or being deleted reads as gone: Terraform plans to create it.
@@ -63,11 +66,16 @@ final class NamespaceResource {
         } catch (ControllerProblem p) {
             // Only the controller's own "no such namespace" means gone: a 404 of a proxy or a
             // wrong path must not make Terraform forget (and re-create) what exists.
-            if (p.status() == 404 && "NAMESPACE_NOT_FOUND".equals(p.code())) {
+            if (isNotFound(p)) {
                 return null;
             }
             throw p;
         }
+    }
+
+    /** The controller's own "no such namespace", not a 404 of a proxy or a wrong path. */
+    private static boolean isNotFound(ControllerProblem p) {
+        return p.status() == 404 && "NAMESPACE_NOT_FOUND".equals(p.code());
     }
 
     /** Terraform asked the provider to stop (Ctrl-C): waits end at once. */
@@ -144,10 +152,12 @@ final class NamespaceResource {
                 try {
                     existing = controller.get("/v1/namespaces/" + name).body();
                 } catch (ControllerProblem gone) {
-                    if (gone.status() == 404) {
-                        continue; // removed between the refusal and the look: create it now
+                    if (!isNotFound(gone)) {
+                        throw gone;
                     }
-                    throw gone;
+                    // Removed between the refusal and the look: create it on the next round.
+                    existing = ControllerClient.JSON.createObjectNode();
+                    ((ObjectNode) existing).putObject("status").put("phase", "DELETING");
                 }
                 if (!"DELETING".equals(existing.path("status").path("phase").asText())) {
                     throw new ControllerProblem(
@@ -218,12 +228,12 @@ final class NamespaceResource {
                         null);
                 return current;
             }
-            pause(Duration.ofMillis(500));
             try {
+                pause(Duration.ofMillis(500));
                 current = controller.get("/v1/namespaces/" + name).body();
             } catch (ControllerProblem p) {
                 diags.warning(
-                        "Could not wait for namespace " + name + " to be READY",
+                        "Stopped waiting for namespace " + name + " to be READY",
                         "it was " + (prior(current)) + " when the controller stopped answering (" + p.getMessage()
                                 + "); it is recorded in the state as the controller last showed it",
                         null);
@@ -243,7 +253,7 @@ final class NamespaceResource {
             controller.send("DELETE", "/v1/namespaces/" + name + "?force=" + force, null, null);
             return true;
         } catch (ControllerProblem p) {
-            if (p.status() == 404) {
+            if (isNotFound(p)) {
                 return true;
             }
             if ("NAMESPACE_NOT_DRAINED".equals(p.code())) {

@@ -118,8 +118,8 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
         Diags diags = new Diags();
         guard(diags, () -> {
             if (Schemas.NAMESPACE.equals(request.getTypeName())) {
-                Object name =
-                        decode(Schemas.DATA_NAMESPACE_TYPE, request.getConfig()).get("name");
+                Map<?, ?> config = decode(Schemas.DATA_NAMESPACE_TYPE, request.getConfig());
+                Object name = config == null ? null : config.get("name");
                 if (name instanceof String n && !NamespaceResource.validName(n)) {
                     diags.error(
                             "Invalid namespace name",

@@ -16,7 +16,6 @@ import static io.walgate.terraform.TfType.STRING_MAP;
 import io.walgate.terraform.Attr.Semantics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What the provider offers Terraform: its configuration, resource {@code walgate_namespace}, data
@@ -142,9 +141,6 @@ final class Schemas {
             Attr.of("created_at", STRING, COMPUTED, "When it was created."),
             Attr.of("updated_at", STRING, COMPUTED, "When it was last changed."),
             Attr.of("updated_by", STRING, COMPUTED, "Who changed it last."));
-
-    static final Set<String> STATUS_NAMES =
-            Set.of("id", "version", "status", "status_reason", "created_at", "updated_at", "updated_by");
 
     static final List<Attr> RESOURCE = concat(
             List.of(Attr.of("id", STRING, COMPUTED, "The namespace's name.")),

@@ -58,12 +58,15 @@ final class Values {
             case SINGLE -> toJson(a.nested(), (Map<?, ?>) v);
             case MAP -> {
                 ObjectNode m = JSON.objectNode();
-                ((Map<?, ?>) v).forEach((k, item) -> m.set((String) k, toJson(a.nested(), (Map<?, ?>) item)));
+                ((Map<?, ?>) v)
+                        .forEach((k, item) -> m.set(
+                                (String) k, item == null ? JSON.nullNode() : toJson(a.nested(), (Map<?, ?>) item)));
                 yield m;
             }
             case LIST -> {
                 ArrayNode l = JSON.arrayNode();
-                ((List<?>) v).forEach(item -> l.add(toJson(a.nested(), (Map<?, ?>) item)));
+                ((List<?>) v)
+                        .forEach(item -> l.add(item == null ? JSON.nullNode() : toJson(a.nested(), (Map<?, ?>) item)));
                 yield l;
             }
         };
