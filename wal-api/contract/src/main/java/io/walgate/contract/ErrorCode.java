@@ -109,6 +109,11 @@ public enum ErrorCode {
      * {@code target.allow} does not grant: a writer may not steer its entries out of its namespace.
      */
     TARGET_NOT_ALLOWED(403, "PERMISSION_DENIED"),
+    /**
+     * The identity provider that checks tokens (Keycloak) cannot be reached, so a bearer token can
+     * be neither accepted nor refused: try again later. Not the caller's fault, and no 500.
+     */
+    IDENTITY_PROVIDER_UNAVAILABLE(503, "UNAVAILABLE"),
 
     // --- overload ------------------------------------------------------------------------
     /** The namespace's writesPerSecond is used up; retry after the hinted time. */

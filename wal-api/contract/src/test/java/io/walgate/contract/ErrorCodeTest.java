@@ -74,6 +74,7 @@ class ErrorCodeTest {
                 "INVALID_ACCESS",
                 "UNAUTHENTICATED",
                 "FORBIDDEN",
+                "IDENTITY_PROVIDER_UNAVAILABLE",
                 "RATE_LIMITED",
                 "OVERLOADED",
                 "BACKEND_UNAVAILABLE",

@@ -114,6 +114,15 @@ public class ProblemMapper {
     }
 
     Response unexpected(Throwable e, String path) {
+        if (identityProviderDown(e)) {
+            LOG.warnf(
+                    "request %s: the identity provider cannot be reached to check its token: %s", path, e.getMessage());
+            return walException(
+                    new WalException(
+                            ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
+                            "the identity provider that checks tokens cannot be reached; try again later"),
+                    path);
+        }
         LOG.errorf(e, "request %s failed unexpectedly", path);
         return walException(
                 new WalException(
@@ -121,6 +130,19 @@ public class ProblemMapper {
                         "internal error; the " + service().name() + "'s log has the details",
                         Durability.UNKNOWN),
                 path);
+    }
+
+    /**
+     * Quarkus OIDC's failure to reach its server, by name: this module must not depend on OIDC,
+     * which would pull it into the worker (a client only).
+     */
+    static boolean identityProviderDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().equals("io.quarkus.oidc.OIDCException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response problem(WalException e, String path, int status) {
