@@ -1,10 +1,7 @@
 package io.walgate.terraform;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.walgate.terraform.proto.Tfplugin6.AttributePath;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,33 +39,5 @@ final class ConfigChecks {
                         path);
             }
         }
-    }
-
-    /** A value from Terraform's JSON state (schema upgrades, JSON-encoded values). */
-    static Object fromStateJson(TfType type, JsonNode json) {
-        if (json == null || json.isNull() || json.isMissingNode()) {
-            return null;
-        }
-        if (type == TfType.STRING) {
-            return json.asText();
-        }
-        if (type == TfType.NUMBER) {
-            return json.isNumber() ? json.decimalValue() : new BigDecimal(json.asText());
-        }
-        if (type == TfType.BOOL) {
-            return json.asBoolean();
-        }
-        if (type instanceof TfType.ListOf list) {
-            List<Object> items = new ArrayList<>();
-            json.forEach(item -> items.add(fromStateJson(list.element(), item)));
-            return items;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (type instanceof TfType.MapOf map) {
-            json.fields().forEachRemaining(e -> out.put(e.getKey(), fromStateJson(map.element(), e.getValue())));
-            return out;
-        }
-        ((TfType.ObjectOf) type).attributes().forEach((name, t) -> out.put(name, fromStateJson(t, json.get(name))));
-        return out;
     }
 }

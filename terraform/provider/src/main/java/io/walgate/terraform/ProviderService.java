@@ -143,8 +143,7 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
         guard(diags, () -> {
             JsonNode json = ControllerClient.JSON.readTree(
                     request.getRawState().getJson().toByteArray());
-            response.setUpgradedState(
-                    encode(Schemas.RESOURCE_TYPE, ConfigChecks.fromStateJson(Schemas.RESOURCE_TYPE, json)));
+            response.setUpgradedState(encode(Schemas.RESOURCE_TYPE, Values.fromJsonValue(Schemas.RESOURCE_TYPE, json)));
         });
         reply(out, response.addAllDiagnostics(diags.list()).build());
     }
@@ -269,7 +268,7 @@ final class ProviderService extends ProviderGrpc.ProviderImplBase {
     private static Map<?, ?> decode(TfType type, DynamicValue value) {
         if (!value.getJson().isEmpty()) {
             try {
-                return (Map<?, ?>) ConfigChecks.fromStateJson(
+                return (Map<?, ?>) Values.fromJsonValue(
                         type, ControllerClient.JSON.readTree(value.getJson().toByteArray()));
             } catch (IOException e) {
                 throw new IllegalArgumentException("unreadable JSON value", e);

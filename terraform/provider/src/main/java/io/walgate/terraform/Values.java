@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +111,7 @@ final class Values {
             return null;
         }
         return switch (a.nesting()) {
-            case NONE -> plainFromJson(a.plainType(), v);
+            case NONE -> fromJsonValue(a.plainType(), v);
             case SINGLE -> fromJson(a.nested(), v);
             case MAP -> {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -127,8 +126,12 @@ final class Values {
         };
     }
 
-    private static Object plainFromJson(TfType type, JsonNode v) {
-        if (v == null || v.isNull()) {
+    /**
+     * A value of {@code type} from JSON: the controller's plain values, and Terraform's JSON state
+     * (schema upgrades, JSON-encoded values), whose objects carry every attribute by name.
+     */
+    static Object fromJsonValue(TfType type, JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
             return null;
         }
         if (type == TfType.STRING) {
@@ -142,15 +145,15 @@ final class Values {
         }
         if (type instanceof TfType.ListOf list) {
             List<Object> l = new ArrayList<>();
-            v.forEach(item -> l.add(plainFromJson(list.element(), item)));
+            v.forEach(item -> l.add(fromJsonValue(list.element(), item)));
             return l;
         }
-        TfType element = ((TfType.MapOf) type).element();
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            m.put(e.getKey(), plainFromJson(element, e.getValue()));
+        if (type instanceof TfType.MapOf map) {
+            v.fields().forEachRemaining(e -> m.put(e.getKey(), fromJsonValue(map.element(), e.getValue())));
+            return m;
         }
+        ((TfType.ObjectOf) type).attributes().forEach((name, t) -> m.put(name, fromJsonValue(t, v.get(name))));
         return m;
     }
 
