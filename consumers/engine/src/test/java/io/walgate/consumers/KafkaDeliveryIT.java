@@ -60,7 +60,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -488,9 +487,7 @@ class KafkaDeliveryIT {
     void entriesAreProducedToAnotherTopicWithTheirIdAndDeletesAreTombstones() throws Exception {
         String bootstrap = devstack.kafka().bootstrapServers();
         String topic = "applied." + System.nanoTime();
-        try (var admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
+        devstack.kafka().createTopic(topic, 1);
         NamespaceSpec ns = TestNamespaces.newNamespace(BackendType.KAFKA)
                 .withTarget(new TargetSpec(
                         TargetType.KAFKA,

@@ -51,8 +51,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -242,16 +240,7 @@ class PoisonPillIT {
         KafkaAdapters.provisioner(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))
                 .reconcile(ns);
         if (type == TargetType.KAFKA) {
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", devstack.kafka().bootstrapServers()))) {
-                if (!admin.listTopics().names().get().contains("poison-out")) {
-                    admin.createTopics(List.of(new NewTopic("poison-out", 1, (short) 1)))
-                            .all()
-                            .get();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            devstack.kafka().createTopic("poison-out", 1);
         }
         return ns;
     }

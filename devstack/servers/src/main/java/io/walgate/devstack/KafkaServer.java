@@ -7,8 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -33,6 +40,44 @@ public final class KafkaServer extends ManagedServer {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Creates a topic (if it is not there) and returns once every partition's leader serves
+     * requests. A test that produces into a topic in its first moments can otherwise lose an
+     * idempotent producer's first batch (KAFKA-15591), which shows up later as records missing at
+     * their offsets. The namespace provisioner waits the same way before a namespace is READY.
+     */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            Map<TopicPartition, OffsetSpec> all = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition(name, p), OffsetSpec.latest());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    admin.listOffsets(all, new ListOffsetsOptions().timeoutMs(2000))
+                            .all()
+                            .get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new DevstackException("partitions of topic " + name + " have no serving leader", e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DevstackException("interrupted while creating topic " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DevstackException("could not create topic " + name, e);
+        }
     }
 
     /** Reads this broker's topics from the start, for tests that check what landed on one. */

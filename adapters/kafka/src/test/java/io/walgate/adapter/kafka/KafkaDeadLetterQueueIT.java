@@ -6,14 +6,15 @@ import io.walgate.adapter.spi.DeadLettered.Place;
 import io.walgate.devstack.DevstackExtension;
 import io.walgate.devstack.KafkaServer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,25 +23,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Dead letters read where the index says they are, against a real broker. */
 @ExtendWith(DevstackExtension.class)
 class KafkaDeadLetterQueueIT {
+    private static KafkaServer kafka;
     private static String bootstrap;
 
     @BeforeAll
-    static void connect(KafkaServer kafka) {
-        bootstrap = kafka.bootstrapServers();
+    static void connect(KafkaServer server) {
+        kafka = server;
+        bootstrap = server.bootstrapServers();
     }
 
     @Test
     void placesAcrossPartitionsAreReadAtOnceAndThoseNoLongerThereAreLeftOutNotAnError() throws Exception {
         String topic = "dlq-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        kafka.createTopic(topic, 3);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < 1200; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 2, null, ("r" + i).getBytes(StandardCharsets.UTF_8)));
+                sent.add(producer.send(
+                        new ProducerRecord<>(topic, i % 2, null, ("r" + i).getBytes(StandardCharsets.UTF_8))));
             }
-            producer.flush();
+            for (Future<RecordMetadata> each : sent) {
+                each.get(60, TimeUnit.SECONDS); // every record at its offset, or the setup fails here
+            }
         }
 
         try (KafkaDeadLetterQueue dlq = KafkaDeadLetterQueue.of(Map.of("bootstrap.servers", bootstrap))) {

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,19 +23,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DevstackExtension.class)
 class KafkaLogHistoryIT {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static KafkaServer kafka;
     private static String bootstrap;
 
     @BeforeAll
-    static void connect(KafkaServer kafka) {
-        bootstrap = kafka.bootstrapServers();
+    static void connect(KafkaServer server) {
+        kafka = server;
+        bootstrap = server.bootstrapServers();
     }
 
     @Test
     void aRangeIsReadInSmallBatchesAcrossPartitionsWithEveryRecordOnceAndNoneOutsideIt() throws Exception {
         String topic = "history-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        kafka.createTopic(topic, 3);
         // Minute i holds records "i-a" and "i-b", on partitions by key.
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
