@@ -124,7 +124,13 @@ final class Schemas {
                     Attr.of("max_payload_bytes", NUMBER, OPTIONAL_COMPUTED, "The largest payload (1048576)."),
                     Attr.of("writes_per_second", NUMBER, OPTIONAL_COMPUTED, "Writes per second (5000)."),
                     Attr.of("dedup_window", STRING, OPTIONAL_COMPUTED, "How long an idempotency key holds (PT24H).")
-                            .with(Semantics.DURATION)),
+                            .with(Semantics.DURATION),
+                    Attr.of("max_mutation_items", NUMBER, OPTIONAL_COMPUTED, "Items in one mutation (1000)."),
+                    Attr.of(
+                            "max_mutation_bytes",
+                            NUMBER,
+                            OPTIONAL_COMPUTED,
+                            "Payload bytes of one mutation's items together (16777216).")),
             Attr.nested(
                     "access",
                     SINGLE,

@@ -34,6 +34,13 @@ public enum ErrorCode {
     INVALID_TARGET(400, "INVALID_ARGUMENT"),
     /** A batch holds more entries than the gateway accepts in one call. */
     BATCH_TOO_LARGE(413, "INVALID_ARGUMENT"),
+    /** A mutation ({@code MutateItems}) without items. */
+    EMPTY_MUTATION(400, "INVALID_ARGUMENT"),
+    /**
+     * A mutation with more items than the namespace's {@code limits.maxMutationItems}, or more
+     * payload bytes than its {@code limits.maxMutationBytes}; nothing is stored.
+     */
+    MUTATION_TOO_LARGE(413, "INVALID_ARGUMENT"),
 
     // --- namespaces ----------------------------------------------------------------------
     NAMESPACE_NOT_FOUND(404, "NOT_FOUND"),
@@ -59,6 +66,8 @@ public enum ErrorCode {
     ENTRY_NOT_FOUND(404, "NOT_FOUND"),
     /** No dead letter of that entry in the namespace's index (never dead-lettered, or discarded). */
     DEAD_LETTER_NOT_FOUND(404, "NOT_FOUND"),
+    /** No mutation of that id in the namespace (never made, or past its retention). */
+    MUTATION_NOT_FOUND(404, "NOT_FOUND"),
     /** No replay job of that id in the namespace. */
     REPLAY_NOT_FOUND(404, "NOT_FOUND"),
     /** The namespace has a replay job that has not ended; the message names it. One at a time. */
@@ -99,6 +108,8 @@ public enum ErrorCode {
     INVALID_PAYLOAD_LIMIT(422, "INVALID_ARGUMENT"),
     INVALID_RATE_LIMIT(422, "INVALID_ARGUMENT"),
     INVALID_DEDUP_WINDOW(422, "INVALID_ARGUMENT"),
+    /** {@code limits.maxMutationItems} or {@code limits.maxMutationBytes} out of range. */
+    INVALID_MUTATION_LIMIT(422, "INVALID_ARGUMENT"),
     INVALID_ACCESS(422, "INVALID_ARGUMENT"),
 
     // --- who is calling ------------------------------------------------------------------

@@ -54,6 +54,23 @@ public interface GatewayConfig extends ControllerFeedSettings {
     @WithDefault("P14D")
     Duration payloadRetention();
 
+    /**
+     * How long after it is due a mutation whose marker is not known to be in the log (its gateway
+     * died between storing the items and appending the marker, or the append ended UNKNOWN and was
+     * never repeated) is kept before it is reclaimed, never applied. A repeat with the same
+     * idempotency key before then completes it.
+     */
+    @WithDefault("P1D")
+    Duration mutationReclaimAfter();
+
+    /** How often expired idempotency keys, payloads and mutations are purged. */
+    @WithDefault("PT1M")
+    Duration purgeInterval();
+
+    /** How long a mutation every region applied is kept, for its status and its idempotency key. */
+    @WithDefault("P7D")
+    Duration mutationRetention();
+
     @WithName(SettingNames.KAFKA)
     Kafka kafka();
 

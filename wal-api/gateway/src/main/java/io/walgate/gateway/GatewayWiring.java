@@ -12,9 +12,11 @@ import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.client.NamespaceCache;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.namespace.BackendType;
+import io.walgate.gateway.core.MutationService;
 import io.walgate.gateway.core.RateLimiter;
 import io.walgate.gateway.core.WriteService;
 import io.walgate.gateway.store.PgIdempotencyStore;
+import io.walgate.gateway.store.PgMutationStore;
 import io.walgate.gateway.store.PgPayloadStore;
 import io.walgate.support.config.SettingNames;
 import io.walgate.support.feed.NamespaceFeed;
@@ -112,14 +114,20 @@ public class GatewayWiring {
         }
     }
 
-    /** Dead idempotency keys and expired payloads go in small batches, once a minute, from every gateway. */
+    /**
+     * Dead idempotency keys, expired payloads and mutations go in small batches, once a {@code
+     * purge-interval}, from every gateway.
+     */
     void purgeExpired(@Observes StartupEvent event, Vertx vertx, Pool pool) {
         PgIdempotencyStore keys = new PgIdempotencyStore(pool);
         PgPayloadStore payloads = new PgPayloadStore(pool);
-        vertx.setPeriodic(60_000, tick -> {
+        PgMutationStore mutations = new PgMutationStore(pool);
+        vertx.setPeriodic(config.purgeInterval().toMillis(), tick -> {
             purged("idempotency keys", keys.purge(10_000));
             // A released payload is kept a retention period more: a copy of its entry may be read again.
             purged("payloads", payloads.purge(1_000, config.payloadRetention()));
+            // Never logged and expired: reclaimed, never applied. Applied everywhere: kept a retention.
+            purged("mutations", mutations.purge(1_000, config.mutationRetention()));
         });
     }
 
@@ -131,6 +139,17 @@ public class GatewayWiring {
                 Log.debugf("purged %d expired %s", n, what);
             }
         });
+    }
+
+    @Produces
+    @Singleton
+    MutationService mutationService(WriteService writes, Pool pool) {
+        return new MutationService(
+                writes,
+                new PgMutationStore(pool),
+                Clock.systemUTC(),
+                RandomGenerator.getDefault(),
+                config.mutationReclaimAfter());
     }
 
     @Produces

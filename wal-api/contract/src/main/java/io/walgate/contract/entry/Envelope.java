@@ -30,6 +30,8 @@ import java.util.Objects;
  *     every region's workers read the same log); null for every region
  * @param replays the operators' replays that put it back on the log, oldest first (at most {@link
  *     #MAX_REPLAYS}, the newest); empty when it never was
+ * @param mutation set on the marker of a mutation ({@code MutateItems}): its items are stored aside
+ *     under {@code id} and this entry carries no payload of its own; null on every other entry
  */
 public record Envelope(
         EntryId id,
@@ -48,10 +50,51 @@ public record Envelope(
         PayloadRef payloadRef,
         DeliveryHistory history,
         String region,
-        List<Replay> replays) {
+        List<Replay> replays,
+        MutationRef mutation) {
 
     /** At most this many replays are kept in an entry's history: the newest. */
     public static final int MAX_REPLAYS = 10;
+
+    /** An entry that is not a mutation's marker. */
+    public Envelope(
+            EntryId id,
+            String namespace,
+            int attempt,
+            Instant deliverAt,
+            Instant acceptedAt,
+            Instant originalWriteTime,
+            String partitionKey,
+            String idempotencyKey,
+            String contentType,
+            String traceparent,
+            Map<String, String> headers,
+            TargetOverride target,
+            byte[] payload,
+            PayloadRef payloadRef,
+            DeliveryHistory history,
+            String region,
+            List<Replay> replays) {
+        this(
+                id,
+                namespace,
+                attempt,
+                deliverAt,
+                acceptedAt,
+                originalWriteTime,
+                partitionKey,
+                idempotencyKey,
+                contentType,
+                traceparent,
+                headers,
+                target,
+                payload,
+                payloadRef,
+                history,
+                region,
+                replays,
+                null);
+    }
 
     /** An entry never replayed. */
     public Envelope(
@@ -209,6 +252,9 @@ public record Envelope(
         if (payloadRef != null && payload.length > 0) {
             throw new IllegalArgumentException("a claim-checked entry carries no inline payload");
         }
+        if (mutation != null && (payload.length > 0 || payloadRef != null)) {
+            throw new IllegalArgumentException("a mutation's marker carries no payload: its items are stored aside");
+        }
     }
 
     /** The same entry with its payload stored aside: the log carries {@code ref} instead. */
@@ -230,7 +276,8 @@ public record Envelope(
                 Objects.requireNonNull(ref, "ref"),
                 history,
                 region,
-                replays);
+                replays,
+                mutation);
     }
 
     /** The same entry with its stored payload brought back inline (by the reader, after checking it). */
@@ -252,7 +299,8 @@ public record Envelope(
                 null,
                 history,
                 region,
-                replays);
+                replays,
+                mutation);
     }
 
     /** The same entry with one more failed attempt in its history. */
@@ -274,7 +322,8 @@ public record Envelope(
                 payloadRef,
                 DeliveryHistory.after(history, code, message, at),
                 region,
-                replays);
+                replays,
+                mutation);
     }
 
     /**
@@ -319,7 +368,8 @@ public record Envelope(
                 payloadRef,
                 history,
                 region,
-                replays);
+                replays,
+                mutation);
     }
 
     /**
@@ -348,7 +398,8 @@ public record Envelope(
                 payloadRef,
                 history,
                 region,
-                more.subList(Math.max(0, more.size() - MAX_REPLAYS), more.size()));
+                more.subList(Math.max(0, more.size() - MAX_REPLAYS), more.size()),
+                mutation);
     }
 
     /** The same entry, for region {@code region} only (null: for every region). */
@@ -370,7 +421,8 @@ public record Envelope(
                 payloadRef,
                 history,
                 region,
-                replays);
+                replays,
+                mutation);
     }
 
     /** Whether a worker of {@code region} applies it: it is for every region, or for that one. */
@@ -428,7 +480,8 @@ public record Envelope(
                 && Objects.equals(payloadRef, other.payloadRef)
                 && Objects.equals(history, other.history)
                 && Objects.equals(region, other.region)
-                && replays.equals(other.replays);
+                && replays.equals(other.replays)
+                && Objects.equals(mutation, other.mutation);
     }
 
     @Override
@@ -442,6 +495,7 @@ public record Envelope(
         return "Envelope[id=" + id + ", namespace=" + namespace + ", attempt=" + attempt + ", deliverAt=" + deliverAt
                 + ", partitionKey=" + partitionKey + ", target=" + target + ", payload="
                 + (payloadRef != null ? payloadRef : payload.length + " bytes")
+                + (mutation == null ? "" : ", mutation=" + mutation)
                 + (region == null ? "" : ", region=" + region)
                 + (replays.isEmpty() ? "" : ", replays=" + replays) + "]";
     }

@@ -21,6 +21,13 @@ public final class EnvelopeCodec {
     /** The format this code writes. */
     public static final int FORMAT = 1;
 
+    /**
+     * The format of a mutation's marker: readers from before mutations refuse it (and dead-letter
+     * the marker, which a replay brings back once they are upgraded) instead of applying it as an
+     * empty PUT. This code reads both.
+     */
+    public static final int MUTATION_FORMAT = 2;
+
     private EnvelopeCodec() {}
 
     public static byte[] encode(Envelope e) {
@@ -41,7 +48,7 @@ public final class EnvelopeCodec {
 
     private static LogEnvelope message(Envelope e) {
         LogEnvelope.Builder b = LogEnvelope.newBuilder()
-                .setFormat(FORMAT)
+                .setFormat(e.mutation() == null ? FORMAT : MUTATION_FORMAT)
                 .setEntryId(e.id().toString())
                 .setNamespace(e.namespace())
                 .setAttempt(e.attempt())
@@ -82,6 +89,11 @@ public final class EnvelopeCodec {
                     .setLastErrorMessage(h.lastErrorMessage())
                     .setLastFailedAt(timestamp(h.lastFailedAt())));
         }
+        if (e.mutation() != null) {
+            b.setMutation(io.walgate.api.v1.MutationRef.newBuilder()
+                    .setItemCount(e.mutation().itemCount())
+                    .setPayloadBytes(e.mutation().payloadBytes()));
+        }
         for (Replay r : e.replays()) {
             b.addReplays(EntryReplay.newBuilder()
                     .setJobId(r.job())
@@ -101,9 +113,16 @@ public final class EnvelopeCodec {
         } catch (InvalidProtocolBufferException e) {
             throw new MalformedEnvelopeException("not a Walgate log envelope: " + e.getMessage(), e);
         }
-        if (m.getFormat() != FORMAT) {
+        if (m.getFormat() != FORMAT && m.getFormat() != MUTATION_FORMAT) {
             throw new MalformedEnvelopeException(
-                    "envelope format " + m.getFormat() + " is not one this version reads (" + FORMAT + ")", null);
+                    "envelope format " + m.getFormat() + " is not one this version reads (" + FORMAT + ", "
+                            + MUTATION_FORMAT + ")",
+                    null);
+        }
+        if ((m.getFormat() == MUTATION_FORMAT) != m.hasMutation()) {
+            throw new MalformedEnvelopeException(
+                    "envelope format " + m.getFormat() + (m.hasMutation() ? " with" : " without") + " a mutation",
+                    null);
         }
         try {
             return new Envelope(
@@ -143,7 +162,12 @@ public final class EnvelopeCodec {
                     m.hasRegion() ? m.getRegion() : null,
                     m.getReplaysList().stream()
                             .map(r -> new Replay(r.getJobId(), r.getActor(), instant(r.getAt())))
-                            .toList());
+                            .toList(),
+                    m.hasMutation()
+                            ? new MutationRef(
+                                    m.getMutation().getItemCount(),
+                                    m.getMutation().getPayloadBytes())
+                            : null);
         } catch (RuntimeException e) {
             // Whatever the fields' own checks throw (a timestamp past Instant's range throws
             // DateTimeException, an id IllegalArgumentException): the record is not an entry this

@@ -62,7 +62,7 @@ public final class WriteRequestValidator {
      * client typed (PT9223372036854775807S, year -1000000000), and a sum that overflows must be a
      * 400, not a 500 that tells the client to retry what can never succeed.
      */
-    private static void checkLifecycle(Lifecycle lifecycle, Duration maxDelay, Instant now, List<Violation> out) {
+    static void checkLifecycle(Lifecycle lifecycle, Duration maxDelay, Instant now, List<Violation> out) {
         Duration delay = lifecycle.delay();
         Duration jitter = lifecycle.jitter() == null ? Duration.ZERO : lifecycle.jitter();
         if (delay != null && lifecycle.deliverAt() != null) {
@@ -155,7 +155,10 @@ public final class WriteRequestValidator {
                     ErrorCode.INVALID_KEY,
                     "is required here (give target.key or partitionKey): the target applies by key"));
         }
-        String idem = request.idempotencyKey();
+        checkIdempotencyKey(request.idempotencyKey(), out);
+    }
+
+    static void checkIdempotencyKey(String idem, List<Violation> out) {
         if (idem != null && (idem.isEmpty() || idem.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !isPrintableAscii(idem))) {
             out.add(new Violation(
                     "idempotencyKey",
@@ -217,7 +220,7 @@ public final class WriteRequestValidator {
                         problem)));
     }
 
-    private static void checkHeaders(Map<String, String> headers, List<Violation> out) {
+    static void checkHeaders(Map<String, String> headers, List<Violation> out) {
         if (headers.size() > MAX_HEADERS) {
             out.add(new Violation("headers", ErrorCode.INVALID_HEADER, "at most " + MAX_HEADERS + " headers"));
             return;

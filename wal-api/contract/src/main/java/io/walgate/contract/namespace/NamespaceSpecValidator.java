@@ -183,6 +183,18 @@ public final class NamespaceSpecValidator {
                     ErrorCode.INVALID_DEDUP_WINDOW,
                     "must be between PT0S (no dedup) and " + Limits.MAX_DEDUP_WINDOW + "; got " + window);
         }
+        if (limits.maxMutationItems() < 1 || limits.maxMutationItems() > Limits.MAX_MAX_MUTATION_ITEMS) {
+            checks.add(
+                    "limits.maxMutationItems",
+                    ErrorCode.INVALID_MUTATION_LIMIT,
+                    "must be between 1 and " + Limits.MAX_MAX_MUTATION_ITEMS + "; got " + limits.maxMutationItems());
+        }
+        if (limits.maxMutationBytes() < 1 || limits.maxMutationBytes() > Limits.MAX_MAX_MUTATION_BYTES) {
+            checks.add(
+                    "limits.maxMutationBytes",
+                    ErrorCode.INVALID_MUTATION_LIMIT,
+                    "must be between 1 and " + Limits.MAX_MAX_MUTATION_BYTES + "; got " + limits.maxMutationBytes());
+        }
     }
 
     private static void checkAccess(AccessSpec access, Checks checks) {

@@ -34,27 +34,11 @@ class WriteMetrics {
     }
 
     void record(String namespace, long startNanos, int bytes, Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        // A namespace the caller may not see is answered as missing, and counted as one too: the
-        // metrics must not tell which names exist either.
-        boolean unseen = e instanceof WalException w && w.code() == ErrorCode.NAMESPACE_NOT_FOUND;
-        String ns = !unseen && namespaces.find(namespace).isPresent() ? namespace : "_unknown";
-        String durable = e == null
-                ? Durability.TRUE.name()
-                : e instanceof WalException w ? w.durability().name() : Durability.UNKNOWN.name();
-        String code = e == null ? "OK" : e instanceof WalException w ? w.code().name() : "INTERNAL";
-        timers.computeIfAbsent(
-                        ns + '\u0000' + durable + '\u0000' + code,
-                        k -> Timer.builder("walgate.gateway.writes")
-                                .description("Writes by namespace and outcome, with their latency")
-                                .tag("namespace", ns)
-                                .tag("durable", durable)
-                                .tag("code", code)
-                                .publishPercentileHistogram()
-                                .minimumExpectedValue(Duration.ofMillis(1))
-                                .maximumExpectedValue(Duration.ofSeconds(30))
-                                .register(registry))
+        Outcome o = outcome(namespace, error);
+        String ns = o.namespace();
+        timer("walgate.gateway.writes", "Writes by namespace and outcome, with their latency", o)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        Throwable e = o.error();
         if (e == null) {
             sizes.computeIfAbsent(
                             ns,
@@ -65,5 +49,53 @@ class WriteMetrics {
                                     .register(registry))
                     .record(bytes);
         }
+    }
+
+    /**
+     * One {@code MutateItems} call: {@code walgate_gateway_mutations_seconds{namespace,durable,code}}
+     * and, when durable, {@code walgate_gateway_mutation_items{namespace}}.
+     */
+    void recordMutation(String namespace, long startNanos, int items, Throwable error) {
+        Outcome o = outcome(namespace, error);
+        timer("walgate.gateway.mutations", "Mutations by namespace and outcome, with their latency", o)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        if (o.error() == null) {
+            sizes.computeIfAbsent(
+                            "mutation\u0000" + o.namespace(),
+                            k -> DistributionSummary.builder("walgate.gateway.mutation.items")
+                                    .description("Items of durable mutations")
+                                    .tag("namespace", o.namespace())
+                                    .register(registry))
+                    .record(items);
+        }
+    }
+
+    private record Outcome(String namespace, String durable, String code, Throwable error) {}
+
+    private Outcome outcome(String namespace, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        // A namespace the caller may not see is answered as missing, and counted as one too: the
+        // metrics must not tell which names exist either.
+        boolean unseen = e instanceof WalException w && w.code() == ErrorCode.NAMESPACE_NOT_FOUND;
+        String ns = !unseen && namespaces.find(namespace).isPresent() ? namespace : "_unknown";
+        String durable = e == null
+                ? Durability.TRUE.name()
+                : e instanceof WalException w ? w.durability().name() : Durability.UNKNOWN.name();
+        String code = e == null ? "OK" : e instanceof WalException w ? w.code().name() : "INTERNAL";
+        return new Outcome(ns, durable, code, e);
+    }
+
+    private Timer timer(String name, String description, Outcome o) {
+        return timers.computeIfAbsent(
+                name + '\u0000' + o.namespace() + '\u0000' + o.durable() + '\u0000' + o.code(),
+                k -> Timer.builder(name)
+                        .description(description)
+                        .tag("namespace", o.namespace())
+                        .tag("durable", o.durable())
+                        .tag("code", o.code())
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry));
     }
 }

@@ -5,9 +5,13 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.WalException;
+import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.contract.namespace.Caller;
 import io.walgate.gateway.GatewayConfig;
+import io.walgate.gateway.core.Mutated;
+import io.walgate.gateway.core.MutationService;
+import io.walgate.gateway.core.MutationStore.MutationProgress;
 import io.walgate.gateway.core.WriteService;
 import io.walgate.gateway.core.Written;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,11 +30,13 @@ import java.util.function.IntFunction;
 @ApplicationScoped
 public class Writer {
     private final WriteService writes;
+    private final MutationService mutations;
     private final WriteMetrics metrics;
     private final int maxBatchEntries;
 
-    Writer(WriteService writes, WriteMetrics metrics, GatewayConfig config) {
+    Writer(WriteService writes, MutationService mutations, WriteMetrics metrics, GatewayConfig config) {
         this.writes = writes;
+        this.mutations = mutations;
         this.metrics = metrics;
         this.maxBatchEntries = config.maxBatchEntries();
     }
@@ -42,6 +48,26 @@ public class Writer {
                         () -> writes.write(request, caller, traceparent), Infrastructure.getDefaultWorkerPool())
                 .thenCompose(stage -> stage)
                 .whenComplete((w, e) -> finished(request, traceparent, start, e));
+    }
+
+    /** One mutation; fails with a {@link WalException}, possibly inside a CompletionException. */
+    public CompletionStage<Mutated> mutate(MutationRequest request, Caller caller, String traceparent) {
+        long start = System.nanoTime();
+        return CompletableFuture.supplyAsync(
+                        () -> mutations.mutate(request, caller, traceparent), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(stage -> stage)
+                .whenComplete((m, e) -> {
+                    metrics.recordMutation(
+                            request.namespace(), start, request.items().size(), e);
+                    if (e != null) {
+                        WriteLog.failed(request.namespace(), traceparent, asWalException(e));
+                    }
+                });
+    }
+
+    /** How far a mutation got; never blocks. */
+    public CompletionStage<MutationProgress> progress(String namespace, String mutationId, Caller caller) {
+        return mutations.progress(namespace, mutationId, caller);
     }
 
     private void finished(WriteRequest request, String traceparent, long start, Throwable error) {

@@ -23,6 +23,16 @@ final class EntryConfinement {
      * Kafka topic (a custom log name need not start with the reserved prefix).
      */
     static void check(WriteRequest request, NamespaceSpec namespace, Caller caller, NamespaceDirectory namespaces) {
+        check(request, namespace, caller, namespaces, "");
+    }
+
+    /** @param prefix the request's path in the call, e.g. {@code items[3].}, for the violation */
+    static void check(
+            WriteRequest request,
+            NamespaceSpec namespace,
+            Caller caller,
+            NamespaceDirectory namespaces,
+            String prefix) {
         Map<String, String> options = request.target().options();
         if (options.isEmpty()) {
             return;
@@ -30,21 +40,22 @@ final class EntryConfinement {
         for (Map.Entry<String, String> option : options.entrySet()) {
             TargetConfinement.problem(namespace, option.getKey(), option.getValue())
                     .ifPresent(problem -> {
-                        throw notAllowed(option.getKey(), caller.name() + " may not send entries there: " + problem);
+                        throw notAllowed(
+                                prefix, option.getKey(), caller.name() + " may not send entries there: " + problem);
                     });
         }
         String topic = options.get("topic");
         if (topic != null && namespace.target().type() == TargetType.KAFKA) {
             for (NamespaceSpec other : namespaces.all()) {
                 if (ResourceNames.isKafkaResourceOf(other.backend(), topic)) {
-                    throw notAllowed("topic", "'" + topic + "' is a Walgate namespace's own topic");
+                    throw notAllowed(prefix, "topic", "'" + topic + "' is a Walgate namespace's own topic");
                 }
             }
         }
     }
 
-    private static WalException notAllowed(String option, String message) {
+    private static WalException notAllowed(String prefix, String option, String message) {
         return WalException.invalid(
-                List.of(new Violation("target.options." + option, ErrorCode.TARGET_NOT_ALLOWED, message)));
+                List.of(new Violation(prefix + "target.options." + option, ErrorCode.TARGET_NOT_ALLOWED, message)));
     }
 }

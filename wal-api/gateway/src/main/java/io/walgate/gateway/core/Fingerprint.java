@@ -1,5 +1,6 @@
 package io.walgate.gateway.core;
 
+import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.WriteRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -36,8 +37,31 @@ final class Fingerprint {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory streams do not fail
         }
+        return sha256(bytes.toByteArray());
+    }
+
+    /** A mutation's: each item's, in order, and the mutation's own headers and lifecycle. */
+    static byte[] of(MutationRequest m) {
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(64 + 32 * m.items().size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(m.items().size());
+            for (WriteRequest item : m.items()) {
+                out.write(of(item));
+            }
+            map(out, m.headers());
+            string(out, String.valueOf(m.lifecycle().delay()));
+            string(out, String.valueOf(m.lifecycle().deliverAt()));
+            string(out, String.valueOf(m.lifecycle().jitter()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory streams do not fail
+        }
+        return sha256(bytes.toByteArray());
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

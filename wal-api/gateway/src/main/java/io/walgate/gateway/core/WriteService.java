@@ -173,6 +173,11 @@ public final class WriteService {
                 }));
     }
 
+    /** Appends {@code envelope} with its namespace's appender; every failure carries its id. */
+    CompletionStage<Written> send(NamespaceSpec namespace, Envelope envelope) {
+        return send(appenders.get(namespace.backend().type()), namespace, envelope);
+    }
+
     private CompletionStage<Written> send(LogAppender appender, NamespaceSpec namespace, Envelope envelope) {
         EntryId id = envelope.id();
         try {
@@ -197,14 +202,26 @@ public final class WriteService {
 
     /** Every check before anything is sent; returns the namespace to write to. */
     NamespaceSpec admit(WriteRequest request, Caller caller) {
+        NamespaceSpec namespace = writable(request.namespace(), caller);
+        List<Violation> violations = WriteRequestValidator.validate(request, namespace, clock.instant());
+        if (!violations.isEmpty()) {
+            throw WalException.invalid(violations);
+        }
+        EntryConfinement.check(request, namespace, caller, namespaces);
+        admitToBackend(namespace);
+        return namespace;
+    }
+
+    /** The namespace {@code name} of this gateway's shard, if {@code caller} writes to or operates it. */
+    NamespaceSpec visible(String name, Caller caller) {
         // A namespace the caller has no part in is answered exactly like a missing one: a stranger
         // cannot learn which namespaces exist.
         NamespaceSpec namespace = namespaces
-                .find(request.namespace())
+                .find(name)
                 .filter(ns -> ns.access().admitsAnyRole(caller))
                 .orElseThrow(() -> new WalException(
                         ErrorCode.NAMESPACE_NOT_FOUND,
-                        "no namespace '" + request.namespace() + "'"
+                        "no namespace '" + name + "'"
                                 + (caller.authenticated() ? " that " + caller.name() + " writes to or operates" : "")));
         if (!namespace.shard().equals(shard)) {
             throw new WalException(
@@ -212,6 +229,12 @@ public final class WriteService {
                     "namespace '" + namespace.name() + "' is served by shard '" + namespace.shard()
                             + "'; this gateway serves '" + shard + "'");
         }
+        return namespace;
+    }
+
+    /** The namespace {@code name}, if {@code caller} may write to it now (not paused). */
+    NamespaceSpec writable(String name, Caller caller) {
+        NamespaceSpec namespace = visible(name, caller);
         if (!namespace.access().admitsWriter(caller)) {
             throw new WalException(
                     ErrorCode.FORBIDDEN,
@@ -221,11 +244,11 @@ public final class WriteService {
             throw new WalException(
                     ErrorCode.NAMESPACE_PAUSED, "namespace '" + namespace.name() + "' is paused; writes are refused");
         }
-        List<Violation> violations = WriteRequestValidator.validate(request, namespace, clock.instant());
-        if (!violations.isEmpty()) {
-            throw WalException.invalid(violations);
-        }
-        EntryConfinement.check(request, namespace, caller, namespaces);
+        return namespace;
+    }
+
+    /** The last checks, once the request is judged: a backend to append with, and the rate limit. */
+    void admitToBackend(NamespaceSpec namespace) {
         if (!appenders.containsKey(namespace.backend().type())) {
             throw new WalException(
                     ErrorCode.BACKEND_UNAVAILABLE,
@@ -243,10 +266,22 @@ public final class WriteService {
                     waitMillis,
                     null);
         }
-        return namespace;
     }
 
-    private static WriteFailure failure(EntryId id, Throwable error) {
+    /** The in-flight limit every write and mutation passes. */
+    Admission admission() {
+        return admission;
+    }
+
+    EntryId nextId() {
+        return ids.next();
+    }
+
+    NamespaceDirectory namespaces() {
+        return namespaces;
+    }
+
+    static WriteFailure failure(EntryId id, Throwable error) {
         if (error instanceof WriteFailure f) {
             return f;
         }
@@ -263,7 +298,7 @@ public final class WriteService {
                 error);
     }
 
-    private static Throwable unwrap(Throwable error) {
+    static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

@@ -2,11 +2,15 @@ package io.walgate.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.walgate.api.v1.Lifecycle.DueCase;
+import io.walgate.api.v1.MutateItemsRequest;
+import io.walgate.api.v1.MutationItem;
+import io.walgate.api.v1.Target;
 import io.walgate.api.v1.WriteToLogRequest;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Lifecycle;
+import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
@@ -56,11 +60,42 @@ final class GrpcRequests {
                 r.getContentType());
     }
 
+    /** A {@code MutateItems} request; its items are checked by the same validator as REST's. */
+    static MutationRequest toRequest(MutateItemsRequest r) {
+        List<Violation> violations = new ArrayList<>();
+        if (r.getNamespace().isEmpty()) {
+            violations.add(new Violation("namespace", ErrorCode.MISSING_FIELD, "a namespace is required"));
+        }
+        Lifecycle lifecycle = r.hasLifecycle() ? lifecycle(r.getLifecycle(), "", violations) : Lifecycle.immediate();
+        List<WriteRequest> items = new ArrayList<>(r.getItemsCount());
+        for (int i = 0; i < r.getItemsCount(); i++) {
+            MutationItem item = r.getItems(i);
+            TargetOverride target = item.hasTarget() ? target(item.getTarget(), "items[" + i + "].", violations) : null;
+            items.add(new WriteRequest(
+                    r.getNamespace(),
+                    Lifecycle.immediate(),
+                    item.getPayload().toByteArray(),
+                    target,
+                    emptyToNull(item.getPartitionKey()),
+                    null,
+                    item.getHeadersMap(),
+                    item.getContentType()));
+        }
+        if (!violations.isEmpty()) {
+            throw WalException.invalid(violations);
+        }
+        return new MutationRequest(
+                r.getNamespace(), items, lifecycle, emptyToNull(r.getIdempotencyKey()), r.getHeadersMap());
+    }
+
     private static Lifecycle lifecycle(WriteToLogRequest r, String prefix, List<Violation> out) {
         if (!r.hasLifecycle()) {
             return Lifecycle.immediate();
         }
-        var l = r.getLifecycle();
+        return lifecycle(r.getLifecycle(), prefix, out);
+    }
+
+    private static Lifecycle lifecycle(io.walgate.api.v1.Lifecycle l, String prefix, List<Violation> out) {
         try {
             return new Lifecycle(
                     l.getDueCase() == DueCase.DELAY ? duration(l.getDelay()) : null,
@@ -75,10 +110,10 @@ final class GrpcRequests {
     }
 
     private static TargetOverride target(WriteToLogRequest r, String prefix, List<Violation> out) {
-        if (!r.hasTarget()) {
-            return null;
-        }
-        var t = r.getTarget();
+        return r.hasTarget() ? target(r.getTarget(), prefix, out) : null;
+    }
+
+    private static TargetOverride target(Target t, String prefix, List<Violation> out) {
         TargetOp op = switch (t.getOp()) {
             case OP_UNSPECIFIED, PUT -> TargetOp.PUT;
             case DELETE -> TargetOp.DELETE;

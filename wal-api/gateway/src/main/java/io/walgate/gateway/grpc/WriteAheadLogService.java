@@ -3,6 +3,10 @@ package io.walgate.gateway.grpc;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.walgate.api.v1.Durable;
+import io.walgate.api.v1.GetMutationStatusRequest;
+import io.walgate.api.v1.MutateItemsRequest;
+import io.walgate.api.v1.MutateItemsResponse;
+import io.walgate.api.v1.MutationStatus;
 import io.walgate.api.v1.WriteAheadLogGrpc;
 import io.walgate.api.v1.WriteBatchRequest;
 import io.walgate.api.v1.WriteBatchResponse;
@@ -16,8 +20,7 @@ import io.walgate.gateway.core.Written;
 
 /**
  * gRPC writes, on the same port as REST (the Vert.x gRPC server). Methods run on the event loop
- * and never block: {@link Writer} starts each append on a worker. {@code MutateItems} and {@code
- * GetMutationStatus} answer UNIMPLEMENTED until the delivery workers can apply them.
+ * and never block: {@link Writer} starts each append (and each mutation's store) on a worker.
  */
 @GrpcService
 public class WriteAheadLogService extends WriteAheadLogGrpc.WriteAheadLogImplBase {
@@ -75,6 +78,43 @@ public class WriteAheadLogService extends WriteAheadLogGrpc.WriteAheadLogImplBas
                     }
                     out.onNext(response.build());
                     out.onCompleted();
+                });
+    }
+
+    /** TRUE answers the response; anything else answers a status from {@link GrpcErrors}. */
+    @Override
+    public void mutateItems(MutateItemsRequest request, StreamObserver<MutateItemsResponse> out) {
+        String traceparent = TraceContext.current();
+        callers.current()
+                .thenCompose(caller -> writer.mutate(GrpcRequests.toRequest(request), caller, traceparent))
+                .whenComplete((mutated, error) -> {
+                    if (error == null) {
+                        out.onNext(MutateItemsResponse.newBuilder()
+                                .setDurable(Durable.TRUE)
+                                .setMutationId(mutated.mutationId().toString())
+                                .setNamespace(mutated.namespace())
+                                .setItemCount(mutated.itemCount())
+                                .setRepeat(mutated.repeat())
+                                .build());
+                        out.onCompleted();
+                    } else {
+                        out.onError(GrpcErrors.of(Writer.asWalException(error), request.getNamespace()));
+                    }
+                });
+    }
+
+    /** The mutation's progress; NOT_FOUND with {@code MUTATION_NOT_FOUND} when it is not kept. */
+    @Override
+    public void getMutationStatus(GetMutationStatusRequest request, StreamObserver<MutationStatus> out) {
+        callers.current()
+                .thenCompose(caller -> writer.progress(request.getNamespace(), request.getMutationId(), caller))
+                .whenComplete((progress, error) -> {
+                    if (error == null) {
+                        out.onNext(GrpcMutations.status(progress));
+                        out.onCompleted();
+                    } else {
+                        out.onError(GrpcErrors.of(Writer.asWalException(error), request.getNamespace()));
+                    }
                 });
     }
 
