@@ -7,6 +7,7 @@ import io.walgate.adapter.spi.Subscription;
 import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.consumers.engine.Attempts;
 import io.walgate.consumers.engine.DeadLetterIndex;
+import io.walgate.consumers.engine.MutationLedger;
 import io.walgate.consumers.engine.PayloadStore;
 import io.walgate.consumers.engine.ReportedProgress;
 import io.walgate.consumers.targets.TargetRegistry;
@@ -34,6 +35,7 @@ final class Deliveries implements AutoCloseable {
 
     private final SqsClient sqs;
     private final Supplier<PayloadStore> payloads;
+    private final Supplier<MutationLedger> mutations;
     private final DeliveryMetrics metrics;
     private final DeadLetterIndex index;
     private final Clock clock = Clock.systemUTC();
@@ -45,6 +47,7 @@ final class Deliveries implements AutoCloseable {
             SqsClient sqs,
             int sqsWaitSeconds,
             Supplier<PayloadStore> payloads,
+            Supplier<MutationLedger> mutations,
             DeadLetterIndex index,
             DeliveryMetrics metrics,
             TargetRegistry targets,
@@ -64,6 +67,7 @@ final class Deliveries implements AutoCloseable {
             throw e;
         }
         this.payloads = payloads;
+        this.mutations = mutations;
         this.index = index;
         this.metrics = metrics;
     }
@@ -75,7 +79,7 @@ final class Deliveries implements AutoCloseable {
                 .open(
                         spec,
                         region,
-                        Attempts.perLane(spec, region, targets, contexts.of(spec), payloads, events, clock),
+                        Attempts.perLane(spec, region, targets, contexts.of(spec), payloads, mutations, events, clock),
                         new ReportedProgress(spec.name() + " (" + region + ")", events, index, clock));
     }
 

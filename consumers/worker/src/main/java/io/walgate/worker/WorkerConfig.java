@@ -32,9 +32,9 @@ public interface WorkerConfig extends ControllerFeedSettings {
     Kafka kafka();
 
     /**
-     * The gateway's database, where large payloads are kept (claim checks), e.g. {@code
-     * jdbc:postgresql://127.0.0.1:5433/walgate_gateway?user=postgres}. Without it, claim-checked
-     * entries cannot be applied and end in the DLQ after their retries.
+     * The gateway's database, where large payloads (claim checks) and mutations' items are kept, e.g.
+     * {@code jdbc:postgresql://127.0.0.1:5433/walgate_gateway?user=postgres}. Without it,
+     * claim-checked entries and mutations cannot be applied and end in the DLQ after their retries.
      */
     @WithName(SettingNames.PAYLOAD_STORE_JDBC_URL)
     Optional<String> payloadStoreJdbcUrl();

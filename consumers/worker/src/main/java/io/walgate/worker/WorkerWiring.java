@@ -10,6 +10,7 @@ import io.walgate.adapter.sqs.SqsAdapters;
 import io.walgate.client.NamespaceCache;
 import io.walgate.consumers.engine.DeadLetterIndex;
 import io.walgate.consumers.engine.PayloadStore;
+import io.walgate.consumers.engine.PgMutationLedger;
 import io.walgate.consumers.targets.TargetRegistry;
 import io.walgate.consumers.targets.WorkerSecrets;
 import io.walgate.support.config.SettingNames;
@@ -77,6 +78,7 @@ public class WorkerWiring {
                 SqsAdapters.client(sqs.endpoint().orElse(null), sqs.region(), sqs.accessKeyId(), sqs.secretAccessKey()),
                 sqs.waitSeconds(),
                 () -> config.payloadStoreJdbcUrl().map(PayloadStore::new).orElse(null),
+                () -> config.payloadStoreJdbcUrl().map(PgMutationLedger::new).orElse(null),
                 deadLetterIndex(registry),
                 metrics,
                 // Fails the worker's start when a target type has no factory on the class path.

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * The engine's {@link EntryHandler}: one attempt to apply a due entry through the namespace's
  * {@link Target}, and what it leads to under the namespace's retry policy. The same for every log
  * backend; what a backend does with a {@link Verdict} (re-append, hold, send to its DLQ) is its
- * own business. It owns the target and the payload store, and closes both.
+ * own business. A mutation's marker has its items applied ({@link MutationApplier}). It owns the
+ * target, the payload store and the mutation ledger, and closes them.
  */
 public final class Attempts implements EntryHandler {
 
@@ -34,6 +35,7 @@ public final class Attempts implements EntryHandler {
     private final String region;
     private final Target target;
     private final PayloadStore payloads;
+    private final MutationLedger mutations;
     private final DeliveryEvents events;
     private final Clock clock;
     private final DoubleSupplier random;
@@ -51,10 +53,27 @@ public final class Attempts implements EntryHandler {
             DeliveryEvents events,
             Clock clock,
             DoubleSupplier random) {
+        this(namespace, region, target, payloads, null, events, clock, random);
+    }
+
+    /**
+     * @param mutations the mutation store; null when this worker has no access to the gateway's
+     *     database (mutations' markers then fail transiently and, in the end, go to the DLQ)
+     */
+    public Attempts(
+            NamespaceSpec namespace,
+            String region,
+            Target target,
+            PayloadStore payloads,
+            MutationLedger mutations,
+            DeliveryEvents events,
+            Clock clock,
+            DoubleSupplier random) {
         this.namespace = namespace;
         this.region = region;
         this.target = target;
         this.payloads = payloads;
+        this.mutations = mutations;
         // Metrics code must never be able to fail (and so replay or stall) a delivery.
         this.events = DeliveryEvents.guarded(events);
         this.clock = clock;
@@ -76,6 +95,19 @@ public final class Attempts implements EntryHandler {
             Supplier<PayloadStore> payloads,
             DeliveryEvents events,
             Clock clock) {
+        return perLane(namespace, region, targets, context, payloads, () -> null, events, clock);
+    }
+
+    /** @param mutations a new mutation ledger per call, or null (see the constructor) */
+    public static Supplier<EntryHandler> perLane(
+            NamespaceSpec namespace,
+            String region,
+            TargetRegistry targets,
+            TargetContext context,
+            Supplier<PayloadStore> payloads,
+            Supplier<MutationLedger> mutations,
+            DeliveryEvents events,
+            Clock clock) {
         return () -> {
             Target target = targets.create(
                     namespace.target().type(), namespace.target().regions().get(region), context);
@@ -85,6 +117,7 @@ public final class Attempts implements EntryHandler {
                         region,
                         target,
                         payloads.get(),
+                        mutations.get(),
                         events,
                         clock,
                         () -> ThreadLocalRandom.current().nextDouble());
@@ -106,6 +139,9 @@ public final class Attempts implements EntryHandler {
                     Applied.permanent(TARGET_NOT_ALLOWED, outside.get()),
                     Duration.ZERO,
                     Duration.between(entry.deliverAt(), now));
+        }
+        if (entry.mutation() != null) {
+            return applyMutation(entry, now);
         }
         // Retries and the DLQ get the entry as logged: a redeemed payload may be too large for the log.
         Envelope inline = entry;
@@ -142,6 +178,41 @@ public final class Attempts implements EntryHandler {
                 entry, applied, Duration.ofNanos(System.nanoTime() - start), Duration.between(entry.deliverAt(), now));
     }
 
+    /** Applies the items of a mutation's marker; the marker's verdict is the mutation's. */
+    private Verdict applyMutation(Envelope marker, Instant now) {
+        Duration lateness = Duration.between(marker.deliverAt(), now);
+        if (mutations == null) {
+            return decide(
+                    marker,
+                    Applied.retry("NO_MUTATION_STORE", "this worker has no mutation store to read the items from"),
+                    Duration.ZERO,
+                    lateness);
+        }
+        long start = System.nanoTime();
+        Applied applied;
+        try {
+            applied = new MutationApplier(mutations, region).apply(marker, target, this::outsideNamespace);
+        } catch (RuntimeException e) {
+            applied = unexpected(e);
+        }
+        Verdict verdict = decide(marker, applied, Duration.ofNanos(System.nanoTime() - start), lateness);
+        if (verdict instanceof Verdict.Dead) {
+            try {
+                mutations.deadLettered(marker.id(), region);
+            } catch (RuntimeException e) {
+                // The marker is dead-lettered all the same; the status shows the last failure.
+                System.getLogger(Attempts.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "could not record mutation {0} as dead-lettered in {1}: {2}",
+                                marker.id(),
+                                region,
+                                e.getMessage());
+            }
+        }
+        return verdict;
+    }
+
     /**
      * Applies due entries together ({@link Target#applyAll}: one transaction where the target can)
      * and says what comes next for each, in order; a claim-checked entry is applied alone, in its
@@ -152,12 +223,14 @@ public final class Attempts implements EntryHandler {
         List<Verdict> verdicts = new ArrayList<>(entries.size());
         List<Envelope> segment = new ArrayList<>();
         for (Envelope entry : entries) {
-            if (entry.payloadRef() == null && outsideNamespace(entry).isEmpty()) {
+            if (entry.payloadRef() == null
+                    && entry.mutation() == null
+                    && outsideNamespace(entry).isEmpty()) {
                 segment.add(entry);
                 continue;
             }
-            // A claim check is redeemed and applied alone, in its place, so order holds; an entry
-            // bound outside its namespace is refused alone, in its place.
+            // A claim check is redeemed and applied alone, in its place, so order holds; so is a
+            // mutation's marker; an entry bound outside its namespace is refused alone, in its place.
             verdicts.addAll(applyTogether(segment));
             segment.clear();
             verdicts.add(handle(entry));
@@ -259,6 +332,9 @@ public final class Attempts implements EntryHandler {
         } finally {
             if (payloads != null) {
                 payloads.close();
+            }
+            if (mutations != null) {
+                mutations.close();
             }
         }
     }

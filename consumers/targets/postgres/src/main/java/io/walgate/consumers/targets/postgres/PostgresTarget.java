@@ -122,29 +122,48 @@ final class PostgresTarget implements Target {
     }
 
     /**
-     * One transaction for the lot: the keys locked in one statement; a batch of PUTs only is marked
-     * and written in one more; otherwise the ids are marked in one statement and the rows of entries
-     * not seen before written in order (runs of PUTs one statement each, DELETEs in JDBC batches). If
-     * anything fails, the transaction is rolled back and each entry is applied alone, so that each
-     * gets its own outcome.
+     * One transaction for the lot, a run of entries of one table at a time (in order; a mutation's
+     * items may alternate between tables): per run, the keys locked in one statement; a run of PUTs
+     * only is marked and written in one more; otherwise the ids are marked in one statement and the
+     * rows of entries not seen before written in order (runs of PUTs one statement each, DELETEs in
+     * JDBC batches). If anything fails, the transaction is rolled back and each entry is applied
+     * alone, so that each gets its own outcome.
      */
     @Override
     public List<Applied> applyAll(List<Envelope> entries) {
-        String table = null;
+        List<List<Envelope>> runs = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
         for (Envelope entry : entries) {
-            String t = entry.target().options().getOrDefault("table", defaultTable);
+            String table = entry.target().options().getOrDefault("table", defaultTable);
             String key = entry.effectiveKey();
-            boolean sameTable = table == null ? usable(t) : table.equals(t);
-            if (!sameTable || key == null || key.isEmpty()) {
+            if (!usable(table) || key == null || key.isEmpty()) {
                 return Target.super.applyAll(entries); // unusual: let apply() sort each one out
             }
-            table = t;
+            if (tables.isEmpty() || !tables.get(tables.size() - 1).equals(table)) {
+                tables.add(table);
+                runs.add(new ArrayList<>());
+            }
+            runs.get(runs.size() - 1).add(entry);
         }
         try {
             Connection c = connection();
-            schema.ensure(c, table);
+            for (String table : tables) {
+                schema.ensure(c, table);
+            }
             try {
-                applyTogether(c, table, entries);
+                if (runs.size() > 1) {
+                    // Every key of every table in one order first; each run then holds its own already.
+                    List<String> tableKeys = new ArrayList<>();
+                    for (int r = 0; r < runs.size(); r++) {
+                        for (Envelope e : runs.get(r)) {
+                            tableKeys.add(tables.get(r) + "/" + e.effectiveKey());
+                        }
+                    }
+                    PostgresWrites.lockTableKeys(c, tableKeys);
+                }
+                for (int r = 0; r < runs.size(); r++) {
+                    applyTogether(c, tables.get(r), runs.get(r));
+                }
                 c.commit();
                 schema.purgeNowAndThen(c);
                 return entries.stream().map(e -> Applied.done()).toList();

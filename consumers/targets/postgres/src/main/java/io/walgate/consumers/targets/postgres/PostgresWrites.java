@@ -34,6 +34,18 @@ final class PostgresWrites {
      * statement sees what was committed when it began, so the comparisons must begin after the locks
      * are held.
      */
+    /**
+     * {@link #lockKeys} for keys of several tables at once, each given as {@code table/key}: one
+     * order for all of them, so that two transactions over the same tables cannot deadlock.
+     */
+    static void lockTableKeys(Connection c, List<String> tableKeys) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
+                + " hashtextextended(k, 0) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS keys")) {
+            lock.setArray(1, c.createArrayOf("text", tableKeys.toArray(String[]::new)));
+            lock.executeQuery().close();
+        }
+    }
+
     static void lockKeys(Connection c, String table, List<String> keys) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT"
                 + " hashtextextended(? || '/' || k, 0) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS keys")) {
