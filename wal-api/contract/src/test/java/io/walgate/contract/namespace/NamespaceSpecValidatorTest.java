@@ -1,6 +1,7 @@
 package io.walgate.contract.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
@@ -35,8 +36,19 @@ class NamespaceSpecValidatorTest {
         assertThat(d.backend()).isEqualTo(new BackendSpec(BackendType.KAFKA, "wal.orders", 12));
         assertThat(d.delivery()).isEqualTo(new DeliverySpec(Ordering.NONE, Duration.ofDays(7)));
         assertThat(d.retry()).isEqualTo(new RetryPolicy(8, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.2));
-        assertThat(d.limits()).isEqualTo(new Limits(1024 * 1024, 5000, Duration.ofHours(24)));
+        assertThat(d.limits()).isEqualTo(new Limits(1024 * 1024, 5000, Duration.ofHours(24), 1000, 16 * 1024 * 1024));
         assertThat(d.access()).isEqualTo(AccessSpec.none());
+    }
+
+    @Test
+    void mutationLimitsOutOfRangeAreRefusedWithTheirField() {
+        NamespaceSpec spec = Specs.minimal("orders", BackendType.KAFKA, TargetType.HTTP, "https://orders.internal")
+                .withLimits(new Limits(null, null, null, 0, Limits.MAX_MAX_MUTATION_BYTES + 1));
+        assertThat(NamespaceSpecValidator.validate(spec))
+                .extracting(Violation::field, Violation::code)
+                .containsExactly(
+                        tuple("limits.maxMutationItems", ErrorCode.INVALID_MUTATION_LIMIT),
+                        tuple("limits.maxMutationBytes", ErrorCode.INVALID_MUTATION_LIMIT));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.adapter.spi.AppendReceipt;
-import io.walgate.adapter.spi.LogAppender;
 import io.walgate.client.NamespaceDirectory;
 import io.walgate.contract.Durability;
 import io.walgate.contract.EntryId;
@@ -33,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,35 +48,6 @@ import org.junit.jupiter.api.Test;
 class WriteServiceTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
     private static final Caller WRITER = Caller.client("svc-orders", Set.of());
-
-    /** Records appends; answers with what the test says. */
-    private static final class MemoryLog implements LogAppender {
-        final List<Envelope> appended = new ArrayList<>();
-        CompletableFuture<AppendReceipt> next;
-        int maxInline = 1 << 20;
-
-        @Override
-        public int maxInlinePayloadBytes() {
-            return maxInline;
-        }
-
-        @Override
-        public BackendType backend() {
-            return BackendType.KAFKA;
-        }
-
-        @Override
-        public CompletionStage<AppendReceipt> append(NamespaceSpec namespace, Envelope envelope) {
-            appended.add(envelope);
-            return next != null
-                    ? next
-                    : CompletableFuture.completedFuture(
-                            new AppendReceipt(namespace.backend().topic(), "0-" + appended.size()));
-        }
-
-        @Override
-        public void close() {}
-    }
 
     private static NamespaceSpec namespace(String name, String shard, NamespaceState state, int rate) {
         return new NamespaceSpec(
