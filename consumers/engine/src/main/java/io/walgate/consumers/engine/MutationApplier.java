@@ -20,7 +20,8 @@ import java.util.function.Function;
  *       before it are not applied again; a marker read twice (a rewind, a repeat of an UNKNOWN call)
  *       finds the region done and changes nothing.
  *   <li>Items go to the target in batches of at most {@link #BATCH_ITEMS} (and at most one stored
- *       run), each with {@link Target#applyAll} (one transaction where the target can), each item as
+ *       run), each with {@link Target#applyUntilFailure} (one transaction where the target can; never
+ *       an item after one that failed), each item as
  *       an entry of its own id ({@link Mutations#itemId}): an item applied but not yet recorded (a
  *       crash between the two) is applied again on resume, which an idempotent target ignores.
  *   <li>Progress is recorded after each batch, up to the first item that failed; that item, its code
@@ -91,7 +92,7 @@ final class MutationApplier {
                 }
                 if (failure != null) {
                     Applied.Failed f = failure.failed();
-                    String message = "item " + failure.index() + " of " + count + " (key "
+                    String message = "at item " + failure.index() + " of " + count + " (key "
                             + batch.get(failure.index() - (next - applied)).effectiveKey() + "): " + f.message();
                     ledger.failed(id, region, failure.index(), f.code(), message);
                     return new Applied.Failed(f.transientFailure(), f.code(), message);
@@ -127,7 +128,7 @@ final class MutationApplier {
         List<Envelope> items = batch.subList(0, allowed);
         List<Applied> results;
         try {
-            results = items.isEmpty() ? List.of() : target.applyAll(items);
+            results = items.isEmpty() ? List.of() : target.applyUntilFailure(items);
         } catch (RuntimeException e) {
             return new Failure(first, Attempts.unexpected(e));
         }

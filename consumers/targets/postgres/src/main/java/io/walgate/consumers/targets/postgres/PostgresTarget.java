@@ -122,6 +122,20 @@ final class PostgresTarget implements Target {
     }
 
     /**
+     * One transaction for the lot, as {@link #applyAll}; if it fails transiently, nothing of it is
+     * applied and the failure is the first entry's; if it fails otherwise, the entries are applied
+     * one by one up to the first that fails.
+     */
+    @Override
+    public List<Applied> applyUntilFailure(List<Envelope> entries) {
+        List<Applied> together = applyAll(entries, false);
+        if (together != null) {
+            return together;
+        }
+        return Target.super.applyUntilFailure(entries);
+    }
+
+    /**
      * One transaction for the lot, a run of entries of one table at a time (in order; a mutation's
      * items may alternate between tables): per run, the keys locked in one statement; a run of PUTs
      * only is marked and written in one more; otherwise the ids are marked in one statement and the
@@ -131,13 +145,23 @@ final class PostgresTarget implements Target {
      */
     @Override
     public List<Applied> applyAll(List<Envelope> entries) {
+        List<Applied> together = applyAll(entries, true);
+        return together != null ? together : Target.super.applyAll(entries);
+    }
+
+    /**
+     * The lot in one transaction: every entry's outcome, or the first entry's failure alone when it
+     * failed transiently ({@code all}: every entry's), or null when the entries are to be applied
+     * one by one instead (an unusual table or key, or a permanent failure of the whole).
+     */
+    private List<Applied> applyAll(List<Envelope> entries, boolean all) {
         List<List<Envelope>> runs = new ArrayList<>();
         List<String> tables = new ArrayList<>();
         for (Envelope entry : entries) {
             String table = entry.target().options().getOrDefault("table", defaultTable);
             String key = entry.effectiveKey();
             if (!usable(table) || key == null || key.isEmpty()) {
-                return Target.super.applyAll(entries); // unusual: let apply() sort each one out
+                return null; // unusual: let apply() sort each one out
             }
             if (tables.isEmpty() || !tables.get(tables.size() - 1).equals(table)) {
                 tables.add(table);
@@ -175,10 +199,10 @@ final class PostgresTarget implements Target {
             Applied failure = classify(e);
             if (failure instanceof Applied.Failed f && f.transientFailure()) {
                 // The database is away or busy: one by one would only wait out each timeout in turn.
-                return entries.stream().map(x -> failure).toList();
+                return all ? entries.stream().map(x -> failure).toList() : List.of(failure);
             }
             close(); // a fresh connection for the one-by-one pass
-            return Target.super.applyAll(entries);
+            return null;
         }
     }
 
