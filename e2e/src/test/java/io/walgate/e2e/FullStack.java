@@ -46,6 +46,15 @@ public final class FullStack implements AutoCloseable {
         controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put(SettingNames.AUTH_ENABLED, "false");
+        // Mutations whose marker never made it are reclaimed 20 s after they are due (production: a
+        // day), looked for every second; a crash test can halt the gateway between items and marker.
+        g.put(SettingNames.key(SettingNames.GATEWAY, "mutation-reclaim-after"), "PT20S");
+        g.put(SettingNames.key(SettingNames.GATEWAY, "purge-interval"), "PT1S");
+        g.put(
+                SettingNames.key(SettingNames.GATEWAY, "test-faults.halt-after-mutation-stored"),
+                devstack.dataRoot()
+                        .resolve("gateway-halt-after-mutation-stored")
+                        .toString());
         gateway = WalgateServices.startGateway(devstack, ServiceJars.GATEWAY.jar(), Ports.free(), g);
         worker = WalgateServices.startWorker(
                 devstack,
@@ -94,6 +103,19 @@ public final class FullStack implements AutoCloseable {
 
     public String gatewayUrl() {
         return gateway.endpoint();
+    }
+
+    /** The gateway: a process to kill (a test that does starts it again, on the same port). */
+    public JavaService gateway() {
+        return gateway;
+    }
+
+    /**
+     * Where a test puts a file to have the gateway halt after storing the next new mutation's items,
+     * before its marker (the gateway's {@code test-faults.halt-after-mutation-stored}).
+     */
+    public Path gatewayHaltSwitch() {
+        return devstack.dataRoot().resolve("gateway-halt-after-mutation-stored");
     }
 
     /** The delivery worker of region {@code local}: its metrics, its log, and a process to kill. */

@@ -9,6 +9,7 @@ import io.walgate.support.config.SettingNames;
 import io.walgate.support.config.SqsSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The gateway's settings, all under {@code walgate.gateway}; where the controller is and how to
@@ -62,6 +63,14 @@ public interface GatewayConfig extends ControllerFeedSettings {
      */
     @WithDefault("P1D")
     Duration mutationReclaimAfter();
+
+    /**
+     * For crash tests only: when the file at this path exists, the next new mutation deletes it and
+     * halts the gateway (as {@code kill -9} would) after its items are stored and before its marker
+     * is appended. Unset in production.
+     */
+    @WithName("test-faults.halt-after-mutation-stored")
+    Optional<String> haltAfterMutationStored();
 
     /** How often expired idempotency keys, payloads and mutations are purged. */
     @WithDefault("PT1M")

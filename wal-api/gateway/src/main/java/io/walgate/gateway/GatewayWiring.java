@@ -26,6 +26,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -149,7 +152,25 @@ public class GatewayWiring {
                 new PgMutationStore(pool),
                 Clock.systemUTC(),
                 RandomGenerator.getDefault(),
-                config.mutationReclaimAfter());
+                config.mutationReclaimAfter(),
+                config.haltAfterMutationStored()
+                        .map(GatewayWiring::haltIfPresent)
+                        .orElse(() -> {}));
+    }
+
+    /** The crash tests' fault: halts the JVM, once per file the test puts at {@code path}. */
+    private static Runnable haltIfPresent(String path) {
+        Log.warnf("crash-test fault armed: a new mutation halts this gateway while %s exists", path);
+        return () -> {
+            try {
+                if (Files.deleteIfExists(Path.of(path))) {
+                    Log.error("halting after storing a mutation, before its marker (test fault)");
+                    Runtime.getRuntime().halt(137);
+                }
+            } catch (IOException e) {
+                Log.warnf("crash-test fault: %s", e.getMessage());
+            }
+        };
     }
 
     @Produces

@@ -51,6 +51,7 @@ public final class MutationService {
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration reclaimAfter;
+    private final Runnable afterStored;
 
     /**
      * @param writes the namespace checks, in-flight limit, ids and appenders this shares
@@ -59,11 +60,26 @@ public final class MutationService {
      */
     public MutationService(
             WriteService writes, MutationStore store, Clock clock, RandomGenerator random, Duration reclaimAfter) {
+        this(writes, store, clock, random, reclaimAfter, () -> {});
+    }
+
+    /**
+     * @param afterStored runs between storing a new mutation and appending its marker: the moment a
+     *     crash leaves items whose marker never reaches the log (a fault the end-to-end tests inject)
+     */
+    public MutationService(
+            WriteService writes,
+            MutationStore store,
+            Clock clock,
+            RandomGenerator random,
+            Duration reclaimAfter,
+            Runnable afterStored) {
         this.writes = writes;
         this.store = store;
         this.clock = clock;
         this.random = random;
         this.reclaimAfter = reclaimAfter;
+        this.afterStored = afterStored;
     }
 
     /**
@@ -158,6 +174,7 @@ public final class MutationService {
                         return log(
                                 namespace, Mutations.marker(request, e.id(), e.acceptedAt(), e.dueAt(), traceparent));
                     }
+                    afterStored.run();
                     return log(namespace, Mutations.marker(request, id, now, dueAt, traceparent));
                 });
     }
