@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             ApplyCmd.class,
             DiffCmd.class,
             WriteCmd.class,
+            MutateCmd.class,
+            MutationCmd.class,
             StatusCmd.class,
             DlqCmd.class,
             ReplayCmd.Log.class,

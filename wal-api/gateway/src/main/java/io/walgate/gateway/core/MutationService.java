@@ -148,8 +148,8 @@ public final class MutationService {
                     if (error != null) {
                         throw new CompletionException(new WriteFailure(
                                 ErrorCode.BACKEND_UNAVAILABLE,
-                                "the mutation store cannot be reached, so nothing was stored: "
-                                        + WriteService.unwrap(error).getMessage(),
+                                "the mutation store cannot be reached, so nothing was stored ("
+                                        + WriteService.brief(WriteService.unwrap(error)) + ")",
                                 Durability.FALSE,
                                 null,
                                 1000,
@@ -188,7 +188,7 @@ public final class MutationService {
                                 System.Logger.Level.WARNING,
                                 "could not mark mutation {0} as logged: {1}",
                                 marker.id(),
-                                WriteService.unwrap(error).getMessage());
+                                WriteService.brief(WriteService.unwrap(error)));
                     }
                     return new Mutated(
                             marker.id(), namespace.name(), marker.mutation().itemCount(), false);
@@ -211,8 +211,7 @@ public final class MutationService {
             if (error != null) {
                 throw new CompletionException(new WalException(
                         ErrorCode.BACKEND_UNAVAILABLE,
-                        "the mutation store cannot be reached: "
-                                + WriteService.unwrap(error).getMessage(),
+                        "the mutation store cannot be reached (" + WriteService.brief(WriteService.unwrap(error)) + ")",
                         Durability.FALSE,
                         WriteService.unwrap(error)));
             }

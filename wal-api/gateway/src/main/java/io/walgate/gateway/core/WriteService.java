@@ -150,7 +150,7 @@ public final class WriteService {
                                 ErrorCode.BACKEND_UNAVAILABLE,
                                 "the payload store cannot be reached, so this " + request.payload().length
                                         + "-byte payload (over the log's " + appender.maxInlinePayloadBytes()
-                                        + ") was not written: " + unwrap(error).getMessage(),
+                                        + ") was not written (" + brief(unwrap(error)) + ")",
                                 Durability.FALSE,
                                 null,
                                 1000,
@@ -167,7 +167,7 @@ public final class WriteService {
                                 System.Logger.Level.WARNING,
                                 "could not mark the payload of entry {0} as logged: {1}",
                                 id,
-                                unwrap(error).getMessage());
+                                brief(unwrap(error)));
                     }
                     return written;
                 }));
@@ -296,6 +296,18 @@ public final class WriteService {
                 id,
                 0,
                 error);
+    }
+
+    /**
+     * What a caller may read, or the log may keep, of a store's failure: its type and the first line
+     * of its message, at most 120 characters. A driver's message can quote a statement's parameters,
+     * which hold payloads, and payloads are never echoed or logged.
+     */
+    static String brief(Throwable error) {
+        String message = error.getMessage() == null ? "" : error.getMessage();
+        String first = message.lines().findFirst().orElse("");
+        return error.getClass().getSimpleName()
+                + (first.isEmpty() ? "" : ": " + (first.length() > 120 ? first.substring(0, 120) + "…" : first));
     }
 
     static Throwable unwrap(Throwable error) {

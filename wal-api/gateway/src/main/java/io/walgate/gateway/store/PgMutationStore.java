@@ -81,12 +81,12 @@ public final class PgMutationStore implements MutationStore {
                             List<Tuple> chunks = new ArrayList<>();
                             for (int i = 0; i < m.chunks().size(); i++) {
                                 Mutations.Chunk chunk = m.chunks().get(i);
-                                chunks.add(Tuple.of(
-                                        m.id().uuid(),
-                                        i,
-                                        chunk.firstItem(),
-                                        chunk.itemCount(),
-                                        Buffer.buffer(chunk.bytes())));
+                                chunks.add(Tuple.tuple()
+                                        .addUUID(m.id().uuid())
+                                        .addInteger(i)
+                                        .addInteger(chunk.firstItem())
+                                        .addInteger(chunk.itemCount())
+                                        .addBuffer(Buffer.buffer(chunk.bytes())));
                             }
                             List<Tuple> regions = m.regions().stream()
                                     .map(r -> Tuple.of(m.id().uuid(), r))
