@@ -300,6 +300,8 @@ class MutateItemsIT {
         } catch (IOException expected) {
             // the connection died with the gateway
         } finally {
+            // The connection breaks a moment before the process is gone.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !gateway.isRunning());
             gateway.start();
         }
         try (Connection gw = stack.devstack().postgres().connect(WalgateServices.GATEWAY_DATABASE);
