@@ -319,6 +319,44 @@ class MutateItemsIT {
     }
 
     @Test
+    void eachRegionAppliesTheWholeMutationAndReportsItsOwnProgress(FullStack stack) throws Exception {
+        String port = Integer.toString(stack.devstack().postgres().port());
+        for (String region : List.of("local", "west")) {
+            stack.devstack().postgres().createDatabase("mutate_" + region);
+        }
+        stack.client()
+                .createNamespace("{\"name\":\"mutate_regions\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\"},"
+                        + "\"target\":{\"type\":\"postgres\",\"regions\":{"
+                        + "\"local\":{\"url\":\"postgresql://127.0.0.1:" + port + "/mutate_local?user=postgres\"},"
+                        + "\"west\":{\"url\":\"postgresql://127.0.0.1:" + port + "/mutate_west?user=postgres\"}}}}");
+        stack.client().awaitWritable("mutate_regions");
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            items.add("{\"json\":{\"i\":" + i + "},\"target\":{\"key\":\"r" + i + "\"}}");
+        }
+        HttpResponse<String> r = mutate(stack, "mutate_regions", body(items, null));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String id = JSON.readTree(r.body()).path("mutationId").asText();
+
+        awaitApplied(stack, "mutate_regions", id);
+
+        JsonNode regions = status(stack, "mutate_regions", id).path("regions");
+        assertThat(regions).hasSize(2);
+        for (JsonNode region : regions) {
+            assertThat(region.path("state").asText()).isEqualTo("APPLIED");
+            assertThat(region.path("appliedCount").asInt()).isEqualTo(50);
+        }
+        for (String region : List.of("local", "west")) {
+            try (Connection db = stack.devstack().postgres().connect("mutate_" + region);
+                    Statement s = db.createStatement();
+                    ResultSet rows = s.executeQuery("SELECT count(*) FROM walgate_entries WHERE key LIKE 'r%'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("rows in region " + region).isEqualTo(50);
+            }
+        }
+    }
+
+    @Test
     void badInputGetsItsOwnCodeAndStoresNothing(FullStack stack) throws Exception {
         namespace(stack, "mutate_bad", "{\"maxMutationItems\":10,\"maxMutationBytes\":1000}");
         String ok = "{\"json\":1,\"target\":{\"key\":\"a\",\"options\":{\"table\":\"accounts\"}}}";

@@ -23,8 +23,15 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.walgate.api.v1.Durable;
+import io.walgate.api.v1.GetMutationStatusRequest;
 import io.walgate.api.v1.Lifecycle;
+import io.walgate.api.v1.MutateItemsRequest;
+import io.walgate.api.v1.MutateItemsResponse;
+import io.walgate.api.v1.MutationItem;
+import io.walgate.api.v1.MutationState;
+import io.walgate.api.v1.MutationStatus;
 import io.walgate.api.v1.Op;
+import io.walgate.api.v1.RegionProgress;
 import io.walgate.api.v1.Target;
 import io.walgate.api.v1.WriteAheadLogGrpc;
 import io.walgate.api.v1.WriteBatchRequest;
@@ -250,6 +257,76 @@ class GrpcIT {
     void anAnonymousCallerIsUnauthenticated() {
         assertRefused(
                 () -> wal.writeToLog(entry("orders", "x").build()), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void aMutationOverGrpcStoresItsItemsLogsOneMarkerAndReportsItsProgress() {
+        MutateItemsRequest request = MutateItemsRequest.newBuilder()
+                .setNamespace("orders")
+                .setIdempotencyKey("grpc-mutation-1")
+                .putHeaders("batch", "b7")
+                .addItems(MutationItem.newBuilder()
+                        .setPayload(ByteString.copyFromUtf8("one"))
+                        .setTarget(Target.newBuilder().setKey("a")))
+                .addItems(MutationItem.newBuilder()
+                        .setPayload(ByteString.copyFromUtf8("two"))
+                        .setTarget(Target.newBuilder().setKey("b"))
+                        .putHeaders("batch", "item"))
+                .addItems(MutationItem.newBuilder()
+                        .setTarget(Target.newBuilder().setKey("a").setOp(Op.DELETE)))
+                .build();
+
+        MutateItemsResponse response = wal.mutateItems(request);
+
+        assertThat(response.getDurable()).isEqualTo(Durable.TRUE);
+        assertThat(response.getItemCount()).isEqualTo(3);
+        assertThat(response.getRepeat()).isFalse();
+        Envelope marker = onTopic("wal.orders", response.getMutationId());
+        assertThat(marker.mutation().itemCount()).isEqualTo(3);
+        assertThat(marker.mutation().payloadBytes()).isEqualTo(6);
+        assertThat(marker.payload()).isEmpty();
+        assertThat(marker.headers()).containsEntry("batch", "b7");
+
+        MutationStatus status = wal.getMutationStatus(GetMutationStatusRequest.newBuilder()
+                .setNamespace("orders")
+                .setMutationId(response.getMutationId())
+                .build());
+        assertThat(status.getState()).as("no worker here").isEqualTo(MutationState.PENDING);
+        assertThat(status.getLogged()).isTrue();
+        assertThat(status.getItemCount()).isEqualTo(3);
+        assertThat(status.getRegionsList())
+                .extracting(RegionProgress::getFailedItem)
+                .containsOnly(-1);
+
+        MutateItemsResponse repeat = wal.mutateItems(request);
+        assertThat(repeat.getMutationId()).isEqualTo(response.getMutationId());
+        assertThat(repeat.getRepeat()).isTrue();
+    }
+
+    @Test
+    void aBadMutationOrAnUnknownOneIsAStatusWithItsCode() {
+        assertRefused(
+                () -> wal.mutateItems(
+                        MutateItemsRequest.newBuilder().setNamespace("orders").build()),
+                Status.Code.INVALID_ARGUMENT,
+                "EMPTY_MUTATION");
+        assertRefused(
+                () -> wal.mutateItems(MutateItemsRequest.newBuilder()
+                        .setNamespace("orders")
+                        .addItems(MutationItem.newBuilder()
+                                .setPayload(ByteString.copyFromUtf8("x"))
+                                .setTarget(Target.newBuilder().setKey("a").setOp(Op.DELETE)))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "INVALID_PAYLOAD");
+        StatusRuntimeException unknown = catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> wal.getMutationStatus(GetMutationStatusRequest.newBuilder()
+                        .setNamespace("orders")
+                        .setMutationId("01a2c1e0-52b4-7c1e-9f0d-3b1f2a6c8d00")
+                        .build()));
+        assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(unknown.getTrailers().get(GrpcErrors.CODE)).isEqualTo("MUTATION_NOT_FOUND");
     }
 
     private static StatusRuntimeException assertRefused(Runnable call, Status.Code status, String code) {
