@@ -38,14 +38,17 @@ final class M1Mutations {
             ByteString bytes = ByteString.copyFrom(payload);
             Random keys = new Random();
             System.out.println("M1 baseline: single WriteToLog calls, " + CLIENTS + " concurrent …");
-            Result singles = Measurement.measure(CLIENTS, 1, () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                            .writeToLog(WriteToLogRequest.newBuilder()
-                                    .setNamespace(WriteSetup.NAMESPACE)
-                                    .setPayload(bytes)
-                                    .setPartitionKey("k" + keys.nextInt(10_000))
-                                    .build())
-                            .getDurable()
-                    == Durable.TRUE);
+            Result singles = Measurement.measure(
+                    CLIENTS,
+                    1,
+                    () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                                    .writeToLog(WriteToLogRequest.newBuilder()
+                                            .setNamespace(WriteSetup.NAMESPACE)
+                                            .setPayload(bytes)
+                                            .setPartitionKey("k" + keys.nextInt(10_000))
+                                            .build())
+                                    .getDurable()
+                            == Durable.TRUE);
             System.out.println("  " + singles);
             System.out.println("M1 mutations: MutateItems of " + ITEMS + " items, " + CLIENTS + " concurrent …");
             Result mutations = Measurement.measure(CLIENTS, ITEMS, () -> {

@@ -58,7 +58,7 @@ final class MutationCmd implements Runnable {
                     throw new CliException(
                             CliException.JOB_FAILED,
                             "mutation " + id + " is dead-lettered; replay it from the DLQ once the cause is fixed"
-                                    + " (walctl dlq replay " + namespace + " --entry " + id + ")");
+                                    + " (walctl dlq replay " + namespace + " --id " + id + ")");
                 }
                 return;
             }

@@ -11,6 +11,8 @@ CREATE TABLE mutations (
     payload_bytes   bigint      NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     due_at          timestamptz NOT NULL,
+    -- The client's clock at the first call, for every marker sent for it (a repeat may say another).
+    original_write_time timestamptz,
     -- True once the marker is known to be in the log: the gateway's append was confirmed, or a worker
     -- read the marker. Until then expires_at holds: a mutation whose marker never made it is
     -- reclaimed (deleted, items and all) then, and never applied.

@@ -191,7 +191,9 @@ public final class Attempts implements EntryHandler {
         long start = System.nanoTime();
         Applied applied;
         try {
-            applied = new MutationApplier(mutations, region).apply(marker, target, this::outsideNamespace);
+            applied = new MutationApplier(
+                            mutations, region, namespace.target().regions().keySet())
+                    .apply(marker, target, this::outsideNamespace);
         } catch (RuntimeException e) {
             applied = unexpected(e);
         }

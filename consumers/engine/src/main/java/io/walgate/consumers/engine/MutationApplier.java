@@ -7,6 +7,7 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.EnvelopeCodec;
 import io.walgate.contract.entry.Mutations;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -45,10 +46,13 @@ final class MutationApplier {
 
     private final MutationLedger ledger;
     private final String region;
+    private final Collection<String> regions;
 
-    MutationApplier(MutationLedger ledger, String region) {
+    /** @param regions the namespace's regions, as this worker knows them: each applies every item */
+    MutationApplier(MutationLedger ledger, String region, Collection<String> regions) {
         this.ledger = ledger;
         this.region = region;
+        this.regions = regions;
     }
 
     /**
@@ -98,7 +102,7 @@ final class MutationApplier {
                     return new Applied.Failed(f.transientFailure(), f.code(), message);
                 }
             }
-            ledger.applied(id, region);
+            ledger.applied(id, region, regions);
             return Applied.done();
         } catch (MutationLedger.LedgerException e) {
             return Applied.retry(MUTATION_STORE_UNAVAILABLE, e.getMessage());

@@ -2,6 +2,7 @@ package io.walgate.consumers.engine;
 
 import io.walgate.api.v1.MutationItem;
 import io.walgate.contract.EntryId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +22,9 @@ public interface MutationLedger extends AutoCloseable {
 
     /**
      * Begins an attempt at mutation {@code id} in {@code region}: its marker is in the log (so the
-     * mutation no longer expires), and the region is APPLYING (unless it already APPLIED).
+     * mutation no longer expires), and the region is APPLYING (unless it already APPLIED), which
+     * also keeps a mutation released by the other regions from being purged under it (a region
+     * added since).
      *
      * @return where the region stands, or empty when the mutation is not kept (reclaimed, purged)
      */
@@ -37,8 +40,11 @@ public interface MutationLedger extends AutoCloseable {
     /** Items 0 to {@code appliedCount - 1} are applied in {@code region}. */
     void progress(EntryId id, String region, int appliedCount);
 
-    /** Every item is applied in {@code region}; once every region has, the mutation is released. */
-    void applied(EntryId id, String region);
+    /**
+     * Every item is applied in {@code region}; once every one of {@code regions} (the namespace's,
+     * as this worker knows them) has, the mutation is released. Both or neither.
+     */
+    void applied(EntryId id, String region, Collection<String> regions);
 
     /** Item {@code item} failed in {@code region}; the region stays APPLYING (a retry follows). */
     void failed(EntryId id, String region, int item, String code, String message);

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -32,11 +33,15 @@ public final class PgMutationLedger implements MutationLedger {
     private static final String PROGRESS = "UPDATE mutation_regions SET applied_count = greatest(applied_count, ?),"
             + " updated_at = now() WHERE mutation_id = ? AND region = ?";
     private static final String APPLIED = "UPDATE mutation_regions SET state = 'APPLIED',"
-            + " applied_count = (SELECT item_count FROM mutations WHERE mutation_id = ?), updated_at = now()"
-            + " WHERE mutation_id = ? AND region = ?";
+            + " applied_count = (SELECT item_count FROM mutations WHERE mutation_id = ?), failed_item = NULL,"
+            + " error_code = NULL, error_message = NULL, updated_at = now() WHERE mutation_id = ? AND region = ?";
+    /** Released once each of the namespace's regions applied it (a region removed since does not count). */
     private static final String RELEASE = "UPDATE mutations SET released_at = now() WHERE mutation_id = ?"
-            + " AND released_at IS NULL AND NOT EXISTS"
-            + " (SELECT 1 FROM mutation_regions WHERE mutation_id = ? AND state <> 'APPLIED')";
+            + " AND released_at IS NULL AND (SELECT count(*) FROM mutation_regions WHERE mutation_id = ?"
+            + " AND region = ANY(?) AND state = 'APPLIED') = ?";
+
+    private static final String UNRELEASE =
+            "UPDATE mutations SET released_at = NULL WHERE mutation_id = ? AND released_at IS NOT NULL";
     private static final String FAILED = "UPDATE mutation_regions SET failed_item = ?, error_code = ?,"
             + " error_message = ?, updated_at = now() WHERE mutation_id = ? AND region = ?";
     private static final String DEAD = "UPDATE mutation_regions SET state = 'DEAD_LETTERED', updated_at = now()"
@@ -67,10 +72,15 @@ public final class PgMutationLedger implements MutationLedger {
                 q.setObject(1, id.uuid());
                 q.setString(2, region);
                 q.setInt(3, attempt);
+                Begun begun;
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
-                    return Optional.of(new Begun(itemCount, rs.getInt(2), "APPLIED".equals(rs.getString(1))));
+                    begun = new Begun(itemCount, rs.getInt(2), "APPLIED".equals(rs.getString(1)));
                 }
+                if (!begun.done()) {
+                    update(UNRELEASE, "begin", id, id.uuid());
+                }
+                return Optional.of(begun);
             }
         } catch (SQLException e) {
             throw failed("begin", id, e);
@@ -99,9 +109,31 @@ public final class PgMutationLedger implements MutationLedger {
     }
 
     @Override
-    public void applied(EntryId id, String region) {
-        update(APPLIED, "record as applied", id, id.uuid(), id.uuid(), region);
-        update(RELEASE, "release", id, id.uuid(), id.uuid());
+    public void applied(EntryId id, String region, Collection<String> regions) {
+        try {
+            Connection c = connection();
+            c.setAutoCommit(false);
+            try (PreparedStatement applied = c.prepareStatement(APPLIED);
+                    PreparedStatement release = c.prepareStatement(RELEASE)) {
+                applied.setObject(1, id.uuid());
+                applied.setObject(2, id.uuid());
+                applied.setString(3, region);
+                applied.executeUpdate();
+                release.setObject(1, id.uuid());
+                release.setObject(2, id.uuid());
+                release.setArray(3, c.createArrayOf("text", regions.toArray(String[]::new)));
+                release.setInt(4, regions.size());
+                release.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("record as applied", id, e);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.walgate.consumers.engine;
 import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.Mutations;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class MemoryMutationLedger implements MutationLedger {
     }
 
     @Override
-    public void applied(EntryId id, String region) {
+    public void applied(EntryId id, String region, Collection<String> regions) {
         reach();
         progress.put(id, counts.get(id));
         state.put(id, "APPLIED");

@@ -6,6 +6,7 @@ import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
 import io.walgate.contract.entry.Envelope;
+import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.MutationRequestValidator;
 import io.walgate.contract.entry.Mutations;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -142,7 +144,8 @@ public final class MutationService {
                 List.copyOf(namespace.target().regions().keySet()),
                 now,
                 dueAt,
-                dueAt.plus(reclaimAfter));
+                dueAt.plus(reclaimAfter),
+                request.lifecycle().originalWriteTime());
         return store.store(mutation)
                 .handle((stored, error) -> {
                     if (error != null) {
@@ -170,18 +173,62 @@ public final class MutationService {
                                     new Mutated(e.id(), namespace.name(), e.itemCount(), true));
                         }
                         // Stored by an earlier call whose marker is not known to be logged: send it
-                        // (again) under the same id, as that call would have.
+                        // (again) under the same id, due when it was, as that call would have.
+                        Lifecycle first = new Lifecycle(
+                                request.lifecycle().delay(),
+                                request.lifecycle().deliverAt(),
+                                request.lifecycle().jitter(),
+                                e.originalWriteTime());
+                        MutationRequest again = new MutationRequest(
+                                request.namespace(),
+                                request.items(),
+                                first,
+                                request.idempotencyKey(),
+                                request.headers());
                         return log(
-                                namespace, Mutations.marker(request, e.id(), e.acceptedAt(), e.dueAt(), traceparent));
+                                namespace,
+                                Mutations.marker(again, e.id(), e.acceptedAt(), e.dueAt(), traceparent),
+                                true);
                     }
                     afterStored.run();
-                    return log(namespace, Mutations.marker(request, id, now, dueAt, traceparent));
+                    return log(namespace, Mutations.marker(request, id, now, dueAt, traceparent), false);
                 });
     }
 
-    private CompletionStage<Mutated> log(NamespaceSpec namespace, Envelope marker) {
+    /**
+     * Appends the marker and lifts the mutation's expiry.
+     *
+     * @param repeat the marker is sent again for an earlier call, whose own marker may be in the log:
+     *     a failed append is then never FALSE (the first marker may yet apply everything), and the
+     *     mutation is never discarded
+     */
+    private CompletionStage<Mutated> log(NamespaceSpec namespace, Envelope marker, boolean repeat) {
         return writes.send(namespace, marker)
-                .thenCompose(written -> store.logged(marker.id()).handle((ok, error) -> {
+                .<CompletionStage<Written>>handle((written, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(written);
+                    }
+                    if (!(WriteService.unwrap(error) instanceof WriteFailure failure)
+                            || failure.durability() != Durability.FALSE) {
+                        return CompletableFuture.failedFuture(WriteService.unwrap(error));
+                    }
+                    if (repeat) {
+                        return CompletableFuture.<Written>failedFuture(new WriteFailure(
+                                failure.code(),
+                                failure.getMessage() + " (an earlier call's marker of mutation " + marker.id()
+                                        + " may be in the log: send the call again)",
+                                Durability.UNKNOWN,
+                                marker.id(),
+                                failure.retryAfterMillis(),
+                                failure));
+                    }
+                    // Certainly not in the log: nothing of it will be applied, and its key is free.
+                    return store.discard(marker.id())
+                            .handle((ok, discardError) -> CompletableFuture.<Written>failedFuture(failure))
+                            .thenCompose(f -> f);
+                })
+                .thenCompose(stage -> stage)
+                .thenCompose(written -> store.logged(marker.id()).handle((kept, error) -> {
                     if (error != null) {
                         // Still durable: the worker that reads the marker lifts the expiry.
                         LOG.log(
@@ -189,6 +236,17 @@ public final class MutationService {
                                 "could not mark mutation {0} as logged: {1}",
                                 marker.id(),
                                 WriteService.brief(WriteService.unwrap(error)));
+                    } else if (!kept) {
+                        // Reclaimed while the marker was on its way (a repeat long after the first
+                        // call): the marker will find nothing to apply.
+                        throw new CompletionException(new WriteFailure(
+                                ErrorCode.BACKEND_UNAVAILABLE,
+                                "mutation " + marker.id() + " was reclaimed while its marker was sent; nothing of it"
+                                        + " will be applied: send the call again",
+                                Durability.FALSE,
+                                marker.id(),
+                                1000,
+                                null));
                     }
                     return new Mutated(
                             marker.id(), namespace.name(), marker.mutation().itemCount(), false);
@@ -215,10 +273,15 @@ public final class MutationService {
                         Durability.FALSE,
                         WriteService.unwrap(error)));
             }
-            return found.orElseThrow(() -> new WalException(
-                    ErrorCode.MUTATION_NOT_FOUND,
-                    "no mutation " + id + " in namespace '" + namespace + "' (never made, reclaimed, or past its"
-                            + " retention)"));
+            return found.map(p -> p.forRegions(visibleRegions(namespace, caller)))
+                    .orElseThrow(() -> new WalException(
+                            ErrorCode.MUTATION_NOT_FOUND,
+                            "no mutation " + id + " in namespace '" + namespace
+                                    + "' (never made, reclaimed, or past its" + " retention)"));
         });
+    }
+
+    private Set<String> visibleRegions(String namespace, Caller caller) {
+        return writes.visible(namespace, caller).target().regions().keySet();
     }
 }

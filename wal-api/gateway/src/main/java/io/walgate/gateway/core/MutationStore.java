@@ -4,8 +4,11 @@ import io.walgate.contract.EntryId;
 import io.walgate.contract.entry.MutationState;
 import io.walgate.contract.entry.Mutations;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,8 +34,18 @@ public interface MutationStore {
      */
     CompletionStage<Stored> store(NewMutation mutation);
 
-    /** The marker of {@code id} is in the log: the mutation no longer expires. */
-    CompletionStage<Void> logged(EntryId id);
+    /**
+     * The marker of {@code id} is in the log: the mutation no longer expires.
+     *
+     * @return false when the mutation is not kept any more (reclaimed while its marker was sent)
+     */
+    CompletionStage<Boolean> logged(EntryId id);
+
+    /**
+     * Forgets a mutation whose marker certainly did not reach the log, unless a marker of it is known
+     * to be logged: nothing of it will be applied, and its idempotency key is free again.
+     */
+    CompletionStage<Void> discard(EntryId id);
 
     /** The mutation {@code id} of {@code namespace} and each region's progress, if it is kept. */
     CompletionStage<Optional<MutationProgress>> progress(String namespace, EntryId id);
@@ -56,7 +69,8 @@ public interface MutationStore {
             List<String> regions,
             Instant acceptedAt,
             Instant dueAt,
-            Instant expiresAt) {}
+            Instant expiresAt,
+            Instant originalWriteTime) {}
 
     /** What {@link #store} did. */
     sealed interface Stored {
@@ -69,7 +83,13 @@ public interface MutationStore {
          * @param logged whether its marker is known to be in the log
          */
         record Existing(
-                EntryId id, byte[] fingerprint, int itemCount, boolean logged, Instant acceptedAt, Instant dueAt)
+                EntryId id,
+                byte[] fingerprint,
+                int itemCount,
+                boolean logged,
+                Instant acceptedAt,
+                Instant dueAt,
+                Instant originalWriteTime)
                 implements Stored {}
     }
 
@@ -80,6 +100,21 @@ public interface MutationStore {
      */
     record MutationProgress(
             EntryId id, String namespace, int itemCount, boolean logged, Instant createdAt, List<Region> regions) {
+
+        /**
+         * The same, as the namespace's regions are now: a region added since has not begun
+         * (PENDING), a region removed since no longer counts.
+         */
+        public MutationProgress forRegions(Collection<String> current) {
+            List<Region> now = new ArrayList<>();
+            for (String name : new TreeSet<>(current)) {
+                now.add(regions.stream()
+                        .filter(r -> r.region().equals(name))
+                        .findFirst()
+                        .orElse(new Region(name, MutationState.PENDING, 0, 0, null, null, null, createdAt)));
+            }
+            return new MutationProgress(id, namespace, itemCount, logged, createdAt, List.copyOf(now));
+        }
 
         public MutationState state() {
             return MutationState.overall(regions.stream().map(Region::state).toList());

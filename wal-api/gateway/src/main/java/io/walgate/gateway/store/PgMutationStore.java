@@ -27,8 +27,8 @@ import java.util.concurrent.CompletionStage;
 public final class PgMutationStore implements MutationStore {
     private static final String INSERT = """
             INSERT INTO mutations (mutation_id, namespace, idempotency_key, fingerprint, item_count, payload_bytes,
-                                   created_at, due_at, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                   created_at, due_at, expires_at, original_write_time)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (namespace, idempotency_key) DO NOTHING
             RETURNING mutation_id
             """;
@@ -36,7 +36,7 @@ public final class PgMutationStore implements MutationStore {
     private static final String EXISTING = """
             UPDATE mutations SET expires_at = CASE WHEN logged THEN NULL ELSE greatest(expires_at, $3) END
             WHERE namespace = $1 AND idempotency_key = $2
-            RETURNING mutation_id, fingerprint, item_count, logged, created_at, due_at
+            RETURNING mutation_id, fingerprint, item_count, logged, created_at, due_at, original_write_time
             """;
 
     private static final String CHUNK =
@@ -48,10 +48,18 @@ public final class PgMutationStore implements MutationStore {
             + " WHERE mutation_id = $1 AND namespace = $2";
     private static final String REGIONS = "SELECT region, state, applied_count, attempt, failed_item, error_code,"
             + " error_message, updated_at FROM mutation_regions WHERE mutation_id = $1 ORDER BY region";
+    /**
+     * The conditions stand in the DELETE itself too: a row that a repeat gave more time, or that a
+     * worker marked logged, after the inner SELECT picked it is checked again, and kept.
+     */
     private static final String PURGE_EXPIRED = "DELETE FROM mutations WHERE mutation_id = ANY(ARRAY("
-            + "SELECT mutation_id FROM mutations WHERE NOT logged AND expires_at < now() LIMIT $1))";
+            + "SELECT mutation_id FROM mutations WHERE NOT logged AND expires_at < now() LIMIT $1))"
+            + " AND NOT logged AND expires_at < now()";
+
+    private static final String DISCARD = "DELETE FROM mutations WHERE mutation_id = $1 AND NOT logged";
     private static final String PURGE_RELEASED = "DELETE FROM mutations WHERE mutation_id = ANY(ARRAY("
-            + "SELECT mutation_id FROM mutations WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))";
+            + "SELECT mutation_id FROM mutations WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))"
+            + " AND released_at < now() - make_interval(secs => $2)";
 
     private final Pool pool;
 
@@ -71,7 +79,8 @@ public final class PgMutationStore implements MutationStore {
                                 .addLong(m.payloadBytes())
                                 .addOffsetDateTime(utc(m.acceptedAt()))
                                 .addOffsetDateTime(utc(m.dueAt()))
-                                .addOffsetDateTime(utc(m.expiresAt())))
+                                .addOffsetDateTime(utc(m.expiresAt()))
+                                .addOffsetDateTime(m.originalWriteTime() == null ? null : utc(m.originalWriteTime())))
                         .flatMap(inserted -> {
                             if (inserted.size() == 0) {
                                 return c.preparedQuery(EXISTING)
@@ -111,12 +120,23 @@ public final class PgMutationStore implements MutationStore {
                 row.getInteger("item_count"),
                 row.getBoolean("logged"),
                 row.getOffsetDateTime("created_at").toInstant(),
-                row.getOffsetDateTime("due_at").toInstant());
+                row.getOffsetDateTime("due_at").toInstant(),
+                row.getOffsetDateTime("original_write_time") == null
+                        ? null
+                        : row.getOffsetDateTime("original_write_time").toInstant());
     }
 
     @Override
-    public CompletionStage<Void> logged(EntryId id) {
+    public CompletionStage<Boolean> logged(EntryId id) {
         return pool.preparedQuery(LOGGED)
+                .execute(Tuple.of(id.uuid()))
+                .subscribeAsCompletionStage()
+                .thenApply(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public CompletionStage<Void> discard(EntryId id) {
+        return pool.preparedQuery(DISCARD)
                 .execute(Tuple.of(id.uuid()))
                 .subscribeAsCompletionStage()
                 .thenApply(rows -> null);

@@ -28,7 +28,13 @@ final class MemoryMutationStore implements MutationStore {
                 NewMutation e = k.mutation();
                 if (e.namespace().equals(m.namespace()) && Objects.equals(e.idempotencyKey(), m.idempotencyKey())) {
                     return CompletableFuture.completedFuture(new Stored.Existing(
-                            e.id(), e.fingerprint(), e.itemCount(), k.logged(), e.acceptedAt(), e.dueAt()));
+                            e.id(),
+                            e.fingerprint(),
+                            e.itemCount(),
+                            k.logged(),
+                            e.acceptedAt(),
+                            e.dueAt(),
+                            e.originalWriteTime()));
                 }
             }
         }
@@ -37,10 +43,19 @@ final class MemoryMutationStore implements MutationStore {
     }
 
     @Override
-    public synchronized CompletionStage<Void> logged(EntryId id) {
+    public synchronized CompletionStage<Boolean> logged(EntryId id) {
         Kept k = kept.get(id);
         if (k != null) {
             kept.put(id, new Kept(k.mutation(), true));
+        }
+        return CompletableFuture.completedFuture(k != null);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> discard(EntryId id) {
+        Kept k = kept.get(id);
+        if (k != null && !k.logged()) {
+            kept.remove(id);
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -1,6 +1,7 @@
 package io.walgate.gateway.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.walgate.adapter.spi.AppendException;
 import io.walgate.client.NamespaceDirectory;
@@ -12,6 +13,7 @@ import io.walgate.contract.entry.Envelope;
 import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.MutationRef;
 import io.walgate.contract.entry.MutationRequest;
+import io.walgate.contract.entry.MutationState;
 import io.walgate.contract.entry.TargetOp;
 import io.walgate.contract.entry.TargetOverride;
 import io.walgate.contract.entry.WriteRequest;
@@ -249,14 +251,55 @@ class MutationServiceTest {
     }
 
     @Test
-    void aMarkerTheBackendCertainlyRefusedIsFalseAndItsItemsAreLeftToExpire() {
+    void aMarkerTheBackendCertainlyRefusedIsFalseAndTheMutationIsDroppedSoItsKeyIsFree() {
+        MutationService service = service();
         log.next = CompletableFuture.failedFuture(
                 new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.FALSE, "no leader", null));
-        WalException e = failureOf(service().mutate(mutation(null, put("accounts", "a1", "1")), WRITER, null));
+        WalException e = failureOf(service.mutate(mutation("order-9", put("accounts", "a1", "1")), WRITER, null));
         assertThat(e.durability()).isEqualTo(Durability.FALSE);
-        MemoryMutationStore.Kept kept = store.kept.values().iterator().next();
-        assertThat(kept.logged()).isFalse();
-        assertThat(kept.mutation().expiresAt()).isEqualTo(NOW.plusSeconds(30).plus(RECLAIM));
+        assertThat(store.kept).isEmpty();
+
+        log.next = null;
+        Mutated corrected = join(service.mutate(mutation("order-9", put("accounts", "a1", "2")), WRITER, null));
+        assertThat(corrected.repeat()).isFalse();
+        assertThat(store.kept).containsOnlyKeys(corrected.mutationId());
+    }
+
+    @Test
+    void aRepeatWhoseMarkerCannotBeSentIsUnknownNeverFalseSinceTheFirstMarkerMayBeLogged() {
+        MutationService service = service();
+        MutationRequest request = mutation("order-8", put("accounts", "a1", "1"));
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.UNKNOWN, "timeout", null));
+        EntryId id = ((WriteFailure) failureOf(service.mutate(request, WRITER, null))).entryId();
+
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_UNAVAILABLE, Durability.FALSE, "no leader", null));
+        WalException repeat = failureOf(service.mutate(request, WRITER, null));
+
+        assertThat(repeat.durability()).isEqualTo(Durability.UNKNOWN);
+        assertThat(((WriteFailure) repeat).entryId()).isEqualTo(id);
+        assertThat(store.kept).as("kept: the first marker may apply it").containsOnlyKeys(id);
+    }
+
+    @Test
+    void aRepeatSendsTheFirstCallsMarkerWithItsOriginalWriteTime() {
+        MutationService service = service();
+        Instant first = Instant.parse("2026-12-04T11:00:00Z");
+        WriteRequest item = put("accounts", "a1", "1");
+        log.next = CompletableFuture.failedFuture(
+                new AppendException(ErrorCode.BACKEND_TIMEOUT, Durability.UNKNOWN, "timeout", null));
+        failureOf(service.mutate(
+                new MutationRequest("orders", List.of(item), new Lifecycle(null, null, null, first), "k", Map.of()),
+                WRITER,
+                null));
+        log.next = null;
+        join(service.mutate(
+                new MutationRequest(
+                        "orders", List.of(item), new Lifecycle(null, null, null, first.plusSeconds(60)), "k", Map.of()),
+                WRITER,
+                null));
+        assertThat(log.appended).extracting(Envelope::originalWriteTime).containsExactly(first, first);
     }
 
     @Test
@@ -284,5 +327,27 @@ class MutationServiceTest {
         assertThat(failureOf(service.progress("orders", m.mutationId().toString(), Caller.client("stranger", Set.of())))
                         .code())
                 .isEqualTo(ErrorCode.NAMESPACE_NOT_FOUND);
+    }
+
+    @Test
+    void theStatusShowsTheNamespacesRegionsAsTheyAreNow() {
+        EntryId id = new EntryId.Generator(CLOCK).next();
+        MutationProgress stored = new MutationProgress(
+                id,
+                "orders",
+                10,
+                true,
+                NOW,
+                List.of(
+                        new MutationStore.Region("east", MutationState.APPLIED, 10, 1, null, null, null, NOW),
+                        new MutationStore.Region("gone", MutationState.PENDING, 0, 0, null, null, null, NOW)));
+
+        MutationProgress now = stored.forRegions(Set.of("east", "north"));
+
+        assertThat(now.regions())
+                .extracting(MutationStore.Region::region, MutationStore.Region::state)
+                .containsExactly(tuple("east", MutationState.APPLIED), tuple("north", MutationState.PENDING));
+        assertThat(now.state()).isEqualTo(MutationState.APPLYING);
+        assertThat(stored.forRegions(Set.of("east")).state()).isEqualTo(MutationState.APPLIED);
     }
 }

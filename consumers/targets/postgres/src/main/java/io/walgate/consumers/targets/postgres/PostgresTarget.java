@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *
  * <p>The table is the entry's {@code target.options.table}, else the region's {@code
  * options.table}, else {@code walgate_entries}. Connection and resource errors (SQLSTATE classes
- * 08, 40, 53, 57) are transient; constraint, data and syntax errors permanent.
+ * 08, 40, 53, 57, and 55P03, a lock timeout) are transient; constraint, data and syntax errors
+ * permanent.
  */
 final class PostgresTarget implements Target {
     private static final Pattern TABLE =
@@ -112,7 +113,9 @@ final class PostgresTarget implements Target {
                 c.commit();
                 schema.purgeNowAndThen(c);
                 return Applied.done();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // Never leave a transaction open on the lane's connection: the next apply would
+                // commit its half along with its own.
                 c.rollback();
                 throw e;
             }
@@ -191,7 +194,9 @@ final class PostgresTarget implements Target {
                 c.commit();
                 schema.purgeNowAndThen(c);
                 return entries.stream().map(e -> Applied.done()).toList();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // Never leave a transaction open on the lane's connection: the next apply would
+                // commit its half along with its own.
                 c.rollback();
                 throw e;
             }
@@ -273,7 +278,8 @@ final class PostgresTarget implements Target {
                 || state.startsWith("08")
                 || state.startsWith("40")
                 || state.startsWith("53")
-                || state.startsWith("57");
+                || state.startsWith("57")
+                || state.equals("55P03"); // lock_not_available: a lock_timeout ran out
         if (transientFailure) {
             close(); // reconnect on the next attempt
             return Applied.retry(code, e.getMessage());
