@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
                     + " namespace, lifecycle or idempotencyKey: {\"json\": …} or {\"payload\": base64}, target"
                     + " {key, op, options}, partitionKey, headers, contentType.",
             "Prints the mutation id; with --wait, follows it until it is applied (exit 8 if it is dead-lettered).",
-            "Exits 7 if the mutation is not durable."
+            "Exits 6 if it is refused as invalid, 5 if the gateway or its log failed (repeat it with the same"
+                    + " --idempotency-key when the message says durable UNKNOWN)."
         },
         mixinStandardHelpOptions = true)
 final class MutateCmd implements Runnable {
@@ -62,16 +63,10 @@ final class MutateCmd implements Runnable {
             body.putObject("lifecycle").put("delay", delay);
         }
         Api gateway = global.gateway();
-        JsonNode answer;
-        try {
-            answer = gateway.send("POST", MutationCmd.path(namespace, null), body, null)
-                    .body();
-        } catch (CliException e) {
-            if (e.exitCode() == CliException.UNAVAILABLE || e.exitCode() == CliException.INVALID) {
-                throw e;
-            }
-            throw new CliException(CliException.NOT_DURABLE, e.getMessage());
-        }
+        // A refusal exits as every command's does (6 invalid, 3 paused, …); a failure of the
+        // gateway or its backend exits 5 and says durable UNKNOWN when the call should be repeated.
+        JsonNode answer = gateway.send("POST", MutationCmd.path(namespace, null), body, null)
+                .body();
         global.out()
                 .print(
                         answer,

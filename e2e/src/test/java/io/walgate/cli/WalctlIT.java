@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,5 +193,59 @@ class WalctlIT {
         WalctlRunner.Run list = walctl.walctl("ns", "list", "-o", "json", "--context", "local");
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.json().isArray()).isTrue();
+    }
+
+    @Test
+    void mutateSendsAFileOfItemsAsOneMutationAndMutationFollowsItUntilApplied() throws Exception {
+        stack.devstack().postgres().createDatabase("walctl_mutate");
+        stack.client()
+                .createNamespace("{\"name\":\"walctl-mutate\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\"},"
+                        + "\"target\":{\"type\":\"postgres\",\"regions\":{\"local\":{\"url\":"
+                        + "\"postgresql://127.0.0.1:" + stack.devstack().postgres().port()
+                        + "/walctl_mutate?user=postgres\"}}}}");
+        stack.client().awaitWritable("walctl-mutate");
+        Path items = Files.writeString(
+                walctl.work().resolve("items.jsonl"),
+                "{\"json\": {\"balance\": 90}, \"target\": {\"key\": \"acct-1\"}}\n"
+                        + "\n"
+                        + "{\"json\": {\"balance\": 110}, \"target\": {\"key\": \"acct-2\"}}\n"
+                        + "{\"target\": {\"key\": \"acct-1\", \"op\": \"DELETE\"}}\n");
+
+        WalctlRunner.Run mutate = walctl.walctl(
+                "mutate", "walctl-mutate", "-f", items.toString(), "--idempotency-key", "walctl-m1", "--wait");
+
+        assertThat(mutate.exit()).as(mutate.err()).isZero();
+        assertThat(mutate.out()).containsPattern("[0-9a-f-]{36}\\s+TRUE\\s+3").contains("APPLIED").contains("3/3");
+        String id = mutate.out().replaceAll("(?s).*?([0-9a-f]{8}-[0-9a-f-]{27}).*", "$1");
+        WalctlRunner.Run status = walctl.walctl("mutation", "walctl-mutate", id, "-o", "json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.json().path("state").asText()).isEqualTo("APPLIED");
+        assertThat(status.json().path("appliedCount").asInt()).isEqualTo(3);
+        try (var db = stack.devstack().postgres().connect("walctl_mutate");
+                var rows = db.createStatement()
+                        .executeQuery("SELECT key FROM walgate_entries WHERE key LIKE 'acct-%' ORDER BY key")) {
+            List<String> keys = new ArrayList<>();
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+            assertThat(keys).as("acct-1 deleted by the last item").containsExactly("acct-2");
+        }
+
+        WalctlRunner.Run repeat =
+                walctl.walctl("mutate", "walctl-mutate", "-f", items.toString(), "--idempotency-key", "walctl-m1");
+        assertThat(repeat.exit()).as(repeat.err()).isZero();
+        assertThat(repeat.out()).contains(id).contains("repeat");
+
+        Path bad = Files.writeString(
+                walctl.work().resolve("bad-items.jsonl"),
+                "{\"json\": 1, \"target\": {\"key\": \"a\", \"op\": \"DELETE\"}}\n");
+        WalctlRunner.Run refused = walctl.walctl("mutate", "walctl-mutate", "-f", bad.toString());
+        assertThat(refused.exit()).as("invalid").isEqualTo(6);
+        assertThat(refused.err()).contains("INVALID_PAYLOAD");
+        WalctlRunner.Run empty = walctl.walctl(
+                "mutate", "walctl-mutate", "-f", Files.writeString(walctl.work().resolve("empty.jsonl"), "\n").toString());
+        assertThat(empty.exit()).isEqualTo(1);
+        assertThat(walctl.walctl("mutation", "walctl-mutate", "01a2c1e0-52b4-7c1e-9f0d-3b1f2a6c8d00").exit())
+                .isEqualTo(2);
     }
 }

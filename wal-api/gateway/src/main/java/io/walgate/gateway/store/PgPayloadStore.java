@@ -22,10 +22,16 @@ public final class PgPayloadStore implements PayloadStore {
             "INSERT INTO payloads (entry_id, namespace, payload, sha256, expires_at, regions_pending)"
                     + " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_id) DO NOTHING";
     private static final String LOGGED = "UPDATE payloads SET expires_at = NULL WHERE entry_id = $1";
+    /**
+     * The conditions stand in the DELETE itself too: a payload whose expiry a worker lifted (it
+     * redeemed it: its entry is on the log) after the inner SELECT picked it is checked again, and
+     * kept. Without them it was deleted all the same, and a retry of its entry found it missing.
+     */
     private static final String PURGE = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
-            + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1))";
+            + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1)) AND expires_at < now()";
     private static final String PURGE_RELEASED = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
-            + "SELECT entry_id FROM payloads WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))";
+            + "SELECT entry_id FROM payloads WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))"
+            + " AND released_at < now() - make_interval(secs => $2)";
 
     private final Pool pool;
 
