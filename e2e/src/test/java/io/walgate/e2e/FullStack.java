@@ -46,9 +46,9 @@ public final class FullStack implements AutoCloseable {
         controller = WalgateServices.startController(devstack, ServiceJars.CONTROLLER.jar(), Ports.free(), c);
         Map<String, String> g = WalgateServices.gatewaySettings(devstack, controller.endpoint());
         g.put(SettingNames.AUTH_ENABLED, "false");
-        // Mutations whose marker never made it are reclaimed 20 s after they are due (production: a
+        // Mutations whose marker never made it are reclaimed 45 s after they are due (production: a
         // day), looked for every second; a crash test can halt the gateway between items and marker.
-        g.put(SettingNames.key(SettingNames.GATEWAY, "mutation-reclaim-after"), "PT20S");
+        g.put(SettingNames.key(SettingNames.GATEWAY, "mutation-reclaim-after"), "PT45S");
         g.put(SettingNames.key(SettingNames.GATEWAY, "purge-interval"), "PT1S");
         g.put(
                 SettingNames.key(SettingNames.GATEWAY, "test-faults.halt-after-mutation-stored"),

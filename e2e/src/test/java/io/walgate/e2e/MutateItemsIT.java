@@ -273,7 +273,7 @@ class MutateItemsIT {
         assertEveryItemTookEffectOnce(stack, "mutate_halt");
 
         // The other one's marker never reached the log: never applied, and reclaimed when it expires.
-        await().atMost(Duration.ofSeconds(90))
+        await().atMost(Duration.ofSeconds(150))
                 .alias("mutation " + reclaimed + " reclaimed")
                 .until(() -> WalgateClient.send(
                                         "GET",

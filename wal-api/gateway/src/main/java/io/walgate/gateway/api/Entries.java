@@ -42,6 +42,11 @@ final class Entries {
         }
     }
 
+    /** A body's lifecycle; immediate when absent. */
+    static Lifecycle lifecycle(EntryBody.LifecycleBody l) {
+        return l == null ? Lifecycle.immediate() : new Lifecycle(l.delay(), l.deliverAt(), l.jitter(), l.originalWriteTime());
+    }
+
     /**
      * @param namespace from the path; a body naming another namespace is refused
      * @param field the path of this entry in the body, e.g. {@code entries[3]}, for messages
@@ -76,10 +81,7 @@ final class Entries {
         } else {
             payload = new byte[0];
         }
-        EntryBody.LifecycleBody l = body.lifecycle();
-        Lifecycle lifecycle = l == null
-                ? Lifecycle.immediate()
-                : new Lifecycle(l.delay(), l.deliverAt(), l.jitter(), l.originalWriteTime());
+        Lifecycle lifecycle = lifecycle(body.lifecycle());
         EntryBody.TargetBody t = body.target();
         TargetOverride target = t == null ? null : new TargetOverride(t.key(), t.op(), t.options());
         return new WriteRequest(

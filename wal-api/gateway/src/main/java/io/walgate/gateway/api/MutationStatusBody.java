@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A mutation's progress as REST shows it: the whole mutation (its least advanced region's counts)
- * and each region's.
+ * and each region's ({@link Region}, as stored).
  */
 public record MutationStatusBody(
         String mutationId,
@@ -18,17 +18,7 @@ public record MutationStatusBody(
         int appliedCount,
         boolean logged,
         Instant createdAt,
-        List<RegionBody> regions) {
-
-    public record RegionBody(
-            String region,
-            MutationState state,
-            int appliedCount,
-            int attempt,
-            Integer failedItem,
-            String errorCode,
-            String errorMessage,
-            Instant updatedAt) {}
+        List<Region> regions) {
 
     static MutationStatusBody of(MutationProgress p) {
         return new MutationStatusBody(
@@ -39,18 +29,6 @@ public record MutationStatusBody(
                 p.regions().isEmpty() ? 0 : p.laggard().appliedCount(),
                 p.logged(),
                 p.createdAt(),
-                p.regions().stream().map(MutationStatusBody::region).toList());
-    }
-
-    private static RegionBody region(Region r) {
-        return new RegionBody(
-                r.region(),
-                r.state(),
-                r.appliedCount(),
-                r.attempt(),
-                r.failedItem(),
-                r.errorCode(),
-                r.errorMessage(),
-                r.updatedAt());
+                p.regions());
     }
 }

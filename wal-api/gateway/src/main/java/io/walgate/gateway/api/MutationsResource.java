@@ -5,7 +5,6 @@ import io.walgate.contract.Durability;
 import io.walgate.contract.ErrorCode;
 import io.walgate.contract.Violation;
 import io.walgate.contract.WalException;
-import io.walgate.contract.entry.Lifecycle;
 import io.walgate.contract.entry.MutationRequest;
 import io.walgate.contract.entry.WriteRequest;
 import io.walgate.gateway.core.Mutated;
@@ -78,11 +77,8 @@ public class MutationsResource {
             MutationBody.Item item = body.items().get(i);
             items.add(Entries.toRequest(namespace, item == null ? null : item.asEntry(), "items[" + i + "]"));
         }
-        EntryBody.LifecycleBody l = body.lifecycle();
-        Lifecycle lifecycle = l == null
-                ? Lifecycle.immediate()
-                : new Lifecycle(l.delay(), l.deliverAt(), l.jitter(), l.originalWriteTime());
-        return new MutationRequest(namespace, items, lifecycle, body.idempotencyKey(), body.headers());
+        return new MutationRequest(
+                namespace, items, Entries.lifecycle(body.lifecycle()), body.idempotencyKey(), body.headers());
     }
 
     private static MutationResponse ok(Mutated m) {
