@@ -201,7 +201,8 @@ class WalctlIT {
         stack.client()
                 .createNamespace("{\"name\":\"walctl-mutate\",\"owner\":\"t\",\"backend\":{\"type\":\"kafka\"},"
                         + "\"target\":{\"type\":\"postgres\",\"regions\":{\"local\":{\"url\":"
-                        + "\"postgresql://127.0.0.1:" + stack.devstack().postgres().port()
+                        + "\"postgresql://127.0.0.1:"
+                        + stack.devstack().postgres().port()
                         + "/walctl_mutate?user=postgres\"}}}}");
         stack.client().awaitWritable("walctl-mutate");
         Path items = Files.writeString(
@@ -215,7 +216,10 @@ class WalctlIT {
                 "mutate", "walctl-mutate", "-f", items.toString(), "--idempotency-key", "walctl-m1", "--wait");
 
         assertThat(mutate.exit()).as(mutate.err()).isZero();
-        assertThat(mutate.out()).containsPattern("[0-9a-f-]{36}\\s+TRUE\\s+3").contains("APPLIED").contains("3/3");
+        assertThat(mutate.out())
+                .containsPattern("[0-9a-f-]{36}\\s+TRUE\\s+3")
+                .contains("APPLIED")
+                .contains("3/3");
         String id = mutate.out().replaceAll("(?s).*?([0-9a-f]{8}-[0-9a-f-]{27}).*", "$1");
         WalctlRunner.Run status = walctl.walctl("mutation", "walctl-mutate", id, "-o", "json");
         assertThat(status.exit()).as(status.err()).isZero();
@@ -243,9 +247,13 @@ class WalctlIT {
         assertThat(refused.exit()).as("invalid").isEqualTo(6);
         assertThat(refused.err()).contains("INVALID_PAYLOAD");
         WalctlRunner.Run empty = walctl.walctl(
-                "mutate", "walctl-mutate", "-f", Files.writeString(walctl.work().resolve("empty.jsonl"), "\n").toString());
+                "mutate",
+                "walctl-mutate",
+                "-f",
+                Files.writeString(walctl.work().resolve("empty.jsonl"), "\n").toString());
         assertThat(empty.exit()).isEqualTo(1);
-        assertThat(walctl.walctl("mutation", "walctl-mutate", "01a2c1e0-52b4-7c1e-9f0d-3b1f2a6c8d00").exit())
+        assertThat(walctl.walctl("mutation", "walctl-mutate", "01a2c1e0-52b4-7c1e-9f0d-3b1f2a6c8d00")
+                        .exit())
                 .isEqualTo(2);
     }
 }

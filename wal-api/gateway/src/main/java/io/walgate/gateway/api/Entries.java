@@ -44,7 +44,9 @@ final class Entries {
 
     /** A body's lifecycle; immediate when absent. */
     static Lifecycle lifecycle(EntryBody.LifecycleBody l) {
-        return l == null ? Lifecycle.immediate() : new Lifecycle(l.delay(), l.deliverAt(), l.jitter(), l.originalWriteTime());
+        return l == null
+                ? Lifecycle.immediate()
+                : new Lifecycle(l.delay(), l.deliverAt(), l.jitter(), l.originalWriteTime());
     }
 
     /**

@@ -29,6 +29,7 @@ public final class PgPayloadStore implements PayloadStore {
      */
     private static final String PURGE = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
             + "SELECT entry_id FROM payloads WHERE expires_at < now() LIMIT $1)) AND expires_at < now()";
+
     private static final String PURGE_RELEASED = "DELETE FROM payloads WHERE entry_id = ANY(ARRAY("
             + "SELECT entry_id FROM payloads WHERE released_at < now() - make_interval(secs => $2) LIMIT $1))"
             + " AND released_at < now() - make_interval(secs => $2)";
