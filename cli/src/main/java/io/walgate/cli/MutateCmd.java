@@ -65,8 +65,21 @@ final class MutateCmd implements Runnable {
         Api gateway = global.gateway();
         // A refusal exits as every command's does (6 invalid, 3 paused, …); a failure of the
         // gateway or its backend exits 5 and says durable UNKNOWN when the call should be repeated.
-        JsonNode answer = gateway.send("POST", MutationCmd.path(namespace, null), body, null)
-                .body();
+        JsonNode answer;
+        try {
+            answer = gateway.send("POST", MutationCmd.path(namespace, null), body, null)
+                    .body();
+        } catch (CliException e) {
+            if (idempotencyKey == null && e.getMessage().contains("durable UNKNOWN")) {
+                // Without a key, running it again would make a second mutation.
+                throw new CliException(
+                        e.exitCode(),
+                        e.getMessage().replace("retry with the same idempotency key", "its outcome is unknown")
+                                + "; this call had no --idempotency-key, so do not simply run it again: look the"
+                                + " mutation up with walctl mutation");
+            }
+            throw e;
+        }
         global.out()
                 .print(
                         answer,

@@ -340,6 +340,13 @@ class MutateItemsIT {
 
         awaitApplied(stack, "mutate_regions", id);
 
+        try (Connection gw = stack.devstack().postgres().connect(WalgateServices.GATEWAY_DATABASE);
+                Statement s = gw.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT released_at IS NOT NULL FROM mutations WHERE mutation_id = '" + id + "'")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("released once both regions applied it, at once or not").isTrue();
+        }
         JsonNode regions = status(stack, "mutate_regions", id).path("regions");
         assertThat(regions).hasSize(2);
         for (JsonNode region : regions) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * {@link MutationLedger} on the gateway's database (tables {@code mutations}, {@code
  * mutation_chunks}, {@code mutation_regions}, made by the gateway's migrations), over JDBC with one
- * connection, in autocommit: each statement stands alone, and progress is only ever raised.
+ * connection: each statement stands alone, but {@link #applied}'s two, and progress is only ever
+ * raised.
  */
 public final class PgMutationLedger implements MutationLedger {
     private static final String LOGGED =
@@ -39,6 +40,9 @@ public final class PgMutationLedger implements MutationLedger {
     private static final String RELEASE = "UPDATE mutations SET released_at = now() WHERE mutation_id = ?"
             + " AND released_at IS NULL AND (SELECT count(*) FROM mutation_regions WHERE mutation_id = ?"
             + " AND region = ANY(?) AND state = 'APPLIED') = ?";
+
+    /** Regions finishing at once take turns: each then sees the others' APPLIED rows. */
+    private static final String LOCK = "SELECT 1 FROM mutations WHERE mutation_id = ? FOR UPDATE";
 
     private static final String UNRELEASE =
             "UPDATE mutations SET released_at = NULL WHERE mutation_id = ? AND released_at IS NOT NULL";
@@ -113,8 +117,11 @@ public final class PgMutationLedger implements MutationLedger {
         try {
             Connection c = connection();
             c.setAutoCommit(false);
-            try (PreparedStatement applied = c.prepareStatement(APPLIED);
+            try (PreparedStatement lock = c.prepareStatement(LOCK);
+                    PreparedStatement applied = c.prepareStatement(APPLIED);
                     PreparedStatement release = c.prepareStatement(RELEASE)) {
+                lock.setObject(1, id.uuid());
+                lock.executeQuery().close();
                 applied.setObject(1, id.uuid());
                 applied.setObject(2, id.uuid());
                 applied.setString(3, region);
@@ -125,8 +132,12 @@ public final class PgMutationLedger implements MutationLedger {
                 release.setInt(4, regions.size());
                 release.executeUpdate();
                 c.commit();
-            } catch (SQLException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
                 c.setAutoCommit(true);

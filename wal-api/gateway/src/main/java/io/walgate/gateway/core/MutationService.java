@@ -224,7 +224,27 @@ public final class MutationService {
                     }
                     // Certainly not in the log: nothing of it will be applied, and its key is free.
                     return store.discard(marker.id())
-                            .handle((ok, discardError) -> CompletableFuture.<Written>failedFuture(failure))
+                            .handle((dropped, discardError) -> {
+                                if (discardError == null && dropped) {
+                                    return CompletableFuture.<Written>failedFuture(failure);
+                                }
+                                if (discardError != null) {
+                                    LOG.log(
+                                            System.Logger.Level.WARNING,
+                                            "could not drop mutation {0}, whose marker was not logged: {1}",
+                                            marker.id(),
+                                            WriteService.brief(WriteService.unwrap(discardError)));
+                                }
+                                // Kept (a concurrent repeat logged it) or unknown: it may be applied.
+                                return CompletableFuture.<Written>failedFuture(new WriteFailure(
+                                        failure.code(),
+                                        failure.getMessage() + " (mutation " + marker.id()
+                                                + " may yet be applied: send the call again with its idempotency key)",
+                                        Durability.UNKNOWN,
+                                        marker.id(),
+                                        failure.retryAfterMillis(),
+                                        failure));
+                            })
                             .thenCompose(f -> f);
                 })
                 .thenCompose(stage -> stage)

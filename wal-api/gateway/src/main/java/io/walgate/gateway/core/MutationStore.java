@@ -44,8 +44,10 @@ public interface MutationStore {
     /**
      * Forgets a mutation whose marker certainly did not reach the log, unless a marker of it is known
      * to be logged: nothing of it will be applied, and its idempotency key is free again.
+     *
+     * @return false when it was kept: a marker of it is known to be logged (a concurrent repeat's)
      */
-    CompletionStage<Void> discard(EntryId id);
+    CompletionStage<Boolean> discard(EntryId id);
 
     /** The mutation {@code id} of {@code namespace} and each region's progress, if it is kept. */
     CompletionStage<Optional<MutationProgress>> progress(String namespace, EntryId id);

@@ -135,11 +135,11 @@ public final class PgMutationStore implements MutationStore {
     }
 
     @Override
-    public CompletionStage<Void> discard(EntryId id) {
+    public CompletionStage<Boolean> discard(EntryId id) {
         return pool.preparedQuery(DISCARD)
                 .execute(Tuple.of(id.uuid()))
                 .subscribeAsCompletionStage()
-                .thenApply(rows -> null);
+                .thenApply(rows -> rows.rowCount() == 1);
     }
 
     @Override

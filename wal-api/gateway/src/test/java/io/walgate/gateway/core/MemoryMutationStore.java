@@ -52,12 +52,13 @@ final class MemoryMutationStore implements MutationStore {
     }
 
     @Override
-    public synchronized CompletionStage<Void> discard(EntryId id) {
+    public synchronized CompletionStage<Boolean> discard(EntryId id) {
         Kept k = kept.get(id);
         if (k != null && !k.logged()) {
             kept.remove(id);
+            return CompletableFuture.completedFuture(true);
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(false);
     }
 
     @Override
