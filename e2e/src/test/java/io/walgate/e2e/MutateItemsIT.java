@@ -345,7 +345,9 @@ class MutateItemsIT {
                 ResultSet rs = s.executeQuery(
                         "SELECT released_at IS NOT NULL FROM mutations WHERE mutation_id = '" + id + "'")) {
             rs.next();
-            assertThat(rs.getBoolean(1)).as("released once both regions applied it, at once or not").isTrue();
+            assertThat(rs.getBoolean(1))
+                    .as("released once both regions applied it, at once or not")
+                    .isTrue();
         }
         JsonNode regions = status(stack, "mutate_regions", id).path("regions");
         assertThat(regions).hasSize(2);
