@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Runs the benchmarks of docs/benchmarks.md against the packaged services, each group on a devstack
- * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2, M1, R1), {@code
+ * of its own, and writes their tables into that page: {@code -Dbench=write} (W1, W2, A1, R1), {@code
  * delivery} (C1, E1, D1; N1 only when named in {@code bench.only}), {@code terraform} (T1) or {@code all}; {@code -Dbench.only=W1,E1} narrows further.
  *
  * <p>Run: {@code ./mvnw -B -q install -DskipTests -pl benchmarks -am && ./mvnw -B -q -pl benchmarks
@@ -22,7 +22,7 @@ public final class Benchmarks {
             System.err.println("-Dbench must be write, delivery, terraform or all, not " + group);
             System.exit(2);
         }
-        String only = System.getProperty("bench.only", "W1,W2,M1,R1,C1,E1,D1,T1");
+        String only = System.getProperty("bench.only", "W1,W2,A1,R1,C1,E1,D1,T1");
         // Client threads (Kafka, gRPC, the JDK's HTTP server) would keep exec:java's JVM waiting,
         // and it reports an exception only once they end: both ways out exit here.
         try {
@@ -31,7 +31,7 @@ public final class Benchmarks {
             }
             if (!group.equals("delivery")
                     && !group.equals("terraform")
-                    && (only.contains("W1") || only.contains("W2") || only.contains("M1") || only.contains("R1"))) {
+                    && (only.contains("W1") || only.contains("W2") || only.contains("A1") || only.contains("R1"))) {
                 WriteSetup.run(only);
             }
             if (!group.equals("write")

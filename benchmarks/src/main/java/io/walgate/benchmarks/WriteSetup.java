@@ -2,13 +2,13 @@ package io.walgate.benchmarks;
 
 import java.util.Random;
 
-/** What W1, W2, M1 and R1 share: their stack (no worker), the {@code bench} namespace, the payload and the memory sampler. */
+/** What W1, W2, A1 and R1 share: their stack (no worker), the {@code bench} namespace, the payload and the memory sampler. */
 final class WriteSetup {
     static final String NAMESPACE = "bench";
 
     private WriteSetup() {}
 
-    /** Runs W1, W2, M1 and/or R1 (as {@code only} names them) on a stack of their own. */
+    /** Runs W1, W2, A1 and/or R1 (as {@code only} names them) on a stack of their own. */
     static void run(String only) throws Exception {
         try (BenchStack stack = new BenchStack("bench-write", false)) {
             stack.createNamespace(
@@ -28,8 +28,8 @@ final class WriteSetup {
                     W2GrpcBatches.run(stack, payload, rss);
                 }
             }
-            if (only.contains("M1")) {
-                M1Mutations.run(stack, payload);
+            if (only.contains("A1")) {
+                A1Mutations.run(stack, payload);
             }
             if (only.contains("R1")) {
                 R1ReplayThroughput.run(stack);

@@ -17,16 +17,16 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * M1: items per second of gRPC {@code MutateItems} calls of {@code bench.mutation-items} (100) items
+ * A1: items per second of gRPC {@code MutateItems} calls of {@code bench.mutation-items} (100) items
  * of 1 KiB, against the same items as single {@code WriteToLog} calls, from {@code
  * bench.grpc-clients} (16) callers each, in the same run. The write side only: the items stored and
  * the marker logged (what {@code durable: TRUE} waits for), not their apply.
  */
-final class M1Mutations {
+final class A1Mutations {
     private static final int ITEMS = Integer.getInteger("bench.mutation-items", 100);
     private static final int CLIENTS = Integer.getInteger("bench.grpc-clients", 16);
 
-    private M1Mutations() {}
+    private A1Mutations() {}
 
     static void run(BenchStack stack, byte[] payload) throws Exception {
         URI endpoint = URI.create(stack.gateway().endpoint());
@@ -37,7 +37,7 @@ final class M1Mutations {
             WriteAheadLogBlockingStub stub = WriteAheadLogGrpc.newBlockingStub(channel);
             ByteString bytes = ByteString.copyFrom(payload);
             Random keys = new Random();
-            System.out.println("M1 baseline: single WriteToLog calls, " + CLIENTS + " concurrent …");
+            System.out.println("A1 baseline: single WriteToLog calls, " + CLIENTS + " concurrent …");
             Result singles = Measurement.measure(
                     CLIENTS,
                     1,
@@ -50,7 +50,7 @@ final class M1Mutations {
                                     .getDurable()
                             == Durable.TRUE);
             System.out.println("  " + singles);
-            System.out.println("M1 mutations: MutateItems of " + ITEMS + " items, " + CLIENTS + " concurrent …");
+            System.out.println("A1 mutations: MutateItems of " + ITEMS + " items, " + CLIENTS + " concurrent …");
             Result mutations = Measurement.measure(CLIENTS, ITEMS, () -> {
                 MutateItemsRequest.Builder m = MutateItemsRequest.newBuilder().setNamespace(WriteSetup.NAMESPACE);
                 for (int i = 0; i < ITEMS; i++) {
@@ -66,7 +66,7 @@ final class M1Mutations {
             System.out.println("  " + mutations);
             double ratio = mutations.perSecond() / singles.perSecond();
             System.out.printf("  ratio %.2f of single writes' items/s%n", ratio);
-            Report.record("M1", table(singles, mutations, ratio));
+            Report.record("A1", table(singles, mutations, ratio));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -74,7 +74,7 @@ final class M1Mutations {
 
     private static String table(Result singles, Result mutations, double ratio) {
         return String.format(
-                "## M1 — MutateItems of %d items vs %d single writes, 1 KiB, gRPC (%s, %d s after %d s warm-up)%n%n"
+                "## A1 — MutateItems of %d items vs %d single writes, 1 KiB, gRPC (%s, %d s after %d s warm-up)%n%n"
                         + "| | items/s | p50 per call | p99 per call | errors |%n|---|---|---|---|---|%n"
                         + "| single `WriteToLog` calls, %d concurrent | %.0f | %.2f ms | %.2f ms | %d |%n"
                         + "| `MutateItems` of %d items, %d concurrent (items stored in PostgreSQL, one marker logged) | %.0f | %.2f ms | %.2f ms | %d |%n%n"
