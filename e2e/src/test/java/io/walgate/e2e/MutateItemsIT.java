@@ -319,6 +319,54 @@ class MutateItemsIT {
     }
 
     @Test
+    void anItemThatFailsForGoodDeadLettersTheMutationAtItAndAReplayFromTheDlqFinishesItAsOneUnit(FullStack stack)
+            throws Exception {
+        namespace(stack, "mutate_dead", null);
+        try (Connection db = stack.devstack().postgres().connect("mutate_dead");
+                Statement s = db.createStatement()) {
+            // Item 300 breaks a rule of the target's for now: a permanent failure (PG_23514).
+            s.execute("ALTER TABLE orders ADD CONSTRAINT not_300"
+                    + " CHECK (convert_from(payload, 'UTF8') NOT LIKE '%\"i\":300}%')");
+        }
+        String id = durableMutation(stack, "mutate_dead", body(items(), null));
+
+        await().atMost(Duration.ofSeconds(60))
+                .alias("mutation " + id + " DEAD_LETTERED")
+                .until(() ->
+                        status(stack, "mutate_dead", id).path("state").asText().equals("DEAD_LETTERED"));
+        JsonNode region = status(stack, "mutate_dead", id).path("regions").get(0);
+        assertThat(region.path("appliedCount").asInt())
+                .as("the items before it stay applied")
+                .isEqualTo(300);
+        assertThat(region.path("failedItem").asInt()).isEqualTo(300);
+        assertThat(region.path("errorCode").asText()).isEqualTo("PG_23514");
+        assertThat(region.path("errorMessage").asText()).startsWith("at item 300 of 500 (key k100)");
+        String base = stack.controllerUrl() + "/v1/namespaces/mutate_dead";
+        await().atMost(Duration.ofSeconds(60))
+                .alias("the marker in the dead-letter index")
+                .until(() -> JSON.readTree(WalgateClient.get(base + "/dead-letters"))
+                                .path("items")
+                                .size()
+                        == 1);
+        assertThat(JSON.readTree(WalgateClient.get(base + "/dead-letters"))
+                        .path("items")
+                        .get(0)
+                        .path("entryId")
+                        .asText())
+                .isEqualTo(id);
+
+        try (Connection db = stack.devstack().postgres().connect("mutate_dead");
+                Statement s = db.createStatement()) {
+            s.execute("ALTER TABLE orders DROP CONSTRAINT not_300");
+        }
+        HttpResponse<String> replay = WalgateClient.send("POST", base + "/replays", "{\"ratePerSecond\":20}");
+        assertThat(replay.statusCode()).as(replay.body()).isBetween(200, 202);
+
+        awaitApplied(stack, "mutate_dead", id);
+        assertEveryItemTookEffectOnce(stack, "mutate_dead");
+    }
+
+    @Test
     void eachRegionAppliesTheWholeMutationAndReportsItsOwnProgress(FullStack stack) throws Exception {
         String port = Integer.toString(stack.devstack().postgres().port());
         for (String region : List.of("local", "west")) {
